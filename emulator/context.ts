@@ -1,0 +1,29 @@
+import type { Counters } from "./counters";
+import type { FaultInjector } from "./faults";
+import type { SigningKeys } from "./identity/keys";
+import type { World } from "./world";
+
+export interface EmulatorSettings {
+  /** Seconds a new customer's partner relationship takes to propagate (Microsoft: up to 180). */
+  propagationSeconds: number;
+  /** Throttling after Graph's documented limits; on by default. */
+  throttling: boolean;
+  /** Multiplies every documented throttling limit (tests lower it to provoke 429s quickly). */
+  throttleScale: number;
+  /** "enforce": a $batch of more than 20 items is a 400, as Graph does; "lenient" serves it. */
+  batchLimit: "enforce" | "lenient";
+  /** Lifetime of issued access tokens in seconds (Entra: about 3,599). */
+  tokenLifetimeSeconds: number;
+}
+
+/** Everything a handler may use: the world, keys, counters, faults and settings. */
+export interface EmulatorContext {
+  world: World;
+  keys: SigningKeys;
+  counters: Counters;
+  faults: FaultInjector;
+  settings: EmulatorSettings;
+  /** https://127.0.0.1:PORT, no trailing slash. Login authority host and Graph host alike. */
+  baseUrl: string;
+  now(): number;
+}

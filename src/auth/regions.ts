@@ -1,0 +1,66 @@
+import { fetch, type Agent } from "undici";
+import { PartnerGraphError } from "../errors";
+
+export interface TenantDiscovery {
+  tenantId: string;
+  region: string;
+  /** Sub-scope such as GCC or DODCON, when the tenant is in a government cloud. */
+  regionSubScope?: string;
+}
+
+/**
+ * A tenant's region from its OpenID discovery document (`tenant_region_scope`), looked up by tenant
+ * id or by a verified domain, cached for a TTL. Discovery documents are public and the same for every
+ * caller, so this cache is shared by all requests without crossing any tenant's data.
+ */
+export class RegionResolver {
+  private readonly cache = new Map<string, { value: Promise<TenantDiscovery>; expires: number }>();
+
+  constructor(
+    private readonly authorityHost: string,
+    private readonly dispatcher: Agent,
+    private readonly ttlMs: number,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  resolve(tenantIdOrDomain: string): Promise<TenantDiscovery> {
+    const key = tenantIdOrDomain.toLowerCase();
+    if (!/^[a-z0-9.-]{1,253}$/.test(key)) return Promise.reject(new PartnerGraphError("BAD_USER_INPUT", "Not a tenant id or domain name."));
+    const hit = this.cache.get(key);
+    if (hit && hit.expires > this.now()) return hit.value;
+    const value = this.fetchDiscovery(key);
+    this.cache.set(key, { value, expires: this.now() + this.ttlMs });
+    // A failed lookup is not cached: the next request tries again.
+    value.catch(() => this.cache.delete(key));
+    return value;
+  }
+
+  /** Records a region known from trusted partner data (the regional partner tenant that lists it). */
+  remember(tenantId: string, region: string): void {
+    const key = tenantId.toLowerCase();
+    if ((this.cache.get(key)?.expires ?? 0) > this.now()) return;
+    this.cache.set(key, { value: Promise.resolve({ tenantId: key, region }), expires: this.now() + this.ttlMs });
+  }
+
+  private async fetchDiscovery(tenant: string): Promise<TenantDiscovery> {
+    const url = `${this.authorityHost}/${encodeURIComponent(tenant)}/v2.0/.well-known/openid-configuration`;
+    let res;
+    try {
+      res = await fetch(url, { dispatcher: this.dispatcher, signal: AbortSignal.timeout(10_000) });
+    } catch {
+      throw new PartnerGraphError("UPSTREAM_UNAVAILABLE", "The identity platform could not be reached to find the tenant's region.");
+    }
+    const body = (await res.json().catch(() => ({}))) as Record<string, unknown>;
+    if (res.status === 400 || res.status === 404) throw new PartnerGraphError("NOT_FOUND", "No such tenant.");
+    if (!res.ok) throw new PartnerGraphError("UPSTREAM_UNAVAILABLE", "The identity platform did not answer the tenant lookup.");
+    const issuer = String(body.issuer ?? "");
+    const tenantId = /\/([0-9a-f-]{36})\/v2\.0$/i.exec(issuer)?.[1]?.toLowerCase();
+    const region = typeof body.tenant_region_scope === "string" ? body.tenant_region_scope : undefined;
+    if (!tenantId || !region) throw new PartnerGraphError("UPSTREAM_UNAVAILABLE", "The tenant's discovery document has no region.");
+    const sub = typeof body.tenant_region_sub_scope === "string" ? body.tenant_region_sub_scope : undefined;
+    const found = { tenantId, region, regionSubScope: sub };
+    // Cache under the tenant id too, so a lookup by domain also serves lookups by id.
+    if (tenantId !== tenant) this.cache.set(tenantId, { value: Promise.resolve(found), expires: this.now() + this.ttlMs });
+    return found;
+  }
+}

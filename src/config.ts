@@ -1,0 +1,120 @@
+import { readFileSync } from "node:fs";
+import { randomBytes } from "node:crypto";
+
+/** Regions as Entra reports them in `tenant_region_scope`. */
+export type RegionCode = string;
+
+export interface PartnerAppConfig {
+  clientId: string;
+  clientSecret?: string;
+  certificate?: { thumbprintSha256: string; privateKeyPem: string };
+}
+
+export interface PartnerTenantConfig {
+  region: RegionCode;
+  tenantId: string;
+  displayName?: string;
+  app: PartnerAppConfig;
+}
+
+export interface Config {
+  port: number;
+  /** Microsoft Graph root, e.g. https://graph.microsoft.com (no version, no trailing slash). */
+  graphEndpoint: string;
+  /** Entra authority host, e.g. https://login.microsoftonline.com. */
+  authorityHost: string;
+  partnerTenants: PartnerTenantConfig[];
+  /** Extra CA certificates (PEM) to trust besides the system roots: the built-in cloud's CA. */
+  extraCaPem?: string;
+  /** No PARTNER_CONFIG: start the built-in cloud in-process and serve token-less requests app-only. */
+  demoMode: boolean;
+  corsOrigins: string[];
+  /** HMAC key for cursors. Random per process unless set; replicas behind one router must share it. */
+  cursorSecret: Buffer;
+  logLevel: string;
+  /** How long the region of a tenant (from its discovery document) is trusted. */
+  regionCacheTtlMs: number;
+}
+
+export class ConfigError extends Error {}
+
+/**
+ * The only reader of process.env. Fails at start, naming the variable, rather than serving
+ * with half a configuration.
+ */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Config> {
+  const demoMode = !env.PARTNER_CONFIG;
+  const partner = demoMode ? undefined : readPartnerConfig(env.PARTNER_CONFIG!);
+  const config: Config = {
+    port: intVar(env, "PORT", 4000),
+    graphEndpoint: httpsUrl(env, "GRAPH_ENDPOINT", "https://graph.microsoft.com"),
+    authorityHost: httpsUrl(env, "AUTHORITY_HOST", "https://login.microsoftonline.com"),
+    partnerTenants: partner ?? [],
+    extraCaPem: env.EXTRA_CA_FILE ? readFileSync(env.EXTRA_CA_FILE, "utf8") : undefined,
+    demoMode,
+    corsOrigins: (env.CORS_ORIGINS ?? "").split(",").map((s) => s.trim()).filter(Boolean),
+    cursorSecret: env.CURSOR_SECRET ? Buffer.from(env.CURSOR_SECRET, "utf8") : randomBytes(32),
+    logLevel: env.LOG_LEVEL ?? "info",
+    regionCacheTtlMs: intVar(env, "REGION_CACHE_TTL_SECONDS", 3600) * 1000,
+  };
+  if (env.CURSOR_SECRET && env.CURSOR_SECRET.length < 32) throw new ConfigError("CURSOR_SECRET must be at least 32 characters");
+  return Object.freeze(config);
+}
+
+export function parsePartnerConfig(raw: unknown): PartnerTenantConfig[] {
+  const list = (raw as { partnerTenants?: unknown })?.partnerTenants;
+  if (!Array.isArray(list) || list.length === 0) throw new ConfigError("PARTNER_CONFIG: partnerTenants must be a non-empty array");
+  const regions = new Set<string>();
+  return list.map((p: Record<string, any>, i) => {
+    const where = `PARTNER_CONFIG partnerTenants[${i}]`;
+    if (typeof p?.region !== "string" || !p.region) throw new ConfigError(`${where}.region is required`);
+    if (regions.has(p.region)) throw new ConfigError(`${where}: region ${p.region} appears twice (one partner tenant per region)`);
+    regions.add(p.region);
+    if (!isGuid(p.tenantId)) throw new ConfigError(`${where}.tenantId must be a tenant id (GUID)`);
+    const app = p.app ?? {};
+    if (!isGuid(app.clientId)) throw new ConfigError(`${where}.app.clientId must be a GUID`);
+    const secret = typeof app.clientSecret === "string" ? app.clientSecret : app.clientSecretEnv ? process.env[app.clientSecretEnv] : undefined;
+    const cert = app.certificate;
+    const certificate =
+      cert && typeof cert.thumbprintSha256 === "string"
+        ? { thumbprintSha256: cert.thumbprintSha256, privateKeyPem: cert.privateKeyPem ?? readFileSync(cert.privateKeyFile, "utf8") }
+        : undefined;
+    if (!secret && !certificate) throw new ConfigError(`${where}.app needs clientSecret, clientSecretEnv or certificate`);
+    return { region: p.region, tenantId: p.tenantId, displayName: p.displayName, app: { clientId: app.clientId, clientSecret: secret, certificate } };
+  });
+}
+
+function readPartnerConfig(path: string): PartnerTenantConfig[] {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(readFileSync(path, "utf8"));
+  } catch (err) {
+    throw new ConfigError(`PARTNER_CONFIG: cannot read ${path} as JSON (${(err as Error).message})`);
+  }
+  return parsePartnerConfig(raw);
+}
+
+function intVar(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
+  const v = env[name];
+  if (v === undefined || v === "") return fallback;
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 0) throw new ConfigError(`${name} must be a non-negative integer, got '${v}'`);
+  return n;
+}
+
+function httpsUrl(env: NodeJS.ProcessEnv, name: string, fallback: string): string {
+  const v = env[name] ?? fallback;
+  let url: URL;
+  try {
+    url = new URL(v);
+  } catch {
+    throw new ConfigError(`${name} must be a URL, got '${v}'`);
+  }
+  // MSAL refuses http authorities and the Graph client strips tokens from http URLs: both must be https.
+  if (url.protocol !== "https:") throw new ConfigError(`${name} must be an https URL`);
+  return url.origin;
+}
+
+function isGuid(v: unknown): v is string {
+  return typeof v === "string" && /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(v);
+}

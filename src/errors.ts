@@ -1,0 +1,34 @@
+import { GraphQLError } from "graphql";
+
+/** The one vocabulary of `extensions.code` (DESIGN §3). */
+export type ErrorCode =
+  | "UNAUTHENTICATED" | "FORBIDDEN" | "NOT_FOUND" | "BAD_USER_INPUT" | "CUSTOMER_NOT_READY"
+  | "ROLE_MISSING" | "CONSENT_MISSING" | "REGION_NOT_SERVED" | "THROTTLED" | "UPSTREAM_UNAVAILABLE"
+  | "TIMEOUT" | "INTERNAL_SERVER_ERROR";
+
+export interface ErrorDetails {
+  tenantId?: string;
+  /** Seconds after which a retry may succeed. */
+  retryAfter?: number;
+  /** Graph's request-id, for support cases with Microsoft. */
+  requestId?: string;
+  requiredRoles?: string[];
+  [key: string]: unknown;
+}
+
+/**
+ * An error meant for the client: its message is safe to show and its code is stable. Anything
+ * else thrown inside the server is masked as INTERNAL_SERVER_ERROR by formatError.
+ */
+export class PartnerGraphError extends GraphQLError {
+  constructor(readonly code: ErrorCode, message: string, details: ErrorDetails = {}) {
+    super(message, { extensions: { code, ...stripUndefined(details) } });
+  }
+}
+
+export const notFound = (what: string, details?: ErrorDetails) => new PartnerGraphError("NOT_FOUND", `${what} was not found.`, details);
+export const badInput = (message: string, details?: ErrorDetails) => new PartnerGraphError("BAD_USER_INPUT", message, details);
+
+function stripUndefined(d: ErrorDetails): ErrorDetails {
+  return Object.fromEntries(Object.entries(d).filter(([, v]) => v !== undefined));
+}

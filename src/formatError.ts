@@ -1,0 +1,41 @@
+import { unwrapResolverError } from "@apollo/server/errors";
+import type { GraphQLFormattedError } from "graphql";
+import { GraphQLError } from "graphql";
+import { PartnerGraphError } from "./errors";
+import type { Logger } from "./log";
+
+/** Codes Apollo Server itself gives to request errors; they are safe and stable, so they pass. */
+const APOLLO_CODES = new Set([
+  "GRAPHQL_PARSE_FAILED", "GRAPHQL_VALIDATION_FAILED", "BAD_USER_INPUT", "PERSISTED_QUERY_NOT_FOUND",
+  "PERSISTED_QUERY_NOT_SUPPORTED", "OPERATION_RESOLUTION_FAILURE", "BAD_REQUEST",
+]);
+
+/**
+ * The one place any error becomes what a client sees: our typed errors pass with their code and
+ * details; Apollo's request errors pass; anything else is logged and masked.
+ */
+export function createFormatError(log: Logger) {
+  return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
+    const original = unwrapResolverError(error);
+    if (original instanceof PartnerGraphError) {
+      return { message: original.message, path: formatted.path, locations: formatted.locations, extensions: withoutHttp(original.extensions) };
+    }
+    const code = formatted.extensions?.code;
+    if (typeof code === "string" && APOLLO_CODES.has(code) && !(original instanceof Error && !(original instanceof GraphQLError))) {
+      return { message: formatted.message, path: formatted.path, locations: formatted.locations, extensions: { code } };
+    }
+    log.error({ err: describe(original), path: formatted.path }, "unexpected error, masked for the client");
+    return { message: "Internal server error.", path: formatted.path, locations: formatted.locations, extensions: { code: "INTERNAL_SERVER_ERROR" } };
+  };
+}
+
+function withoutHttp(ext: Record<string, unknown>): Record<string, unknown> {
+  const { http: _http, ...rest } = ext;
+  return rest;
+}
+
+/** Name and message only: stacks stay out of logs shipped off the machine, tokens out of everything. */
+function describe(err: unknown): { name: string; message: string } {
+  if (err instanceof Error) return { name: err.name, message: err.message.replace(/eyJ[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*/g, "[token]") };
+  return { name: typeof err, message: String(err).slice(0, 200) };
+}

@@ -1,0 +1,48 @@
+/**
+ * Builds Graph query strings from typed options. Every literal goes through `odataString`, and every
+ * value is percent-encoded here, because the Graph SDK passes query strings through untouched.
+ */
+export interface ODataQuery {
+  select?: readonly string[];
+  filter?: string;
+  search?: string;
+  orderBy?: string;
+  top?: number;
+  count?: boolean;
+  skiptoken?: string;
+}
+
+export function odataString(value: string): string {
+  return `'${value.replace(/'/g, "''")}'`;
+}
+
+export function buildQuery(q: ODataQuery): string {
+  const parts: string[] = [];
+  if (q.select?.length) parts.push(`$select=${enc(q.select.join(","))}`);
+  if (q.filter) parts.push(`$filter=${enc(q.filter)}`);
+  if (q.search) parts.push(`$search=${enc(q.search)}`);
+  if (q.orderBy) parts.push(`$orderby=${enc(q.orderBy)}`);
+  if (q.count) parts.push("$count=true");
+  if (q.top !== undefined) parts.push(`$top=${q.top}`);
+  if (q.skiptoken) parts.push(`$skiptoken=${enc(q.skiptoken)}`);
+  return parts.length ? `?${parts.join("&")}` : "";
+}
+
+/** Whether Graph needs `ConsistencyLevel: eventual` for this query (graph-facts §4, advanced queries). */
+export function needsEventualConsistency(q: ODataQuery): boolean {
+  return Boolean(q.count || q.search);
+}
+
+/** The `$skiptoken` of an `@odata.nextLink`, which is all we keep of it: we rebuild URLs ourselves. */
+export function skiptokenOf(nextLink: string | undefined): string | undefined {
+  if (!nextLink) return undefined;
+  try {
+    return new URL(nextLink).searchParams.get("$skiptoken") ?? undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function enc(v: string): string {
+  return encodeURIComponent(v).replace(/'/g, "%27");
+}

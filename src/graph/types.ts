@@ -1,0 +1,26 @@
+/** One Graph call, relative to the version root (`/users?$select=id`), with query values already encoded. */
+export interface GraphRequest {
+  method: "GET" | "POST";
+  url: string;
+  headers?: Record<string, string>;
+  body?: unknown;
+}
+
+export interface GraphResponse {
+  status: number;
+  headers: Record<string, string>;
+  body: any;
+}
+
+/** The Graph collection page shape. */
+export interface GraphPage<T = Record<string, unknown>> {
+  value: T[];
+  "@odata.nextLink"?: string;
+  "@odata.count"?: number;
+}
+
+/** Stable identity of a request, for DataLoader dedup within one tenant and one operation. */
+export function requestKey(r: GraphRequest): string {
+  const headers = r.headers ? Object.entries(r.headers).sort().map(([k, v]) => `${k.toLowerCase()}:${v}`).join(";") : "";
+  return `${r.method} ${r.url} ${headers} ${r.body === undefined ? "" : JSON.stringify(r.body)}`;
+}

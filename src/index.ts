@@ -1,0 +1,50 @@
+import { loadConfig, parsePartnerConfig, type Config } from "./config";
+import { createApp } from "./app";
+import { createLogger } from "./log";
+
+/**
+ * Entry point. Without PARTNER_CONFIG it starts the built-in Microsoft cloud in this process (demo
+ * mode) and points the API at it; with it, the API talks to the configured cloud.
+ */
+async function main(): Promise<void> {
+  let config = loadConfig();
+  const log = createLogger(config.logLevel);
+  let stopEmulator: (() => Promise<void>) | undefined;
+  if (config.demoMode) {
+    // Only the entry point may start the emulator; src/ reaches it over HTTPS like any cloud.
+    const { startEmulator } = await import("../emulator");
+    const emulator = await startEmulator();
+    stopEmulator = emulator.close;
+    config = demoConfig(config, emulator.url, emulator.caCert, emulator.partnerConfig());
+    log.info({ emulator: emulator.url }, "demo mode: built-in Microsoft cloud started; requests without a token are served app-only");
+  }
+  const app = await createApp(config, log);
+  await new Promise<void>((resolve) => app.http.listen(config.port, resolve));
+  const base = `http://localhost:${config.port}`;
+  process.stdout.write(
+    [
+      "",
+      `Partner Graph is serving at ${base}/graphql  (Apollo Sandbox: open ${base}/ in a browser)`,
+      config.demoMode ? "Demo mode: built-in Microsoft cloud with demo data; requests without a token are served app-only." : "",
+      `Try:  curl -s ${base}/graphql -H 'content-type: application/json' \\`,
+      `        -d '{"query":"{ customers(first: 5) { nodes { displayName region users(first: 3) { nodes { displayName userPrincipalName } } } } }"}'`,
+      "",
+    ].join("\n"),
+  );
+  const stop = async () => {
+    await app.close();
+    await stopEmulator?.();
+    process.exit(0);
+  };
+  process.on("SIGINT", () => void stop());
+  process.on("SIGTERM", () => void stop());
+}
+
+function demoConfig(base: Config, url: string, caCert: string, partnerConfig: unknown): Config {
+  return Object.freeze({ ...base, graphEndpoint: url, authorityHost: url, extraCaPem: caCert, partnerTenants: parsePartnerConfig(partnerConfig) });
+}
+
+main().catch((err: unknown) => {
+  process.stderr.write(`Partner Graph failed to start: ${err instanceof Error ? err.message : String(err)}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,69 @@
+import DataLoader from "dataloader";
+import { BATCH_LIMIT, expectOk, type TenantGraphClient } from "../graph/graphClient";
+import { buildQuery, needsEventualConsistency, type ODataQuery } from "../graph/odata";
+import { requestKey, type GraphPage, type GraphRequest, type GraphResponse } from "../graph/types";
+
+export type GraphObject = Record<string, unknown> & { id: string };
+
+/** A request for one object by id, with the properties this operation needs of it. */
+export interface ObjectKey {
+  id: string;
+  select: readonly string[];
+}
+
+/**
+ * The Graph data of one customer tenant for one GraphQL operation. Every load of the tenant issued in
+ * the same tick is coalesced into one Graph call or `$batch`es of 20; identical requests are made once.
+ * Never shared across operations or tenants: its cache holds what this caller may see of this tenant.
+ */
+export class TenantData {
+  private readonly requests: DataLoader<GraphRequest, GraphResponse, string>;
+  readonly users: DataLoader<ObjectKey, GraphObject | null, string>;
+
+  constructor(readonly tenantId: string, graph: TenantGraphClient) {
+    this.requests = new DataLoader((reqs) => graph.execute(reqs), { maxBatchSize: BATCH_LIMIT, cacheKeyFn: requestKey });
+    this.users = this.objectLoader("/users");
+  }
+
+  /** One page of a collection (`/users`, `/groups/{id}/members`, …). */
+  async page(path: string, query: ODataQuery): Promise<GraphPage<GraphObject>> {
+    const headers = needsEventualConsistency(query) ? { ConsistencyLevel: "eventual" } : undefined;
+    return this.get(`${path}${buildQuery(query)}`, headers);
+  }
+
+  async get(url: string, headers?: Record<string, string>): Promise<any> {
+    return expectOk(await this.requests.load({ method: "GET", url, headers }), this.tenantId);
+  }
+
+  /**
+   * Objects by id from `{collection}/{id}`: keys of one tick asking for the same id are merged into
+   * one request selecting the union of their properties. A 404 is `null`, not a failure.
+   */
+  private objectLoader(collection: string): DataLoader<ObjectKey, GraphObject | null, string> {
+    return new DataLoader<ObjectKey, GraphObject | null, string>(
+      async (keys) => {
+        const selectById = new Map<string, Set<string>>();
+        for (const k of keys) {
+          const set = selectById.get(k.id) ?? new Set(["id"]);
+          k.select.forEach((s) => set.add(s));
+          selectById.set(k.id, set);
+        }
+        const results = new Map<string, Promise<GraphObject | null | Error>>();
+        for (const [id, select] of selectById) {
+          // Dot segments would climb out of the collection once the URL is resolved; no object has such an id.
+          if (id === "." || id === "..") {
+            results.set(id, Promise.resolve(null));
+            continue;
+          }
+          const url = `${collection}/${encodeURIComponent(id)}${buildQuery({ select: [...select].sort() })}`;
+          results.set(id, this.requests.load({ method: "GET", url }).then(
+            (res) => (res.status === 404 ? null : (expectOk(res, this.tenantId) as GraphObject)),
+            (err: Error) => err,
+          ));
+        }
+        return Promise.all(keys.map((k) => results.get(k.id)!));
+      },
+      { cacheKeyFn: (k) => `${k.id.toLowerCase()}|${[...k.select].sort().join(",")}` },
+    );
+  }
+}

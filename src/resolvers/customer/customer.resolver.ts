@@ -1,0 +1,54 @@
+import { Arg, Args, Ctx, FieldResolver, ID, Info, Query, Resolver, Root } from "type-graphql";
+import type { GraphQLResolveInfo } from "graphql";
+import type { RequestContext } from "../../context";
+import { checkPageSize, type Connection, PageArgs } from "../shared/connection";
+import { graphConnection } from "../shared/graphConnection";
+import { graphSelect, isSelected, selectedFields, selectedNodeFields } from "../shared/selection";
+import { checkObjectId, checkTenantId } from "../shared/ids";
+import { User, USER_PROPERTIES, toUser } from "../user/user.type";
+import { UserConnection } from "../user/user.connection";
+import { Customer, CustomerConnection, toCustomer } from "./customer.type";
+
+@Resolver(() => Customer)
+export class CustomerResolver {
+  @Query(() => CustomerConnection, { description: "The partner's customer tenants, across every regional partner tenant, by name." })
+  async customers(@Args() { first, after }: PageArgs, @Ctx() ctx: RequestContext): Promise<Connection<Customer>> {
+    checkPageSize(first);
+    const all = await ctx.data.customers.list();
+    const scope = { tenantId: "partner", query: `customers|${ctx.caller.partition}` };
+    const offset = ctx.cursors.decode(after, scope)?.offset ?? 0;
+    const edges = all.slice(offset, offset + first).map((c, i) => ({ cursor: ctx.cursors.encode(scope, { offset: offset + i + 1 }), node: toCustomer(c) }));
+    return {
+      edges,
+      nodes: edges.map((e) => e.node),
+      pageInfo: {
+        hasNextPage: offset + first < all.length,
+        hasPreviousPage: offset > 0,
+        startCursor: edges[0]?.cursor ?? null,
+        endCursor: edges[edges.length - 1]?.cursor ?? null,
+      },
+      totalCount: all.length,
+    };
+  }
+
+  @Query(() => Customer, { nullable: true, description: "One customer tenant by tenant id." })
+  async customer(@Arg("id", () => ID) id: string, @Ctx() ctx: RequestContext): Promise<Customer> {
+    return toCustomer(await ctx.data.customers.get(checkTenantId(id)));
+  }
+
+  @FieldResolver(() => UserConnection, { description: "Users of the tenant (Graph /users), in Graph's order." })
+  async users(@Root() customer: Customer, @Args() args: PageArgs, @Ctx() ctx: RequestContext, @Info() info: GraphQLResolveInfo): Promise<Connection<User>> {
+    const record = await ctx.data.customers.get(customer.id);
+    const data = ctx.data.tenant(record);
+    const select = graphSelect(selectedNodeFields(info, "User"), USER_PROPERTIES);
+    return graphConnection(data, { path: "/users", select, count: isSelected(info, "totalCount") }, args, ctx.cursors, (o) => toUser(record.id, o));
+  }
+
+  @FieldResolver(() => User, { nullable: true, description: "One user by object id or user principal name." })
+  async user(@Root() customer: Customer, @Arg("id", () => ID) id: string, @Ctx() ctx: RequestContext, @Info() info: GraphQLResolveInfo): Promise<User | null> {
+    const record = await ctx.data.customers.get(customer.id);
+    const select = graphSelect(selectedFields(info, "User"), USER_PROPERTIES);
+    const found = await ctx.data.tenant(record).users.load({ id: checkObjectId(id), select });
+    return found ? toUser(record.id, found) : null;
+  }
+}

@@ -1,0 +1,17 @@
+import { badInput } from "../../errors";
+
+const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+/** A user principal name as Graph accepts it in a path: local part (guests carry #EXT#) @ domain. */
+const UPN = /^[A-Za-z0-9._%+'#-]{1,113}@[A-Za-z0-9.-]{1,255}$/;
+
+export function checkTenantId(id: string): string {
+  if (!GUID.test(id)) throw badInput("A customer id is a tenant id (GUID).", { argument: "id" });
+  return id.toLowerCase();
+}
+
+/** Object ids are GUIDs; users may also be addressed by user principal name. */
+export function checkObjectId(id: string, allowUpn = true): string {
+  if (GUID.test(id)) return id.toLowerCase();
+  if (allowUpn && UPN.test(id)) return id;
+  throw badInput(allowUpn ? "Expected an object id (GUID) or a user principal name." : "Expected an object id (GUID).", { argument: "id" });
+}

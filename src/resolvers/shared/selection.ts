@@ -1,0 +1,58 @@
+import { getNamedType, isAbstractType, isObjectType, Kind, type GraphQLResolveInfo, type SelectionSetNode } from "graphql";
+
+/**
+ * The fields selected on objects of `typeName` under the current field, following fragments and
+ * connection shapes (`nodes { … }`, `edges { node { … } }`). Used to ask Graph only for what the
+ * operation needs ($select).
+ */
+export function selectedFields(info: GraphQLResolveInfo, typeName: string, path: readonly string[][] = [[]]): Set<string> {
+  const out = new Set<string>();
+  for (const node of info.fieldNodes) {
+    for (const p of path) collect(info, node.selectionSet, p, typeName, out);
+  }
+  return out;
+}
+
+/** Selected fields of a connection's node type (under `nodes` and `edges.node`). */
+export function selectedNodeFields(info: GraphQLResolveInfo, typeName: string): Set<string> {
+  return selectedFields(info, typeName, [["nodes"], ["edges", "node"]]);
+}
+
+/** Whether a direct child field (e.g. `totalCount`) is selected on the current field. */
+export function isSelected(info: GraphQLResolveInfo, field: string): boolean {
+  const out = new Set<string>();
+  const typeName = getNamedType(info.returnType).name;
+  for (const node of info.fieldNodes) collect(info, node.selectionSet, [], typeName, out);
+  return out.has(field);
+}
+
+/** Maps selected GraphQL fields to Graph properties; `id` is always included. */
+export function graphSelect(fields: Iterable<string>, map: Readonly<Record<string, readonly string[]>>): string[] {
+  const props = new Set<string>(["id"]);
+  for (const f of fields) for (const p of map[f] ?? []) props.add(p);
+  return [...props].sort();
+}
+
+function collect(info: GraphQLResolveInfo, set: SelectionSetNode | undefined, path: readonly string[], typeName: string, out: Set<string>): void {
+  if (!set) return;
+  for (const sel of set.selections) {
+    if (sel.kind === Kind.FIELD) {
+      if (path.length === 0) out.add(sel.name.value);
+      else if (sel.name.value === path[0]) collect(info, sel.selectionSet, path.slice(1), typeName, out);
+    } else if (sel.kind === Kind.INLINE_FRAGMENT) {
+      if (appliesTo(info, sel.typeCondition?.name.value, typeName)) collect(info, sel.selectionSet, path, typeName, out);
+    } else if (sel.kind === Kind.FRAGMENT_SPREAD) {
+      const frag = info.fragments[sel.name.value];
+      if (frag && appliesTo(info, frag.typeCondition.name.value, typeName)) collect(info, frag.selectionSet, path, typeName, out);
+    }
+  }
+}
+
+/** A fragment applies when it names the type itself, or an interface/union the type belongs to. */
+function appliesTo(info: GraphQLResolveInfo, condition: string | undefined, typeName: string): boolean {
+  if (!condition || condition === typeName) return true;
+  const cond = info.schema.getType(condition);
+  const type = info.schema.getType(typeName);
+  if (!cond || !isAbstractType(cond) || !isObjectType(type)) return false;
+  return info.schema.isSubType(cond, type);
+}

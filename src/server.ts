@@ -1,0 +1,157 @@
+import { ApolloServer, HeaderMap } from "@apollo/server";
+import { ApolloServerPluginLandingPageLocalDefault } from "@apollo/server/plugin/landingPage/default";
+import { ApolloServerPluginInlineTraceDisabled } from "@apollo/server/plugin/disabled";
+import { createServer as createHttpServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import type { GraphQLSchema } from "graphql";
+import type { Agent } from "undici";
+import { AppOnlyAccess, type RegionalApps } from "./auth/appOnlyAccess";
+import type { Caller } from "./auth/caller";
+import type { CallerAuthenticator } from "./auth/callerAuth";
+import type { RegionResolver } from "./auth/regions";
+import type { Config } from "./config";
+import type { RequestContext } from "./context";
+import { PartnerGraphError } from "./errors";
+import { createFormatError } from "./formatError";
+import { RequestData } from "./loaders/requestData";
+import type { Logger } from "./log";
+import { CursorCodec } from "./resolvers/shared/cursor";
+
+export interface ServerDeps {
+  config: Config;
+  schema: GraphQLSchema;
+  apps: RegionalApps;
+  regions: RegionResolver;
+  authenticator: CallerAuthenticator;
+  dispatcher: Agent;
+  log: Logger;
+}
+
+/** Origins of Apollo Sandbox, allowed in demo mode so the embedded explorer can call the API. */
+const SANDBOX_ORIGINS = ["https://sandbox.embed.apollographql.com", "https://studio.apollographql.com"];
+const MAX_BODY_BYTES = 1024 * 1024;
+
+export interface PartnerGraphServer {
+  apollo: ApolloServer<RequestContext>;
+  http: Server;
+  /** Builds a request context as the HTTP path does (tests use it with executeOperation). */
+  contextFor(authorization: string | undefined): Promise<RequestContext>;
+}
+
+/** Apollo Server behind a small node:http front: /graphql, /health, CORS, and / → Sandbox. No listen. */
+export async function createPartnerGraphServer(deps: ServerDeps): Promise<PartnerGraphServer> {
+  const { config, log } = deps;
+  const apollo = new ApolloServer<RequestContext>({
+    schema: deps.schema,
+    formatError: createFormatError(log),
+    includeStacktraceInErrorResponses: false,
+    csrfPrevention: true,
+    introspection: true,
+    plugins: [ApolloServerPluginInlineTraceDisabled(), ApolloServerPluginLandingPageLocalDefault({ embed: true, includeCookies: false })],
+  });
+  await apollo.start();
+
+  const cursors = new CursorCodec(config.cursorSecret);
+  const access = new AppOnlyAccess(deps.apps, deps.regions);
+  const graph = { graphEndpoint: config.graphEndpoint, dispatcher: deps.dispatcher };
+
+  async function contextFor(authorization: string | undefined): Promise<RequestContext> {
+    let caller: Caller;
+    if (!authorization && config.demoMode) caller = { mode: "app", partition: "app" };
+    else caller = (await deps.authenticator.authenticate(authorization)).caller;
+    if (caller.mode === "agent") {
+      throw new PartnerGraphError("FORBIDDEN", "Agent (delegated) access is not enabled on this server yet; call with an app token.");
+    }
+    return { caller, cursors, data: new RequestData(access, graph) };
+  }
+
+  const allowedOrigins = new Set([...config.corsOrigins, ...(config.demoMode ? SANDBOX_ORIGINS : [])]);
+
+  const http = createHttpServer((req, res) => {
+    handle(req, res).catch((err: unknown) => {
+      log.error({ err: err instanceof Error ? { name: err.name, message: err.message } : String(err) }, "request failed");
+      if (!res.headersSent) {
+        res.writeHead(500, { "content-type": "application/json" });
+        res.end(JSON.stringify({ errors: [{ message: "Internal server error.", extensions: { code: "INTERNAL_SERVER_ERROR" } }] }));
+      }
+    });
+  });
+
+  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const url = new URL(req.url ?? "/", "http://localhost");
+    cors(req, res, allowedOrigins);
+    if (req.method === "OPTIONS") {
+      res.writeHead(204).end();
+      return;
+    }
+    if (url.pathname === "/health") {
+      res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify({ status: "ok" }));
+      return;
+    }
+    if (url.pathname === "/" && req.method === "GET") {
+      res.writeHead(302, { location: "/graphql" }).end();
+      return;
+    }
+    if (url.pathname !== "/graphql") {
+      res.writeHead(404, { "content-type": "application/json" }).end(JSON.stringify({ error: "Not found. GraphQL is served at /graphql." }));
+      return;
+    }
+    const body = await readJson(req);
+    if (body === TOO_LARGE) {
+      res.writeHead(413, { "content-type": "application/json" }).end(JSON.stringify({ errors: [{ message: "Request body too large.", extensions: { code: "BAD_REQUEST" } }] }));
+      return;
+    }
+    const headers = new HeaderMap();
+    for (const [k, v] of Object.entries(req.headers)) if (v !== undefined) headers.set(k, Array.isArray(v) ? v.join(", ") : v);
+    const result = await apollo.executeHTTPGraphQLRequest({
+      httpGraphQLRequest: { method: req.method ?? "GET", headers, search: url.search, body },
+      context: () => contextFor(req.headers.authorization),
+    });
+    for (const [k, v] of result.headers) res.setHeader(k, v);
+    res.statusCode = result.status ?? 200;
+    if (result.body.kind === "complete") {
+      res.end(result.body.string);
+    } else {
+      for await (const chunk of result.body.asyncIterator) res.write(chunk);
+      res.end();
+    }
+  }
+
+  return { apollo, http, contextFor };
+}
+
+function cors(req: IncomingMessage, res: ServerResponse, allowed: Set<string>): void {
+  const origin = req.headers.origin;
+  if (!origin || !allowed.has(origin)) return;
+  res.setHeader("access-control-allow-origin", origin);
+  res.setHeader("vary", "origin");
+  res.setHeader("access-control-allow-methods", "GET, POST, OPTIONS");
+  res.setHeader("access-control-allow-headers", "authorization, content-type, apollo-require-preflight, x-apollo-operation-name");
+  res.setHeader("access-control-max-age", "600");
+}
+
+const TOO_LARGE = Symbol("too large");
+
+function readJson(req: IncomingMessage): Promise<unknown> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on("data", (c: Buffer) => {
+      size += c.length;
+      if (size > MAX_BODY_BYTES) {
+        resolve(TOO_LARGE);
+        req.destroy();
+      } else chunks.push(c);
+    });
+    req.on("end", () => {
+      const text = Buffer.concat(chunks).toString("utf8");
+      if (!text) return resolve(undefined);
+      // Apollo answers malformed JSON itself when handed the raw text.
+      try {
+        resolve(JSON.parse(text));
+      } catch {
+        resolve(text);
+      }
+    });
+    req.on("error", reject);
+  });
+}
