@@ -32,8 +32,21 @@ export interface Fixture {
   euAgent: Agent;
 }
 
+// RSA key generation dominates the run time; keys are made once per test file and reused by the
+// fresh fixture every test builds.
+const keyPairs = new Map<string, ReturnType<typeof rsa>>();
+function rsa() {
+  return generateKeyPairSync("rsa", { modulusLength: 2048 });
+}
+function keyPair(tag: string): ReturnType<typeof rsa> {
+  let k = keyPairs.get(tag);
+  if (!k) keyPairs.set(tag, (k = rsa()));
+  return k;
+}
+let signingKeys: Promise<SigningKeys> | undefined;
+
 function app(tag: string): TestApp {
-  const { publicKey, privateKey } = generateKeyPairSync("rsa", { modulusLength: 2048 });
+  const { publicKey, privateKey } = keyPair(tag);
   const der = publicKey.export({ type: "spki", format: "der" });
   return {
     clientId: `${tag}0000000-0000-4000-8000-00000000a99`.slice(0, 36),
@@ -93,7 +106,7 @@ export async function buildFixture(): Promise<Fixture> {
   const clock = { now: T0 };
   const ctx: EmulatorContext = {
     world: new World(dataset),
-    keys: await SigningKeys.generate(),
+    keys: await (signingKeys ??= SigningKeys.generate()),
     counters: new Counters(),
     faults: new FaultInjector(),
     settings: { propagationSeconds: 180, throttling: true, throttleScale: 1, batchLimit: "enforce", tokenLifetimeSeconds: 3599 },

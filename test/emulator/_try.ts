@@ -1,0 +1,28 @@
+import { generateDataset, generateDirectory } from "../../emulator/data/seed";
+(async () => {
+  let t = Date.now();
+  const ds = await generateDataset();
+  console.log("demo ms", Date.now() - t, ds.customers.length);
+  t = Date.now();
+  const sc = await generateDataset({ preset: "scale-customers" });
+  console.log("scale ms", Date.now() - t, sc.customers.length);
+  const c = ds.customers[0];
+  console.log(JSON.stringify(c, null, 1).slice(0, 3000));
+  const dir = generateDirectory(c);
+  console.log(dir.users.length, dir.groups.length, dir.devices.length, dir.managedDevices.length);
+  console.log(JSON.stringify(dir.organization, null, 1));
+  console.log(JSON.stringify(dir.users[3], null, 1));
+  console.log(JSON.stringify(dir.users[dir.users.length-1], null, 1));
+  console.log(JSON.stringify(dir.groups.slice(0,3), null, 1));
+  console.log(JSON.stringify(dir.devices[0], null, 1));
+  console.log(JSON.stringify(dir.managedDevices[0], null, 1));
+  console.log(JSON.stringify(ds.partners[0], null, 1).slice(0, 2500));
+  const su = await generateDataset({ preset: "scale-users" });
+  const big = su.customers[su.customers.length - 1];
+  const m0 = process.memoryUsage().heapUsed;
+  t = Date.now();
+  const bd = generateDirectory(big);
+  console.log("big ms", Date.now() - t, bd.users.length, bd.groups.length, bd.devices.length, bd.managedDevices.length);
+  global.gc?.();
+  console.log("heap MB", (process.memoryUsage().heapUsed - m0) / 1e6);
+})();
