@@ -1,5 +1,5 @@
 import { seededRandom } from "../faults";
-import { cloudSid, DAY_MS, Draw, EPOCH_MS, guid, hash32, iso, pad } from "./ids";
+import { cloudSid, DAY_MS, Draw, EPOCH_MS, flat, floor, guid, hash32, iso, max, min, pad, round } from "./ids";
 import type { CustomerTenant, GraphObject, TenantDirectory } from "./model";
 import {
   ANDROID_PATCH, COUNTRIES, DEPARTMENTS, GIVEN_NAMES, GROUP_TOPICS, GUEST_DOMAINS, HARDWARE, INTUNE_MDM_APP_ID,
@@ -18,8 +18,14 @@ import {
  */
 
 const MINUTE_MS = 60_000;
+// Module bindings for globals used in loops (see ids.ts: global lookups are slow under jest's vm).
+const parseDate = Date.parse;
+const ArrayOf = Array;
+const SetOf = Set;
 
 const EMPTY: readonly never[] = Object.freeze([]);
+/** EMPTY where TenantDirectory's maps want string[]; frozen, so a caller that pushes into it throws. */
+const NO_IDS = EMPTY as unknown as string[];
 const UNIFIED = Object.freeze(["Unified"]);
 const DYNAMIC = Object.freeze(["DynamicMembership"]);
 const TEAM = Object.freeze(["Team"]);
@@ -28,6 +34,20 @@ const ZERO_GUID = "00000000-0000-0000-0000-000000000000";
 const EXTENSION_ATTRIBUTES = Object.freeze(
   Object.fromEntries(Array.from({ length: 15 }, (_, i) => [`extensionAttribute${i + 1}`, null])),
 );
+
+type Trust = "AzureAd" | "ServerAd" | "Workplace";
+type Weights<T> = readonly (readonly [T, number])[];
+const OS_MIX: Weights<DeviceOs> = [["Windows", 55], ["iOS", 20], ["Android", 13], ["macOS", 12]];
+const ORPHAN_OS_MIX: Weights<DeviceOs> = [["Android", 50], ["iOS", 30], ["Windows", 20]];
+const TRUST_HYBRID: Weights<Trust> = [["AzureAd", 55], ["ServerAd", 35], ["Workplace", 10]];
+const TRUST_CLOUD: Weights<Trust> = [["AzureAd", 85], ["Workplace", 15]];
+const COMPLIANCE: Weights<string> = [
+  ["compliant", 79], ["noncompliant", 10], ["inGracePeriod", 5], ["unknown", 4], ["error", 1], ["conflict", 1],
+];
+/** Co-managed devices can hand compliance to Configuration Manager. */
+const COMPLIANCE_COMANAGED: Weights<string> = [...COMPLIANCE.slice(1), ["compliant", 78], ["configManager", 1]];
+const ORPHAN_COMPLIANCE: Weights<string> = [["noncompliant", 50], ["unknown", 30], ["compliant", 20]];
+const GROUP_KIND_MIX: Weights<GroupSpec["kind"]> = [["m365", 50], ["security", 40], ["distribution", 10]];
 
 type LicenceSet = { assignedLicenses: readonly unknown[]; assignedPlans: readonly unknown[] };
 
@@ -46,6 +66,7 @@ class DirectoryBuilder {
   private readonly defaultDomain: string;
   private readonly country: Country;
   private readonly hq: Place;
+  private readonly hqOffice: string;
   private readonly hybrid: boolean;
   private readonly adDomain: string;
   private readonly adDomainSid: string;
@@ -74,16 +95,17 @@ class DirectoryBuilder {
     this.defaultDomain = customer.defaultDomain;
     this.country = COUNTRIES[customer.countryLetterCode] ?? COUNTRIES.US!;
     this.hq = this.d.pick(this.country.places);
+    this.hqOffice = `${this.hq.city} HQ`;
     this.hybrid = this.d.chance(0.3);
     const prefix = this.initialDomain.split(".")[0]!.replace(/[^a-z0-9]/gi, "");
     this.adDomain = `${prefix.slice(0, 15)}.local`;
     this.adDomainSid = `${this.d.int(1e9, 4e9)}-${this.d.int(1e9, 4e9)}-${this.d.int(1e9, 4e9)}`;
     // Windows device names are at most 15 characters: an 8-character tenant code, "-", a letter, 5 digits.
     this.deviceCode = (prefix.slice(0, 3) + prefix.slice(-5)).toUpperCase();
-    this.start = Date.parse(customer.createdDateTime);
+    this.start = parseDate(customer.createdDateTime);
     // Customers created through the control API are newer than the seeded epoch; their directory is
     // as of a few minutes after creation so no object predates the tenant.
-    this.asOf = Math.max(EPOCH_MS, this.start + 10 * MINUTE_MS);
+    this.asOf = max(EPOCH_MS, this.start + 10 * MINUTE_MS);
 
     const large = customer.sizes.users > 300;
     this.primarySku = customer.intuneLicensed
@@ -123,6 +145,7 @@ class DirectoryBuilder {
     this.users();
     this.devices();
     this.groups();
+    this.memberships();
     return this.dir;
   }
 
@@ -141,19 +164,19 @@ class DirectoryBuilder {
   }
 
   private between(from: number, to: number): number {
-    return from + this.d.next() * Math.max(0, to - from);
+    return from + this.d.next() * max(0, to - from);
   }
 
   private phone(): string {
     const c = this.country;
-    if (c.phonePrefix === "+1") return `+1 ${this.d.int(201, 989)} 555 0${this.d.digits(3)}`;
-    return `${c.phonePrefix} ${this.d.int(1, 9)}${this.d.digits(1)} ${this.d.digits(4)} ${this.d.digits(4)}`;
+    if (c.phonePrefix === "+1") return flat(`+1 ${this.d.int(201, 989)} 555 0${this.d.digits(3)}`);
+    return flat(`${c.phonePrefix} ${this.d.int(1, 9)}${this.d.digits(1)} ${this.d.digits(4)} ${this.d.digits(4)}`);
   }
 
   private organization(): GraphObject {
     const c = this.customer;
     const plans = [this.primarySku, this.secondarySku].flatMap((s) => s.plans);
-    const seen = new Set<string>();
+    const seen = new SetOf<string>();
     const assignedPlans: unknown[] = [];
     const provisionedPlans: unknown[] = [];
     const at = iso(this.start + DAY_MS);
@@ -205,7 +228,7 @@ class DirectoryBuilder {
 
   private users(): void {
     const n = this.customer.sizes.users;
-    const guests = n >= 10 ? Math.max(1, Math.round(n * 0.03)) : 0;
+    const guests = n >= 10 ? max(1, round(n * 0.03)) : 0;
     const breakGlass = n - guests >= 20 ? 1 : 0;
     const staff = n - guests - breakGlass;
     const region = this.customer.region;
@@ -215,17 +238,18 @@ class DirectoryBuilder {
     const surnameAlias = surnames.map(aliasOf);
     const used = new Map<string, number>();
     const fan = DEPARTMENTS.length;
-    const level = new Uint8Array(Math.max(staff, 1));
+    const level = new Uint8Array(max(staff, 1));
 
     for (let k = 0; k < staff; k++) {
-      const gi = Math.floor(this.d.next() * givenNames.length);
-      const si = Math.floor(this.d.next() * surnames.length);
+      const gi = floor(this.d.next() * givenNames.length);
+      const si = floor(this.d.next() * surnames.length);
       let alias = `${givenAlias[gi]}.${surnameAlias[si]}`;
       const count = (used.get(alias) ?? 0) + 1;
       used.set(alias, count);
       if (count > 1) alias += count;
+      alias = flat(alias);
 
-      const mgr = k === 0 ? -1 : Math.floor((k - 1) / fan);
+      const mgr = k === 0 ? -1 : floor((k - 1) / fan);
       level[k] = mgr < 0 ? 0 : level[mgr]! + 1;
       const dept = k === 0 ? -1 : mgr === 0 ? (k - 1) % fan : this.staffDept[mgr]!;
       this.staffDept[k] = dept;
@@ -246,8 +270,8 @@ class DirectoryBuilder {
     }
     if (breakGlass) this.addUser(this.breakGlassAccount(staff));
     for (let g = 0; g < guests; g++) {
-      const gi = Math.floor(this.d.next() * givenNames.length);
-      const si = Math.floor(this.d.next() * surnames.length);
+      const gi = floor(this.d.next() * givenNames.length);
+      const si = floor(this.d.next() * surnames.length);
       const guest = this.guest(staff + breakGlass + g, givenAlias[gi]!, surnameAlias[si]!, givenNames[gi]!, surnames[si]!);
       this.addUser(guest);
       this.guestIds.push(guest.id);
@@ -258,23 +282,20 @@ class DirectoryBuilder {
     this.dir.users.push(user);
     this.dir.byId.set(user.id, user);
     this.dir.usersByUpn.set((user.userPrincipalName as string).toLowerCase(), user);
-    this.dir.memberOf.set(user.id, []);
-    this.dir.ownedDevices.set(user.id, []);
-    this.dir.registeredDevices.set(user.id, []);
   }
 
   private member(k: number, alias: string, givenName: string, surname: string, department: string, jobTitle: string): GraphObject {
     const d = this.d;
     const id = guid(`${this.tid}/user/${k}`);
-    const upn = `${alias}@${this.defaultDomain}`;
-    const displayName = `${givenName} ${surname}`;
+    const upn = flat(`${alias}@${this.defaultDomain}`);
+    const displayName = flat(`${givenName} ${surname}`);
     const created = k === 0 ? this.start + d.int(0, 3) * DAY_MS : this.between(this.start, this.asOf - DAY_MS);
     const place = d.chance(0.8) ? this.hq : d.pick(this.country.places);
     const licence = d.chance(0.08) ? this.licences.none : d.chance(0.1) ? this.licences.secondary : this.licences.primary;
     const synced = this.hybrid;
     const proxyAddresses = this.defaultDomain === this.initialDomain
-      ? [`SMTP:${upn}`]
-      : [`SMTP:${upn}`, `smtp:${alias}@${this.initialDomain}`];
+      ? [flat(`SMTP:${upn}`)]
+      : [flat(`SMTP:${upn}`), flat(`smtp:${alias}@${this.initialDomain}`)];
     const user: GraphObject = {
       "@odata.type": "#microsoft.graph.user",
       id,
@@ -291,26 +312,26 @@ class DirectoryBuilder {
       deletedDateTime: null,
       department,
       displayName,
-      employeeHireDate: iso(Math.floor((created - d.int(0, 60) * DAY_MS) / DAY_MS) * DAY_MS),
+      employeeHireDate: iso(floor((created - d.int(0, 60) * DAY_MS) / DAY_MS) * DAY_MS),
       employeeId: pad(100000 + k, 6),
       employeeType: d.chance(0.9) ? "Employee" : "Contractor",
       externalUserState: null,
       externalUserStateChangeDateTime: null,
       givenName,
       identities: [{ signInType: "userPrincipalName", issuer: this.initialDomain, issuerAssignedId: upn }],
-      imAddresses: [upn.toLowerCase()],
+      imAddresses: [upn],
       jobTitle,
       lastPasswordChangeDateTime: iso(this.between(created, this.asOf)),
       mail: upn,
       mailNickname: alias,
       mobilePhone: d.chance(0.6) ? this.phone() : null,
-      officeLocation: d.chance(0.1) ? "Remote" : `${place.city} ${place === this.hq ? "HQ" : "Office"}`,
-      onPremisesDistinguishedName: synced ? `CN=${displayName},OU=${department},OU=Staff,DC=${this.adDomain.replace(".", ",DC=")}` : null,
+      officeLocation: d.chance(0.1) ? "Remote" : place === this.hq ? this.hqOffice : flat(`${place.city} Office`),
+      onPremisesDistinguishedName: synced ? flat(`CN=${displayName},OU=${department},OU=Staff,DC=${this.adDomain.replace(".", ",DC=")}`) : null,
       onPremisesDomainName: synced ? this.adDomain : null,
       onPremisesImmutableId: synced ? Buffer.from(id.replace(/-/g, ""), "hex").toString("base64") : null,
       onPremisesLastSyncDateTime: synced ? iso(this.asOf - d.int(1, 40) * MINUTE_MS) : null,
       onPremisesSamAccountName: synced ? alias.slice(0, 20) : null,
-      onPremisesSecurityIdentifier: synced ? `S-1-5-21-${this.adDomainSid}-${1100 + k}` : null,
+      onPremisesSecurityIdentifier: synced ? flat(`S-1-5-21-${this.adDomainSid}-${1100 + k}`) : null,
       onPremisesSyncEnabled: synced ? true : null,
       onPremisesUserPrincipalName: synced ? upn : null,
       otherMails: EMPTY,
@@ -398,9 +419,9 @@ class DirectoryBuilder {
     const d = this.d;
     const id = guid(`${this.tid}/user/${k}`);
     const domain = d.pick(GUEST_DOMAINS);
-    const external = `${givenAlias}.${surnameAlias}${k}@${domain}`;
-    const mangled = external.replace("@", "_");
-    const upn = `${mangled}#EXT#@${this.initialDomain}`;
+    const external = flat(`${givenAlias}.${surnameAlias}${k}@${domain}`);
+    const mangled = flat(external.replace("@", "_"));
+    const upn = flat(`${mangled}#EXT#@${this.initialDomain}`);
     const created = this.between(this.start, this.asOf - DAY_MS);
     const accepted = d.chance(0.8);
     const msa = domain === "outlook.example" || domain === "gmail.example";
@@ -419,7 +440,7 @@ class DirectoryBuilder {
       creationType: "Invitation",
       deletedDateTime: null,
       department: null,
-      displayName: `${givenName} ${surname}`,
+      displayName: flat(`${givenName} ${surname}`),
       employeeHireDate: null,
       employeeId: null,
       employeeType: null,
@@ -431,7 +452,7 @@ class DirectoryBuilder {
       jobTitle: null,
       lastPasswordChangeDateTime: null,
       mail: external,
-      mailNickname: `${mangled}#EXT#`,
+      mailNickname: flat(`${mangled}#EXT#`),
       mobilePhone: null,
       officeLocation: null,
       onPremisesDistinguishedName: null,
@@ -447,7 +468,7 @@ class DirectoryBuilder {
       postalCode: null,
       preferredDataLocation: null,
       preferredLanguage: null,
-      proxyAddresses: [`SMTP:${external}`],
+      proxyAddresses: [flat(`SMTP:${external}`)],
       securityIdentifier: cloudSid(id),
       showInAddressList: false,
       signInSessionsValidFromDateTime: iso(created),
@@ -470,22 +491,22 @@ class DirectoryBuilder {
 
     // Pass 1: owner and platform of each device, so the managed ones can be chosen among owned devices.
     const owner = new Int32Array(n);
-    const os: DeviceOs[] = new Array(n);
+    const os: DeviceOs[] = new ArrayOf(n);
     for (let i = 0; i < n; i++) {
-      owner[i] = staff > 0 && d.chance(0.95) ? Math.floor(d.next() * staff) : -1;
-      os[i] = d.weighted<DeviceOs>([["Windows", 55], ["iOS", 20], ["Android", 13], ["macOS", 12]]);
+      owner[i] = staff > 0 && d.chance(0.95) ? floor(d.next() * staff) : -1;
+      os[i] = d.weighted(OS_MIX);
     }
     const eligible: number[] = [];
     for (let i = 0; i < n; i++) if (owner[i]! >= 0) eligible.push(i);
     for (let i = eligible.length - 1; i > 0; i--) {
-      const j = Math.floor(d.next() * (i + 1));
+      const j = floor(d.next() * (i + 1));
       const t = eligible[i]!;
       eligible[i] = eligible[j]!;
       eligible[j] = t;
     }
     // A few Intune devices have no Entra device (never registered, or their Entra object was deleted).
-    const orphansWanted = wanted >= 10 ? Math.max(1, Math.round(wanted * 0.03)) : 0;
-    const linked = Math.min(wanted - orphansWanted, eligible.length);
+    const orphansWanted = wanted >= 10 ? max(1, round(wanted * 0.03)) : 0;
+    const linked = min(wanted - orphansWanted, eligible.length);
     const managed = new Uint8Array(n);
     for (let i = 0; i < linked; i++) managed[eligible[i]!] = 1;
 
@@ -494,6 +515,28 @@ class DirectoryBuilder {
       this.device(i, os[i]!, user, managed[i] === 1);
     }
     for (let i = 0; i < wanted - linked; i++) this.orphanManagedDevice(i);
+
+    // Exact-size lists: an array grown by push from empty reserves 17 slots, which at 100,000 users
+    // is most of the memory these maps take.
+    const counts = new Int32Array(staff);
+    for (let i = 0; i < n; i++) if (owner[i]! >= 0) counts[owner[i]!]!++;
+    const owned: string[][] = new ArrayOf(staff);
+    for (let k = 0; k < staff; k++) owned[k] = counts[k]! > 0 ? new ArrayOf<string>(counts[k]!) : NO_IDS;
+    const fill = new Int32Array(staff);
+    for (let i = 0; i < n; i++) {
+      const k = owner[i]!;
+      if (k >= 0) owned[k]![fill[k]!++] = this.dir.devices[i]!.id;
+    }
+    for (const user of this.dir.users) {
+      this.dir.ownedDevices.set(user.id, NO_IDS);
+      this.dir.registeredDevices.set(user.id, NO_IDS);
+    }
+    for (let k = 0; k < staff; k++) {
+      if (owned[k] === NO_IDS) continue;
+      const id = this.staff[k]!.id;
+      this.dir.ownedDevices.set(id, owned[k]!);
+      this.dir.registeredDevices.set(id, owned[k]!.slice());
+    }
   }
 
   private device(i: number, os: DeviceOs, user: GraphObject | undefined, managed: boolean): void {
@@ -502,12 +545,10 @@ class DirectoryBuilder {
     const deviceId = guid(`${this.tid}/device/${i}/deviceId`);
     const hw = d.pick(HARDWARE[os]);
     const osVersion = d.pick(OS_VERSIONS[os]);
-    let trustType: "AzureAd" | "ServerAd" | "Workplace";
+    let trustType: Trust;
     let company: boolean;
     if (os === "Windows") {
-      trustType = d.weighted<"AzureAd" | "ServerAd" | "Workplace">(
-        this.hybrid ? [["AzureAd", 55], ["ServerAd", 35], ["Workplace", 10]] : [["AzureAd", 85], ["Workplace", 15]],
-      );
+      trustType = d.weighted(this.hybrid ? TRUST_HYBRID : TRUST_CLOUD);
       company = trustType !== "Workplace";
     } else {
       trustType = "Workplace";
@@ -526,19 +567,16 @@ class DirectoryBuilder {
       displayName = `${given}'s ${kind}`;
     }
 
-    const userCreated = user ? Date.parse(user.createdDateTime as string) : this.start;
+    const userCreated = user ? parseDate(user.createdDateTime as string) : this.start;
     const registered = this.between(userCreated, this.asOf - 2 * DAY_MS);
     const stale = d.chance(0.05);
     const lastSignIn = stale
-      ? Math.max(registered, this.asOf - d.int(91, 400) * DAY_MS)
-      : Math.max(registered, this.asOf - d.next() * d.next() * 30 * DAY_MS);
+      ? max(registered, this.asOf - d.int(91, 400) * DAY_MS)
+      : max(registered, this.asOf - d.next() * d.next() * 30 * DAY_MS);
 
     let compliance: string | null = null;
     if (managed) {
-      compliance = d.weighted([
-        ["compliant", 78], ["noncompliant", 10], ["inGracePeriod", 5], ["unknown", 4], ["error", 1], ["conflict", 1],
-        [trustType === "ServerAd" ? "configManager" : "compliant", 1],
-      ]);
+      compliance = d.weighted(trustType === "ServerAd" ? COMPLIANCE_COMANAGED : COMPLIANCE);
     }
     const enrollmentType = !managed
       ? null
@@ -559,7 +597,7 @@ class DirectoryBuilder {
       deviceMetadata: null,
       deviceOwnership: company ? "Company" : "Personal",
       deviceVersion: 2,
-      displayName,
+      displayName: flat(displayName),
       enrollmentProfileName: null,
       enrollmentType,
       extensionAttributes: EXTENSION_ATTRIBUTES,
@@ -583,16 +621,8 @@ class DirectoryBuilder {
     };
     this.dir.devices.push(device);
     this.dir.byId.set(id, device);
-    this.dir.memberOf.set(id, []);
-    if (user) {
-      this.dir.registeredOwners.set(id, [user.id]);
-      this.dir.registeredUsers.set(id, [user.id]);
-      this.dir.ownedDevices.get(user.id)!.push(id);
-      this.dir.registeredDevices.get(user.id)!.push(id);
-    } else {
-      this.dir.registeredOwners.set(id, []);
-      this.dir.registeredUsers.set(id, []);
-    }
+    this.dir.registeredOwners.set(id, user ? [user.id] : NO_IDS);
+    this.dir.registeredUsers.set(id, user ? [user.id] : NO_IDS);
     if (os === "Windows") this.windowsDeviceIds.push(id);
     if (managed && user) {
       this.managedEntraDeviceIds.push(id);
@@ -605,16 +635,16 @@ class DirectoryBuilder {
 
   private orphanManagedDevice(i: number): void {
     const d = this.d;
-    const os = d.weighted<DeviceOs>([["Android", 50], ["iOS", 30], ["Windows", 20]]);
+    const os = d.weighted(ORPHAN_OS_MIX);
     const hw = d.pick(HARDWARE[os]);
-    const user = this.staff.length > 0 ? this.staff[Math.floor(d.next() * this.staff.length)] : undefined;
+    const user = this.staff.length > 0 ? this.staff[floor(d.next() * this.staff.length)] : undefined;
     if (!user) return;
     this.managedDevice(this.dir.managedDevices.length, {
       os, osVersion: d.pick(OS_VERSIONS[os]), hw, company: false, user,
       deviceName: os === "Windows" ? `DESKTOP-${d.chars(7, "ABCDEFGHJKLMNPQRSTUVWXYZ0123456789")}` : `${user.givenName as string}'s ${hw.model}`,
       azureADDeviceId: ZERO_GUID, trustType: null,
-      compliance: d.weighted([["noncompliant", 50], ["unknown", 30], ["compliant", 20]]),
-      enrolledFrom: Date.parse(user.createdDateTime as string), enrollmentType: "userEnrollment",
+      compliance: d.weighted(ORPHAN_COMPLIANCE),
+      enrolledFrom: parseDate(user.createdDateTime as string), enrollmentType: "userEnrollment",
       orphanIndex: i,
     });
   }
@@ -631,7 +661,7 @@ class DirectoryBuilder {
     const id = guid(`${this.tid}/managedDevice/${n}`);
     const enrolled = this.between(p.enrolledFrom, this.asOf - DAY_MS);
     // Skewed towards recent syncs, as healthy fleets are, with a tail to 60 days.
-    const lastSync = Math.max(enrolled, this.asOf - d.next() * d.next() * 60 * DAY_MS);
+    const lastSync = max(enrolled, this.asOf - d.next() * d.next() * 60 * DAY_MS);
     const upn = p.user.userPrincipalName as string;
     const alias = upn.slice(0, upn.indexOf("@"));
     const phone = p.os === "iOS" || p.os === "Android";
@@ -678,7 +708,7 @@ class DirectoryBuilder {
       userPrincipalName: upn,
       model: p.hw.model,
       manufacturer: p.hw.manufacturer,
-      imei: phone && !p.hw.model.startsWith("iPad") ? `35${d.digits(13)}` : "",
+      imei: phone && !p.hw.model.startsWith("iPad") ? flat(`35${d.digits(13)}`) : "",
       complianceGracePeriodExpirationDateTime: p.compliance === "inGracePeriod" ? iso(this.asOf + d.int(1, 3) * DAY_MS) : NEVER,
       serialNumber: serial,
       phoneNumber: "",
@@ -690,8 +720,8 @@ class DirectoryBuilder {
       subscriberCarrier: "",
       meid: "",
       totalStorageSpaceInBytes: total,
-      freeStorageSpaceInBytes: Math.floor(total * (0.1 + 0.7 * d.next())),
-      managedDeviceName: `${alias}_${platformLabel}_${stamp}`,
+      freeStorageSpaceInBytes: floor(total * (0.1 + 0.7 * d.next())),
+      managedDeviceName: flat(`${alias}_${platformLabel}_${stamp}`),
       partnerReportedThreatState: "unknown",
       deviceActionResults: EMPTY,
     };
@@ -730,7 +760,7 @@ class DirectoryBuilder {
       const members = this.deptStaff[i]!;
       add({ name: `${dept.name} Team`, description: `Collaboration space for ${dept.name}`, kind: "m365", visibility: "Private", team: true, nick: `${aliasOf(dept.name)}team`, members, owners: members.slice(0, 1) });
     });
-    add({ name: "Company Announcements", description: "Distribution list for company news", kind: "distribution", nick: "announcements", members: staffIds.slice(0, Math.min(staffIds.length, 50)), owners: ceo });
+    add({ name: "Company Announcements", description: "Distribution list for company news", kind: "distribution", nick: "announcements", members: staffIds.slice(0, min(staffIds.length, 50)), owners: ceo });
     add({ name: "IT Alerts", description: "Mail-enabled security group for monitoring alerts", kind: "mailSecurity", nick: "it-alerts", members: this.itIds, owners: this.itIds.slice(0, 1) });
 
     const firstProject = this.dir.groups.length;
@@ -739,19 +769,19 @@ class DirectoryBuilder {
     while (this.dir.groups.length < total) {
       const j = this.dir.groups.length - firstProject;
       const word = PROJECT_WORDS[j % PROJECT_WORDS.length]!;
-      const topic = GROUP_TOPICS[Math.floor(j / PROJECT_WORDS.length) % GROUP_TOPICS.length]!;
-      const round = Math.floor(j / (PROJECT_WORDS.length * GROUP_TOPICS.length));
+      const topic = GROUP_TOPICS[floor(j / PROJECT_WORDS.length) % GROUP_TOPICS.length]!;
+      const round = floor(j / (PROJECT_WORDS.length * GROUP_TOPICS.length));
       const name = `${word} ${topic}${round > 0 ? ` ${round + 1}` : ""}`;
-      const kind = d.weighted<GroupSpec["kind"]>([["m365", 50], ["security", 40], ["distribution", 10]]);
-      const size = staff === 0 ? 0 : d.int(Math.min(3, staff), Math.min(25, staff));
-      const members = new Set<string>();
-      for (let m = 0; m < size; m++) members.add(this.staff[Math.floor(d.next() * staff)]!.id);
+      const kind = d.weighted(GROUP_KIND_MIX);
+      const size = staff === 0 ? 0 : d.int(min(3, staff), min(25, staff));
+      const members = new SetOf<string>();
+      for (let m = 0; m < size; m++) members.add(this.staff[floor(d.next() * staff)]!.id);
       if (kind === "security" && d.chance(0.1)) {
-        for (let m = 0; m < 3 && this.dir.devices.length > 0; m++) members.add(this.dir.devices[Math.floor(d.next() * this.dir.devices.length)]!.id);
+        for (let m = 0; m < 3 && this.dir.devices.length > 0; m++) members.add(this.dir.devices[floor(d.next() * this.dir.devices.length)]!.id);
       }
       // Nest an earlier project group: earlier-only keeps the membership graph acyclic.
-      if (j > 0 && d.chance(0.15)) members.add(this.dir.groups[firstProject + Math.floor(d.next() * j)]!.id);
-      const owners = staff === 0 ? [] : kind === "m365" || d.chance(0.5) ? [this.staff[Math.floor(d.next() * staff)]!.id] : [];
+      if (j > 0 && d.chance(0.15)) members.add(this.dir.groups[firstProject + floor(d.next() * j)]!.id);
+      const owners = staff === 0 ? [] : kind === "m365" || d.chance(0.5) ? [this.staff[floor(d.next() * staff)]!.id] : [];
       this.group({
         name, description: kind === "distribution" ? `${name} mailing list` : `${name} members`, kind,
         visibility: kind === "m365" ? (d.chance(0.6) ? "Private" : "Public") : undefined, team: kind === "m365" && d.chance(0.5),
@@ -762,7 +792,33 @@ class DirectoryBuilder {
 
   private addMember(groupId: string, memberId: string): void {
     this.dir.members.get(groupId)!.push(memberId);
-    this.dir.memberOf.get(memberId)!.push(groupId);
+  }
+
+  /** memberOf is the inverse of members, built once all groups exist, in exact-size arrays. */
+  private memberships(): void {
+    const index = new Map<string, number>();
+    const ids: string[] = [];
+    for (const id of this.dir.byId.keys()) {
+      index.set(id, ids.length);
+      ids.push(id);
+    }
+    const counts = new Int32Array(ids.length);
+    const groups = this.dir.groups;
+    const memberIndexes: Int32Array[] = new ArrayOf(groups.length);
+    for (let g = 0; g < groups.length; g++) {
+      const members = this.dir.members.get(groups[g]!.id)!;
+      const idx = new Int32Array(members.length);
+      for (let i = 0; i < members.length; i++) counts[(idx[i] = index.get(members[i]!)!)]!++;
+      memberIndexes[g] = idx;
+    }
+    const lists: string[][] = new ArrayOf(ids.length);
+    for (let i = 0; i < ids.length; i++) lists[i] = counts[i]! > 0 ? new ArrayOf<string>(counts[i]!) : NO_IDS;
+    // Filled from the last slot and the last group, so each list ends up in group order.
+    for (let g = groups.length - 1; g >= 0; g--) {
+      const gid = groups[g]!.id;
+      for (const m of memberIndexes[g]!) lists[m]![--counts[m]!] = gid;
+    }
+    for (let i = 0; i < ids.length; i++) this.dir.memberOf.set(ids[i]!, lists[i]!);
   }
 
   private group(spec: GroupSpec): string {
@@ -773,7 +829,7 @@ class DirectoryBuilder {
     const unified = spec.kind === "m365";
     const mailEnabled = unified || spec.kind === "distribution" || spec.kind === "mailSecurity";
     const securityEnabled = spec.kind !== "m365" && spec.kind !== "distribution";
-    const mail = mailEnabled ? `${spec.nick}@${this.defaultDomain}` : null;
+    const mail = mailEnabled ? flat(`${spec.nick}@${this.defaultDomain}`) : null;
     const synced = this.hybrid && spec.kind === "security" && spec.nick.startsWith("sg-");
     const group: GraphObject = {
       "@odata.type": "#microsoft.graph.group",
@@ -800,7 +856,7 @@ class DirectoryBuilder {
       onPremisesSyncEnabled: synced ? true : null,
       preferredDataLocation: null,
       preferredLanguage: null,
-      proxyAddresses: mail ? [`SMTP:${mail}`] : EMPTY,
+      proxyAddresses: mail ? [flat(`SMTP:${mail}`)] : EMPTY,
       renewedDateTime: iso(created),
       resourceBehaviorOptions: EMPTY,
       resourceProvisioningOptions: unified && spec.team ? TEAM : EMPTY,
@@ -811,10 +867,8 @@ class DirectoryBuilder {
     };
     this.dir.groups.push(group);
     this.dir.byId.set(id, group);
-    this.dir.members.set(id, []);
-    this.dir.owners.set(id, [...spec.owners]);
-    this.dir.memberOf.set(id, []);
-    for (const m of spec.members) this.addMember(id, m);
+    this.dir.members.set(id, spec.members.slice());
+    this.dir.owners.set(id, spec.owners.length > 0 ? spec.owners.slice() : NO_IDS);
     return id;
   }
 }

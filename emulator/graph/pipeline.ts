@@ -4,7 +4,7 @@ import { authorize, type Caller } from "./authorize";
 import { faultError, graphError, Messages, type RequestInfo } from "./errors";
 import { serve } from "./resources";
 import { route, type Route } from "./router";
-import { graphThrottle, resourceUnitCost, tenantSize } from "./throttle";
+import { graphThrottle, resourceUnitCost, tenantSize, type ThrottleOutcome } from "./throttle";
 import { tenantView } from "./views";
 
 /**
@@ -68,11 +68,14 @@ export async function serveOne(req: EmuRequest, caller: Caller, ctx: EmulatorCon
   return res;
 }
 
-function throttle(r: Route, req: EmuRequest, caller: Caller, ctx: EmulatorContext, users: number) {
-  if (!ctx.settings.throttling || r.service === "none") return undefined;
+function throttle(r: Route, req: EmuRequest, caller: Caller, ctx: EmulatorContext, users: number): ThrottleOutcome | undefined {
+  if (r.service === "none") return undefined;
+  // Directory answers always state their cost, throttling or not.
+  const cost = resourceUnitCost(r.baseCost, req.url);
+  if (!ctx.settings.throttling) return r.service === "directory" ? { ok: true, headers: { "x-ms-resource-unit": String(cost) } } : undefined;
   const t = graphThrottle(ctx);
   const common = { appId: caller.appId, tenantId: caller.tid, scale: ctx.settings.throttleScale, now: ctx.now() };
   // x-ms-throttle-priority is information only: it never changes the limits.
   if (r.service === "intune") return t.intune(common);
-  return t.directory({ ...common, size: tenantSize(users), cost: resourceUnitCost(r.baseCost, req.url) });
+  return t.directory({ ...common, size: tenantSize(users), cost });
 }

@@ -31,12 +31,6 @@ export function tenantView(ctx: EmulatorContext, tenantId: string): TenantView |
   return { kind: "partner", tenantId: ref.tenant.id, partner: ref.tenant, dir: partnerDirectory(ref.tenant) };
 }
 
-/** Deterministic GUID from a name (ids of objects the world does not store, e.g. contracts). */
-function nameGuid(name: string): string {
-  const h = createHash("sha1").update(name).digest("hex");
-  return `${h.slice(0, 8)}-${h.slice(8, 12)}-5${h.slice(13, 16)}-a${h.slice(17, 20)}-${h.slice(20, 32)}`;
-}
-
 /**
  * A partner tenant's directory: its agents as users and its AdminAgents group (members: the admin
  * agents). Rebuilt per request because the control API may change agents; partner tenants are small.
@@ -201,19 +195,24 @@ export function findOfType(dir: TenantDirectory, id: string, type: string): Grap
 }
 
 /**
- * Contracts of a partner tenant: one per customer (graph-facts §5). The id is the contract
- * object's own id (not the customer's); name and domain are copies taken when the relationship
- * was made.
+ * Contracts of a partner tenant (graph-facts §5): one per customer the dataset gives a contract
+ * (DAP customers). Names and domain are the copies stored with the contract, taken when the
+ * relationship began, so they may differ from the customer's current ones.
  */
 export function contractsOf(ctx: EmulatorContext, partner: PartnerTenant): GraphObject[] {
-  return ctx.world.customersOf(partner.id).map((c) => ({
-    "@odata.type": ODataType.contract,
-    id: nameGuid(`contract|${partner.id}|${c.id}`),
-    contractType: "ResellerPartner",
-    customerId: c.id,
-    defaultDomainName: c.defaultDomain,
-    displayName: c.displayName,
-  }));
+  const out: GraphObject[] = [];
+  for (const c of ctx.world.customersOf(partner.id)) {
+    if (!c.contract) continue;
+    out.push({
+      "@odata.type": ODataType.contract,
+      id: c.contract.id,
+      contractType: c.contract.contractType,
+      customerId: c.id,
+      defaultDomainName: c.contract.defaultDomainName,
+      displayName: c.contract.displayName,
+    });
+  }
+  return out;
 }
 
 /** An etag that changes when the object's content does. */

@@ -51,8 +51,9 @@ export function aadErrorResponse(
   );
 }
 
-// The errors below carry Entra's wording as seen in real responses (issue threads cited in the
-// commit notes); the emulator keeps it so client logs and tests read like production ones.
+// The errors below carry Entra's wording as seen in real responses quoted in public issue threads
+// (e.g. OfficeDev/microsoft-365-agents-toolkit#8621 for 7000215); those marked "approximation" have
+// no recorded wording. Keeping the wording makes client logs and tests read like production ones.
 
 export const Errors = {
   tenantNotFound: (tenant: string, error = "invalid_request") =>

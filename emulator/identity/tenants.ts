@@ -13,10 +13,6 @@ export function resolveTenantSegment(ctx: EmulatorContext, segment: string): Ten
   return ref ? { kind: "tenant", ref } : undefined;
 }
 
-export function tenantId(ref: TenantRef): string {
-  return ref.tenant.id;
-}
-
 /**
  * Whether a partner-managed app has a service principal in a tenant: its own partner tenant, and
  * the customers of that partner (pre-consent reaches only same-partner, hence same-region, customers).

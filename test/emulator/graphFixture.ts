@@ -51,7 +51,13 @@ class TestKeys implements Keys {
   }
 }
 
-async function makeKeys(): Promise<Keys> {
+/** One key pair per test file: RSA generation dominates the fixture's cost. */
+let sharedKeys: Promise<Keys> | undefined;
+function makeKeys(): Promise<Keys> {
+  return (sharedKeys ??= loadKeys());
+}
+
+async function loadKeys(): Promise<Keys> {
   try {
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     const m = require("../../emulator/identity/keys") as typeof import("../../emulator/identity/keys");
@@ -151,6 +157,10 @@ function relationship(customerId: string, name: string, status: GdapRelationship
   };
 }
 
+function contractOf(customerId: string, displayName: string): CustomerTenant["contract"] {
+  return { id: `${customerId.slice(0, 30)}cccccc`, contractType: "ResellerPartner", defaultDomainName: `${customerId.slice(0, 2)}.onmicrosoft.com`, displayName };
+}
+
 function customerTenant(id: string, name: string, extra: Partial<CustomerTenant>): CustomerTenant {
   return {
     id, displayName: name, region: "NA", defaultDomain: `${name}.onmicrosoft.com`, domains: [`${name}.onmicrosoft.com`],
@@ -229,9 +239,9 @@ export async function graphFixture(settings: Partial<EmulatorSettings> = {}): Pr
   const partner = partnerTenant();
   const all = [Roles.GlobalReader, Roles.HelpdeskAdministrator, Roles.IntuneAdministrator];
   const customers = {
-    c1: customerTenant(C1, "c1", { gdapRelationships: [relationship(C1, "c1", "active", all)], sizes: { users: 150, groups: 2, devices: 1, managedDevices: 1 } }),
+    c1: customerTenant(C1, "c1", { contract: contractOf(C1, "c1 Inc. (old name)"), gdapRelationships: [relationship(C1, "c1", "active", all)], sizes: { users: 150, groups: 2, devices: 1, managedDevices: 1 } }),
     c2: customerTenant(C2, "c2", { propagatedAt: clock.now + 180_000, sizes: { users: 5, groups: 2, devices: 1, managedDevices: 1 } }),
-    c3: customerTenant(C3, "c3", { dap: true, intuneLicensed: false, sizes: { users: 5, groups: 2, devices: 1, managedDevices: 1 } }),
+    c3: customerTenant(C3, "c3", { contract: contractOf(C3, "c3"), dap: true, intuneLicensed: false, sizes: { users: 5, groups: 2, devices: 1, managedDevices: 1 } }),
     c4: customerTenant(C4, "c4", { gdapRelationships: [relationship(C4, "c4", "expired", all)], sizes: { users: 5, groups: 2, devices: 1, managedDevices: 1 } }),
   };
   const dataset: Dataset = { partners: [partner], customers: Object.values(customers) };
@@ -261,7 +271,7 @@ export function appToken(f: GraphFixture, tid: string, roles: string[] = ["Direc
   const iat = opts.iat ?? nowSec();
   const claims: Record<string, unknown> = {
     aud: opts.aud ?? "https://graph.microsoft.com", iss: `https://sts.windows.net/${tid}/`, iat, nbf: Math.min(iat, nowSec()) - 60,
-    exp: opts.exp ?? nowSec() + 3599, ver: "1.0", tid, appid: opts.appId ?? APP_ID, appidacr: "1", idtyp: "app",
+    exp: opts.exp ?? nowSec() + 3599, ver: "1.0", tid, appid: opts.appId ?? f.partner.app.clientId, appidacr: "1", idtyp: "app",
     oid: f.partner.app.servicePrincipalId, sub: f.partner.app.servicePrincipalId, uti: randomUUID(),
   };
   if (roles.length) claims.roles = roles;
@@ -273,7 +283,7 @@ export function agentToken(f: GraphFixture, tid: string, agent: Agent, scp = "Di
   const iat = nowSec();
   return f.keys.sign({
     aud: "https://graph.microsoft.com", iss: `https://sts.windows.net/${tid}/`, iat, nbf: iat - 60, exp: iat + 3599, ver: "1.0", tid,
-    appid: APP_ID, appidacr: "1", idtyp: "user", oid: agent.id, sub: agent.id, scp,
+    appid: f.partner.app.clientId, appidacr: "1", idtyp: "user", oid: agent.id, sub: agent.id, scp,
     idp: `https://sts.windows.net/${agent.partnerTenantId}/`, upn: agent.userPrincipalName, unique_name: agent.userPrincipalName,
     name: agent.displayName, uti: randomUUID(),
   });

@@ -1,11 +1,10 @@
-import type { Agent, PartnerApp, PartnerTenant } from "../../data/model";
+import { WellKnownApps, type Agent, type PartnerApp, type PartnerTenant } from "../../data/model";
 import type { EmulatorContext } from "../../context";
 import type { TenantRef } from "../../world";
 import { Errors } from "../errors";
 import { apiUserToken, clientInfo, graphDelegatedToken, idToken, type ClientAuthMethod } from "../issue";
 import { delegatedResource, splitScopes } from "../scopes";
 import type { TokenResponseBody } from "./types";
-import { WellKnownApps } from "../../data/model";
 
 export interface DelegatedInput {
   ctx: EmulatorContext;
@@ -16,7 +15,7 @@ export interface DelegatedInput {
   client: { partner: PartnerTenant; app: PartnerApp; acr: ClientAuthMethod };
   agent: Agent;
   agentPartner: PartnerTenant;
-  /** Issue an id token when `openid` was asked for (authorization code, password). */
+  /** Issue an id token when `openid` was asked for. */
   withIdToken?: { nonce?: string };
 }
 

@@ -25,8 +25,9 @@ export async function onBehalfOfGrant(g: GrantContext): Promise<TokenResponseBod
   }
   if (!appPresentIn(g.client, target)) throw Errors.appNotFound(g.clientId, g.segmentName);
   requireNoMfa(user.agent);
-  const out = await delegatedResponse({
-    ctx, scope: form.get("scope"), target, segmentName: g.segmentName, client, agent: user.agent, agentPartner: user.partner,
+  // MSAL appends `openid profile`, to which Entra answers with an id token; MSAL builds the
+  // account of the result from it (and client_info).
+  return delegatedResponse({
+    ctx, scope: form.get("scope"), target, segmentName: g.segmentName, client, agent: user.agent, agentPartner: user.partner, withIdToken: {},
   });
-  return out;
 }
