@@ -10,6 +10,20 @@ export type FlightKind = "graph" | "token";
 
 type KindCounts = Partial<Record<CounterKind, number>>;
 
+/** One Graph request as the emulator saw it (plain requests and batch items), for tests to inspect. */
+export interface LoggedRequest {
+  kind: CounterKind;
+  tenantId?: string;
+  method: string;
+  /** Path and query relative to the host, e.g. /v1.0/users?$select=id. */
+  url: string;
+  /** Header names the request carried that change Graph's behaviour (e.g. consistencylevel). */
+  consistencyLevel?: string;
+}
+
+/** The log keeps the most recent requests only, so a benchmark cannot grow it without bound. */
+const LOG_LIMIT = 5000;
+
 export interface CountersSnapshot {
   total: KindCounts;
   byTenant: Record<string, KindCounts>;
@@ -18,6 +32,8 @@ export interface CountersSnapshot {
   bytes: KindCounts;
   concurrency: Record<FlightKind, { current: number; max: number; maxByTenant: Record<string, number> }>;
   waves: Record<FlightKind, number>;
+  /** Most recent Graph requests, oldest first (at most 5,000). */
+  requests: LoggedRequest[];
 }
 
 export class Counters {
@@ -35,6 +51,7 @@ export class Counters {
       total: {}, byTenant: {}, byApp: {}, bytes: {},
       concurrency: { graph: flight(), token: flight() },
       waves: { graph: 0, token: 0 },
+      requests: [],
     };
     // Requests still in flight stay counted as in flight, so a reset mid-request cannot go negative.
     if (current) {
@@ -43,8 +60,12 @@ export class Counters {
     }
   }
 
-  count(kind: CounterKind, scope: { tenantId?: string; appId?: string } = {}): void {
+  count(kind: CounterKind, scope: { tenantId?: string; appId?: string } = {}, request?: Omit<LoggedRequest, "kind" | "tenantId">): void {
     bump(this.s.total, kind);
+    if (request) {
+      if (this.s.requests.length >= LOG_LIMIT) this.s.requests.shift();
+      this.s.requests.push({ kind, tenantId: scope.tenantId, ...request });
+    }
     if (scope.tenantId) bump((this.s.byTenant[scope.tenantId] ??= {}), kind);
     if (scope.appId) bump((this.s.byApp[scope.appId] ??= {}), kind);
   }

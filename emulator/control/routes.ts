@@ -144,7 +144,8 @@ export function partnerConfig(ctx: EmulatorContext) {
       app: {
         clientId: p.app.clientId,
         clientSecret: p.app.clientSecret,
-        certificate: { thumbprintSha256: p.app.certificateThumbprintSha256, privateKeyPem: p.app.certificatePrivateKeyPem },
+        // MSAL takes the thumbprint in hex, as the Azure portal shows it.
+        certificate: { thumbprintSha256: Buffer.from(p.app.certificateThumbprintSha256, "base64url").toString("hex"), privateKeyPem: p.app.certificatePrivateKeyPem },
       },
     })),
   };

@@ -21,7 +21,7 @@ export async function handleGraph(req: EmuRequest, ctx: EmulatorContext): Promis
     await sleep(ctx.faults.delayMs("graph"));
     const isBatch = splitPath(req.url).segments.join("/").toLowerCase() === "$batch";
     const kind = isBatch ? "batch" : "graph";
-    ctx.counters.count(kind, { tenantId, appId });
+    ctx.counters.count(kind, { tenantId, appId }, isBatch ? undefined : logged(req));
     let res: EmuResponse;
     if (!auth.ok) res = graphError(info, auth.status, auth.code, auth.message, { headers: auth.headers });
     else if (isBatch && req.method.toUpperCase() === "POST") res = await handleBatch(req, auth.caller, ctx, info);
@@ -31,6 +31,10 @@ export async function handleGraph(req: EmuRequest, ctx: EmulatorContext): Promis
   } finally {
     end();
   }
+}
+
+function logged(req: EmuRequest): { method: string; url: string; consistencyLevel?: string } {
+  return { method: req.method, url: `${req.url.pathname}${req.url.search}`, consistencyLevel: req.headers["consistencylevel"] };
 }
 
 export { GraphThrottle, graphThrottle, resetThrottling } from "./throttle";

@@ -18,12 +18,15 @@ export interface PartnerSource {
   data: TenantData;
 }
 
-/** Contracts are read in pages of the largest size Graph allows, so a partner of 999 customers costs one call. */
+/** Lists are read in pages of the largest size Graph allows, so most partners cost one call per list. */
 const CONTRACT_PAGE = 999;
+const GDAP_PAGE = 300;
 
 /**
- * The caller's customers: the union, over every regional partner tenant, of its `/contracts`, merged by
- * tenant id and sorted by name. Read once per operation; a customer not in it is not reachable.
+ * The caller's customers: the union, over every regional partner tenant, of its `/contracts` (DAP
+ * customers) and `/tenantRelationships/delegatedAdminCustomers` (GDAP customers), merged by tenant id
+ * and sorted by name. Both lists of every partner tenant are asked for in one wave. Read once per
+ * operation; a customer not in it is not reachable.
  */
 export class CustomerDirectory {
   private listing?: Promise<Map<string, CustomerRecord>>;
@@ -55,29 +58,54 @@ export class CustomerDirectory {
 
   private async fetchAll(): Promise<Map<string, CustomerRecord>> {
     const partners = await this.partners();
-    const lists = await Promise.all(partners.map((p) => this.contractsOf(p)));
+    const lists = await Promise.all(partners.flatMap((p) => [this.contractsOf(p), this.gdapCustomersOf(p)]));
     const merged = new Map<string, CustomerRecord>();
-    for (const list of lists) for (const c of list) if (!merged.has(c.id)) merged.set(c.id, c);
+    for (const list of lists) {
+      for (const c of list) {
+        const seen = merged.get(c.id);
+        if (!seen) merged.set(c.id, c);
+        else if (!seen.defaultDomainName && c.defaultDomainName) merged.set(c.id, { ...seen, defaultDomainName: c.defaultDomainName });
+      }
+    }
     return merged;
   }
 
   private async contractsOf(partner: PartnerSource): Promise<CustomerRecord[]> {
-    const out: CustomerRecord[] = [];
-    let skiptoken: string | undefined;
-    do {
-      const page = await partner.data.get(`/contracts${buildQuery({ select: ["customerId", "defaultDomainName", "displayName"], top: CONTRACT_PAGE, skiptoken })}`);
-      for (const c of page.value ?? []) {
-        if (typeof c.customerId !== "string") continue;
-        out.push({
-          id: c.customerId.toLowerCase(),
-          displayName: String(c.displayName ?? c.defaultDomainName ?? c.customerId),
-          defaultDomainName: c.defaultDomainName ?? null,
-          region: partner.region,
-          partnerTenantId: partner.partnerTenantId,
-        });
-      }
-      skiptoken = skiptokenOf(page["@odata.nextLink"]);
-    } while (skiptoken);
-    return out;
+    const rows = await allPages(partner.data, "/contracts", ["customerId", "defaultDomainName", "displayName"], CONTRACT_PAGE);
+    return rows
+      .filter((c) => typeof c.customerId === "string")
+      .map((c) => ({
+        id: String(c.customerId).toLowerCase(),
+        displayName: String(c.displayName ?? c.defaultDomainName ?? c.customerId),
+        defaultDomainName: typeof c.defaultDomainName === "string" ? c.defaultDomainName : null,
+        region: partner.region,
+        partnerTenantId: partner.partnerTenantId,
+      }));
   }
+
+  /** GDAP customers carry no domain; a DAP contract of the same tenant, when there is one, supplies it. */
+  private async gdapCustomersOf(partner: PartnerSource): Promise<CustomerRecord[]> {
+    const rows = await allPages(partner.data, "/tenantRelationships/delegatedAdminCustomers", ["tenantId", "displayName"], GDAP_PAGE);
+    return rows
+      .filter((c) => typeof c.tenantId === "string")
+      .map((c) => ({
+        id: String(c.tenantId).toLowerCase(),
+        displayName: String(c.displayName ?? c.tenantId),
+        defaultDomainName: null,
+        region: partner.region,
+        partnerTenantId: partner.partnerTenantId,
+      }));
+  }
+}
+
+/** Follows a partner-tenant list to its end; we rebuild each next URL from its skip token. */
+async function allPages(data: TenantData, path: string, select: string[], top: number): Promise<Array<Record<string, unknown>>> {
+  const out: Array<Record<string, unknown>> = [];
+  let skiptoken: string | undefined;
+  do {
+    const page = await data.get(`${path}${buildQuery({ select, top, skiptoken })}`);
+    out.push(...(page.value ?? []));
+    skiptoken = skiptokenOf(page["@odata.nextLink"]);
+  } while (skiptoken);
+  return out;
 }

@@ -36,7 +36,7 @@ export async function startHarness(options: { emulator?: EmulatorOptions; env?: 
     extraCaPem: emulator.caCert,
     partnerTenants: parsePartnerConfig(emulator.partnerConfig()),
   });
-  const app = await createApp(config, createLogger("silent"));
+  const app = await createApp(config, createLogger(process.env.TEST_LOG_LEVEL ?? "silent"));
   await new Promise<void>((resolve) => app.http.listen(0, "127.0.0.1", resolve));
   const graphqlUrl = `http://127.0.0.1:${(app.http.address() as AddressInfo).port}/graphql`;
   const controlAgent = new Agent({ connect: { ca: emulator.caCert } });
