@@ -13,7 +13,7 @@ export interface Harness {
   /** http://127.0.0.1:PORT/graphql of the subgraph. */
   graphqlUrl: string;
   /** Runs an operation over HTTP, as a frontend would. */
-  query<T = any>(query: string, variables?: Record<string, unknown>, headers?: Record<string, string>): Promise<{ status: number; body: { data?: T; errors?: any[] } }>;
+  query(query: string, variables?: Record<string, unknown>, headers?: Record<string, string>): Promise<{ status: number; body: any }>;
   control<T = any>(method: string, path: string, body?: unknown): Promise<T>;
   counters(): Promise<CountersSnapshot>;
   resetCounters(): Promise<void>;
