@@ -10,6 +10,8 @@ export interface ODataQuery {
   top?: number;
   count?: boolean;
   skiptoken?: string;
+  /** The filter or order uses an advanced query (ne, not, endsWith, …): Graph needs $count=true and ConsistencyLevel. */
+  advanced?: boolean;
 }
 
 export function odataString(value: string): string {
@@ -22,7 +24,7 @@ export function buildQuery(q: ODataQuery): string {
   if (q.filter) parts.push(`$filter=${enc(q.filter)}`);
   if (q.search) parts.push(`$search=${enc(q.search)}`);
   if (q.orderBy) parts.push(`$orderby=${enc(q.orderBy)}`);
-  if (q.count) parts.push("$count=true");
+  if (q.count || q.advanced) parts.push("$count=true");
   if (q.top !== undefined) parts.push(`$top=${q.top}`);
   if (q.skiptoken) parts.push(`$skiptoken=${enc(q.skiptoken)}`);
   return parts.length ? `?${parts.join("&")}` : "";
@@ -30,7 +32,7 @@ export function buildQuery(q: ODataQuery): string {
 
 /** Whether Graph needs `ConsistencyLevel: eventual` for this query (graph-facts §4, advanced queries). */
 export function needsEventualConsistency(q: ODataQuery): boolean {
-  return Boolean(q.count || q.search);
+  return Boolean(q.count || q.search || q.advanced);
 }
 
 /** The `$skiptoken` of an `@odata.nextLink`, which is all we keep of it: we rebuild URLs ourselves. */

@@ -18,11 +18,29 @@ export interface ObjectKey {
  */
 export class TenantData {
   private readonly requests: DataLoader<GraphRequest, GraphResponse, string>;
-  readonly users: DataLoader<ObjectKey, GraphObject | null, string>;
+  private readonly objectLoaders = new Map<string, DataLoader<ObjectKey, GraphObject | null, string>>();
 
   constructor(readonly tenantId: string, graph: TenantGraphClient) {
     this.requests = new DataLoader((reqs) => graph.execute(reqs), { maxBatchSize: BATCH_LIMIT, cacheKeyFn: requestKey });
-    this.users = this.objectLoader("/users");
+  }
+
+  get users(): DataLoader<ObjectKey, GraphObject | null, string> {
+    return this.objects("/users");
+  }
+
+  /** The by-id loader of a collection (`/users`, `/groups`, `/devices`, `/deviceManagement/managedDevices`). */
+  objects(collection: string): DataLoader<ObjectKey, GraphObject | null, string> {
+    let loader = this.objectLoaders.get(collection);
+    if (!loader) {
+      loader = this.objectLoader(collection);
+      this.objectLoaders.set(collection, loader);
+    }
+    return loader;
+  }
+
+  /** A POST through the same batching (e.g. `/directoryObjects/getByIds`); not cached across identical bodies by accident, since the body is part of the key. */
+  async post(url: string, body: unknown, headers?: Record<string, string>): Promise<any> {
+    return expectOk(await this.requests.load({ method: "POST", url, body, headers: { "Content-Type": "application/json", ...headers } }), this.tenantId);
   }
 
   /** One page of a collection (`/users`, `/groups/{id}/members`, …). */
