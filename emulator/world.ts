@@ -67,7 +67,8 @@ export class World {
     const partner = this.partnerForRegion(input.region);
     if (!partner) throw new Error(`no partner tenant serves region ${input.region}`);
     const customer = newCustomerTenant(partner, this.dataset.customers.length, input.displayName, new Date(input.now));
-    customer.propagatedAt = input.now + input.propagationMs;
+    // Token `iat` has whole seconds; rounding up keeps a token minted just after the window from being judged as minted before it.
+    customer.propagatedAt = Math.ceil((input.now + input.propagationMs) / 1000) * 1000;
     this.dataset.customers.push(customer);
     this.indexCustomer(customer);
     return customer;

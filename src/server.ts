@@ -4,13 +4,13 @@ import { ApolloServerPluginInlineTraceDisabled } from "@apollo/server/plugin/dis
 import { createServer as createHttpServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { GraphQLSchema } from "graphql";
 import type { Agent } from "undici";
-import { AppOnlyAccess, type RegionalApps } from "./auth/appOnlyAccess";
+import { AppOnlyAccess, DelegatedAccess, type RegionalApps } from "./auth/appOnlyAccess";
 import type { Caller } from "./auth/caller";
 import type { CallerAuthenticator } from "./auth/callerAuth";
 import type { RegionResolver } from "./auth/regions";
+import { SignInRouter } from "./auth/signInRouting";
 import type { Config } from "./config";
 import type { RequestContext } from "./context";
-import { PartnerGraphError } from "./errors";
 import { createFormatError } from "./formatError";
 import { RequestData } from "./loaders/requestData";
 import type { Logger } from "./log";
@@ -51,17 +51,20 @@ export async function createPartnerGraphServer(deps: ServerDeps): Promise<Partne
   await apollo.start();
 
   const cursors = new CursorCodec(config.cursorSecret);
-  const access = new AppOnlyAccess(deps.apps, deps.regions);
+  const appOnly = new AppOnlyAccess(deps.apps, deps.regions);
   const graph = { graphEndpoint: config.graphEndpoint, dispatcher: deps.dispatcher };
+  const signInRouting = new SignInRouter(deps.apps, deps.regions, config.authorityHost);
+  const partners = config.partnerTenants.map((p) => ({ region: p.region, tenantId: p.tenantId, displayName: p.displayName ?? null, appId: p.app.clientId }));
+  const shared = { cursors, partners, signInRouting, demo: config.demoMode };
 
   async function contextFor(authorization: string | undefined): Promise<RequestContext> {
-    let caller: Caller;
-    if (!authorization && config.demoMode) caller = { mode: "app", partition: "app" };
-    else caller = (await deps.authenticator.authenticate(authorization)).caller;
-    if (caller.mode === "agent") {
-      throw new PartnerGraphError("FORBIDDEN", "Agent (delegated) access is not enabled on this server yet; call with an app token.");
+    if (!authorization && config.demoMode) {
+      const caller: Caller = { mode: "app", partition: "app" };
+      return { ...shared, caller, data: new RequestData(caller, appOnly, graph) };
     }
-    return { caller, cursors, data: new RequestData(access, graph) };
+    const { caller, assertion } = await deps.authenticator.authenticate(authorization);
+    const access = caller.mode === "agent" ? new DelegatedAccess(deps.apps, caller, assertion!) : appOnly;
+    return { ...shared, caller, data: new RequestData(caller, access, graph) };
   }
 
   const allowedOrigins = new Set([...config.corsOrigins, ...(config.demoMode ? SANDBOX_ORIGINS : [])]);

@@ -210,7 +210,8 @@ async function serveNavigation(t: NavTarget, s: Serve): Promise<EmuResponse> {
     const manager = managerId ? dir.byId.get(managerId) : undefined;
     // Graph's answer for a user without a manager names the navigation, not an id.
     if (!manager) return notFound(s, "manager");
-    return entity(s, od.userSpec, typed(dir, manager), "directoryObjects");
+    // A directoryObject navigation: Graph annotates the single result with its @odata.type.
+    return entity(s, { ...od.userSpec, annotatesItemType: true }, typed(dir, manager), "directoryObjects");
   }
   if (t.nav === "managedDevices") {
     return collection(s, od.managedDeviceSpec, managedDevicesOfUser(dir, parent.id), `users('${parent.id}')/managedDevices`, t.count);

@@ -273,6 +273,7 @@ export const contractSpec: ResourceSpec = {
 // GDAP (tenantRelationships): not the directory; $top at most 300 --------------------------
 export const delegatedAdminCustomerSpec: ResourceSpec = {
   entityType: "delegatedAdminCustomer",
+  annotatesItemType: true,
   resourceName: "DelegatedAdminCustomer",
   directory: false,
   defaultPageSize: 300,
@@ -286,6 +287,7 @@ export const delegatedAdminCustomerSpec: ResourceSpec = {
 
 export const delegatedAdminRelationshipSpec: ResourceSpec = {
   entityType: "delegatedAdminRelationship",
+  annotatesItemType: true,
   resourceName: "DelegatedAdminRelationship",
   directory: false,
   defaultPageSize: 300,

@@ -56,7 +56,13 @@ export function project(
 ): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   if (odataType) out["@odata.type"] = odataType;
-  for (const key of Object.keys(item)) if (key.startsWith("@odata.") && !(key in out)) out[key] = item[key];
+  // Graph annotates items with @odata.type only in collections that mix types, and on resources whose
+  // docs show it on every item (GDAP); the store keeps it on every object, so it is dropped elsewhere.
+  for (const key of Object.keys(item)) {
+    if (!key.startsWith("@odata.") || key in out) continue;
+    if (key === "@odata.type" && !spec.annotatesItemType) continue;
+    out[key] = item[key];
+  }
   const keys = names ?? defaultProperties(spec);
   for (const k of keys) {
     out[k] = k in item ? item[k] : isCollection(spec.properties[k]?.type) ? [] : null;

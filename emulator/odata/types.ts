@@ -49,6 +49,8 @@ export interface ResourceSpec {
   properties: Record<string, PropertySpec>;
   /** `$skip` is accepted (Intune); directory collections answer 400 to it. */
   supportsSkip?: boolean;
+  /** Every item carries its `@odata.type` even in a plain collection (documented for GDAP resources). */
+  annotatesItemType?: boolean;
 }
 
 /** For collections mixing types (memberOf, members, owners, …): a spec per `@odata.type`. */

@@ -2,7 +2,6 @@ import { Client, ResponseType, RetryHandlerOptions } from "@microsoft/microsoft-
 import type { Agent } from "undici";
 import { PartnerGraphError } from "../errors";
 import type { TokenSource } from "../auth/tokenSource";
-import { toGraphError } from "./graphErrors";
 import type { GraphRequest, GraphResponse } from "./types";
 
 /** Graph's limit of requests in one JSON batch. */
@@ -88,12 +87,6 @@ export class TenantGraphClient {
       throw new PartnerGraphError("UPSTREAM_UNAVAILABLE", "Microsoft Graph could not be reached.", { tenantId: this.tenantId });
     }
   }
-}
-
-/** Throws the mapped error for a failed response, or returns its JSON body. */
-export function expectOk(res: GraphResponse, tenantId: string): any {
-  if (res.status >= 200 && res.status < 300) return res.body;
-  throw toGraphError(res, tenantId);
 }
 
 function headersOf(h: Headers): Record<string, string> {

@@ -2,6 +2,18 @@ import { PartnerGraphError } from "../errors";
 import { buildQuery, skiptokenOf } from "../graph/odata";
 import type { TenantData } from "./tenantData";
 
+/** A GDAP relationship of the partner with a customer, as the partner tenant lists it. */
+export interface GdapRelationshipRecord {
+  id: string;
+  displayName: string;
+  status: string;
+  roleDefinitionIds: string[];
+  createdDateTime: string | null;
+  activatedDateTime: string | null;
+  endDateTime: string | null;
+  autoExtendDuration: string | null;
+}
+
 /** A customer tenant as the partner knows it. */
 export interface CustomerRecord {
   id: string;
@@ -10,6 +22,15 @@ export interface CustomerRecord {
   /** The region of the partner tenant whose relationship lists it (`tenant_region_scope`). */
   region: string;
   partnerTenantId: string;
+  /** Listed in the partner tenant's /contracts (the DAP-era partner contract). */
+  contract: boolean;
+  gdapRelationships: GdapRelationshipRecord[];
+}
+
+/** When the partner relationship with this customer began, if known: the newest relationship's creation. */
+export function relationshipCreatedAt(c: CustomerRecord): number | undefined {
+  const times = c.gdapRelationships.map((r) => Date.parse(r.createdDateTime ?? "")).filter((t) => !Number.isNaN(t));
+  return times.length ? Math.max(...times) : undefined;
 }
 
 export interface PartnerSource {
@@ -21,12 +42,13 @@ export interface PartnerSource {
 /** Lists are read in pages of the largest size Graph allows, so most partners cost one call per list. */
 const CONTRACT_PAGE = 999;
 const GDAP_PAGE = 300;
+const RELATIONSHIP_FIELDS = ["id", "displayName", "status", "customer", "accessDetails", "createdDateTime", "activatedDateTime", "endDateTime", "autoExtendDuration"];
 
 /**
  * The caller's customers: the union, over every regional partner tenant, of its `/contracts` (DAP
  * customers) and `/tenantRelationships/delegatedAdminCustomers` (GDAP customers), merged by tenant id
- * and sorted by name. Both lists of every partner tenant are asked for in one wave. Read once per
- * operation; a customer not in it is not reachable.
+ * and sorted by name, with the GDAP relationships of each. The three lists of every partner tenant are
+ * asked for in one wave. Read once per operation; a customer not in it is not reachable.
  */
 export class CustomerDirectory {
   private listing?: Promise<Map<string, CustomerRecord>>;
@@ -58,14 +80,21 @@ export class CustomerDirectory {
 
   private async fetchAll(): Promise<Map<string, CustomerRecord>> {
     const partners = await this.partners();
-    const lists = await Promise.all(partners.flatMap((p) => [this.contractsOf(p), this.gdapCustomersOf(p)]));
+    const [lists, relationships] = await Promise.all([
+      Promise.all(partners.flatMap((p) => [this.contractsOf(p), this.gdapCustomersOf(p)])),
+      Promise.all(partners.map((p) => allPages(p.data, "/tenantRelationships/delegatedAdminRelationships", RELATIONSHIP_FIELDS, GDAP_PAGE))),
+    ]);
     const merged = new Map<string, CustomerRecord>();
     for (const list of lists) {
       for (const c of list) {
         const seen = merged.get(c.id);
         if (!seen) merged.set(c.id, c);
-        else if (!seen.defaultDomainName && c.defaultDomainName) merged.set(c.id, { ...seen, defaultDomainName: c.defaultDomainName });
+        else merged.set(c.id, { ...seen, contract: seen.contract || c.contract, defaultDomainName: seen.defaultDomainName ?? c.defaultDomainName });
       }
+    }
+    for (const row of relationships.flat()) {
+      const tenantId = String((row.customer as { tenantId?: unknown } | undefined)?.tenantId ?? "").toLowerCase();
+      merged.get(tenantId)?.gdapRelationships.push(toRelationship(row));
     }
     return merged;
   }
@@ -80,6 +109,8 @@ export class CustomerDirectory {
         defaultDomainName: typeof c.defaultDomainName === "string" ? c.defaultDomainName : null,
         region: partner.region,
         partnerTenantId: partner.partnerTenantId,
+        contract: true,
+        gdapRelationships: [],
       }));
   }
 
@@ -94,6 +125,8 @@ export class CustomerDirectory {
         defaultDomainName: null,
         region: partner.region,
         partnerTenantId: partner.partnerTenantId,
+        contract: false,
+        gdapRelationships: [],
       }));
   }
 }
@@ -108,4 +141,21 @@ async function allPages(data: TenantData, path: string, select: string[], top: n
     skiptoken = skiptokenOf(page["@odata.nextLink"]);
   } while (skiptoken);
   return out;
+}
+
+function toRelationship(row: Record<string, unknown>): GdapRelationshipRecord {
+  const str = (v: unknown) => (typeof v === "string" ? v : null);
+  const roles = ((row.accessDetails as { unifiedRoles?: Array<{ roleDefinitionId?: unknown }> } | undefined)?.unifiedRoles ?? [])
+    .map((r) => String(r.roleDefinitionId ?? ""))
+    .filter(Boolean);
+  return {
+    id: String(row.id),
+    displayName: String(row.displayName ?? ""),
+    status: String(row.status ?? "unknown"),
+    roleDefinitionIds: roles,
+    createdDateTime: str(row.createdDateTime),
+    activatedDateTime: str(row.activatedDateTime),
+    endDateTime: str(row.endDateTime),
+    autoExtendDuration: str(row.autoExtendDuration),
+  };
 }

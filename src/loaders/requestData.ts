@@ -1,12 +1,15 @@
 import type { Agent } from "undici";
+import type { Caller } from "../auth/caller";
 import type { TenantAccess, TokenSource } from "../auth/tokenSource";
 import { TenantGraphClient } from "../graph/graphClient";
 import { CustomerDirectory, type CustomerRecord } from "./customerDirectory";
-import { TenantData } from "./tenantData";
+import { customerFailureMapper } from "./failures";
+import { TenantData, type FailureMapper } from "./tenantData";
 
 export interface GraphSettings {
   graphEndpoint: string;
   dispatcher: Agent;
+  now?: () => number;
 }
 
 /**
@@ -17,7 +20,7 @@ export class RequestData {
   readonly customers: CustomerDirectory;
   private readonly tenants = new Map<string, TenantData>();
 
-  constructor(private readonly access: TenantAccess, private readonly graph: GraphSettings) {
+  constructor(private readonly caller: Caller, private readonly access: TenantAccess, private readonly graph: GraphSettings) {
     this.customers = new CustomerDirectory(async () =>
       (await access.partnerTenants()).map(({ region, tokens }) => ({
         region,
@@ -29,16 +32,19 @@ export class RequestData {
 
   /** The Graph data of a customer tenant the directory listed (so its region is known). */
   tenant(customer: CustomerRecord): TenantData {
-    return this.dataFor(customer.id, () => this.access.forCustomer(customer.id, customer.region));
+    let source: TokenSource | undefined;
+    const tokens = async () => (source ??= await this.access.forCustomer(customer.id, customer.region));
+    const renew = () => void tokens().then((s) => s.renew(), () => undefined);
+    return this.dataFor(customer.id, tokens, customerFailureMapper(customer, this.caller, renew, this.graph.now ?? Date.now));
   }
 
-  private dataFor(tenantId: string, tokens: () => Promise<TokenSource>): TenantData {
+  private dataFor(tenantId: string, tokens: () => Promise<TokenSource>, fail?: FailureMapper): TenantData {
     const key = tenantId.toLowerCase();
     let data = this.tenants.get(key);
     if (!data) {
       let source: Promise<TokenSource> | undefined;
       const once = () => (source ??= tokens());
-      data = new TenantData(key, new TenantGraphClient(key, once, this.graph.graphEndpoint, this.graph.dispatcher));
+      data = new TenantData(key, new TenantGraphClient(key, once, this.graph.graphEndpoint, this.graph.dispatcher), fail);
       this.tenants.set(key, data);
     }
     return data;

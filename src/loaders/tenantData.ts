@@ -1,9 +1,13 @@
 import DataLoader from "dataloader";
-import { BATCH_LIMIT, expectOk, type TenantGraphClient } from "../graph/graphClient";
+import { BATCH_LIMIT, type TenantGraphClient } from "../graph/graphClient";
+import { toGraphError } from "../graph/graphErrors";
 import { buildQuery, needsEventualConsistency, type ODataQuery } from "../graph/odata";
 import { requestKey, type GraphPage, type GraphRequest, type GraphResponse } from "../graph/types";
 
 export type GraphObject = Record<string, unknown> & { id: string };
+
+/** Turns a failed Graph answer into the error the caller sees (the request says which data was denied). */
+export type FailureMapper = (res: GraphResponse, req: GraphRequest) => Error;
 
 /** A request for one object by id, with the properties this operation needs of it. */
 export interface ObjectKey {
@@ -20,7 +24,11 @@ export class TenantData {
   private readonly requests: DataLoader<GraphRequest, GraphResponse, string>;
   private readonly objectLoaders = new Map<string, DataLoader<ObjectKey, GraphObject | null, string>>();
 
-  constructor(readonly tenantId: string, graph: TenantGraphClient) {
+  constructor(
+    readonly tenantId: string,
+    graph: TenantGraphClient,
+    private readonly fail: FailureMapper = (res) => toGraphError(res, tenantId),
+  ) {
     this.requests = new DataLoader((reqs) => graph.execute(reqs), { maxBatchSize: BATCH_LIMIT, cacheKeyFn: requestKey });
   }
 
@@ -40,7 +48,7 @@ export class TenantData {
 
   /** A POST through the same batching (e.g. `/directoryObjects/getByIds`); not cached across identical bodies by accident, since the body is part of the key. */
   async post(url: string, body: unknown, headers?: Record<string, string>): Promise<any> {
-    return expectOk(await this.requests.load({ method: "POST", url, body, headers: { "Content-Type": "application/json", ...headers } }), this.tenantId);
+    return this.send({ method: "POST", url, body, headers: { "Content-Type": "application/json", ...headers } });
   }
 
   /** One page of a collection (`/users`, `/groups/{id}/members`, …). */
@@ -50,7 +58,13 @@ export class TenantData {
   }
 
   async get(url: string, headers?: Record<string, string>): Promise<any> {
-    return expectOk(await this.requests.load({ method: "GET", url, headers }), this.tenantId);
+    return this.send({ method: "GET", url, headers });
+  }
+
+  private async send(req: GraphRequest): Promise<any> {
+    const res = await this.requests.load(req);
+    if (res.status >= 200 && res.status < 300) return res.body;
+    throw this.fail(res, req);
   }
 
   /**
@@ -74,8 +88,9 @@ export class TenantData {
             continue;
           }
           const url = `${collection}/${encodeURIComponent(id)}${buildQuery({ select: [...select].sort() })}`;
-          results.set(id, this.requests.load({ method: "GET", url }).then(
-            (res) => (res.status === 404 ? null : (expectOk(res, this.tenantId) as GraphObject)),
+          const req: GraphRequest = { method: "GET", url };
+          results.set(id, this.requests.load(req).then(
+            (res) => (res.status === 404 ? null : res.status >= 200 && res.status < 300 ? (res.body as GraphObject) : this.fail(res, req)),
             (err: Error) => err,
           ));
         }

@@ -247,7 +247,7 @@ describe("Graph emulator: resources", () => {
     // One per customer holding a contract (DAP); names are the copies stored with the contract.
     expect(contracts.value).toHaveLength(2);
     expect(contracts.value[0]).toMatchObject({
-      "@odata.type": "#microsoft.graph.contract", contractType: "ResellerPartner", customerId: C1,
+      contractType: "ResellerPartner", customerId: C1,
       defaultDomainName: "c1.onmicrosoft.com", displayName: "c1 Inc. (old name)",
     });
     const gdapCustomers = body(await run(f, "GET", "/v1.0/tenantRelationships/delegatedAdminCustomers", p));

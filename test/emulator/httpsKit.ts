@@ -143,13 +143,14 @@ export class HttpsKit {
   }
 
   /** A ConfidentialClientApplication on the emulator's login host, with the host in knownAuthorities. */
-  cca(app: AppCredentials, opts: { tenant?: string; knownAuthorities?: boolean } = {}): ConfidentialClientApplication {
+  cca(app: AppCredentials, opts: { tenant?: string; knownAuthorities?: boolean; authorityMetadata?: string } = {}): ConfidentialClientApplication {
     return new ConfidentialClientApplication({
       auth: {
         clientId: app.clientId,
         clientSecret: app.clientSecret,
         authority: `${this.url}/${opts.tenant ?? "organizations"}`,
         ...(opts.knownAuthorities === false ? {} : { knownAuthorities: [this.authorityHost] }),
+        ...(opts.authorityMetadata ? { authorityMetadata: opts.authorityMetadata } : {}),
       },
       system: { networkClient: this.networkClient() },
     });

@@ -54,11 +54,11 @@ describe("customers and users, end to end through MSAL, the Graph client and the
         expect(graphCalls(c1, id)).toBe(1);
         expect(c1.byTenant[id]?.token).toBe(1);
       }
-      // The listing: contracts and GDAP customers of each partner tenant, one request per partner tenant.
+      // The listing: contracts, GDAP customers and GDAP relationships of each partner tenant, one $batch per partner tenant.
       const partners = fresh.config.partnerTenants.map((p) => p.tenantId);
       for (const p of partners) {
         expect(graphCalls(c1, p)).toBe(1);
-        expect(c1.byTenant[p]?.batchItem).toBe(2);
+        expect(c1.byTenant[p]?.batchItem).toBe(3);
       }
       expect(c1.total.token).toBe(ids.length + partners.length);
       // Users were asked for with $select of the selected fields only, and $top = first.

@@ -13,6 +13,8 @@ export interface GraphListQuery {
   orderBy?: string;
   /** Whether totalCount is selected. */
   count: boolean;
+  /** The filter or order is an advanced query (ConsistencyLevel: eventual and $count=true). */
+  advanced?: boolean;
 }
 
 /**
@@ -30,7 +32,7 @@ export async function graphConnection<T>(
   const scope = { tenantId: data.tenantId, query: [list.path, list.filter ?? "", list.search ?? "", list.orderBy ?? ""].join("\u0000") };
   const pos = cursors.decode(args.after, scope) ?? { offset: 0 };
   const top = Math.min(pos.offset + first, 999);
-  const pageP = data.page(list.path, { select: list.select, filter: list.filter, search: list.search, orderBy: list.orderBy, top, count: list.count, skiptoken: pos.skiptoken });
+  const pageP = data.page(list.path, { select: list.select, filter: list.filter, search: list.search, orderBy: list.orderBy, top, count: list.count, advanced: list.advanced, skiptoken: pos.skiptoken });
   // @odata.count comes on the first page only; later pages ask for the count alongside, in the same wave.
   const countP = list.count && pos.skiptoken ? countOf(data, list) : undefined;
   const [page, laterCount] = await Promise.all([pageP, countP]);

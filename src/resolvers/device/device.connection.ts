@@ -1,0 +1,4 @@
+import { connectionTypes } from "../shared/connection";
+import { Device } from "./device.type";
+
+export const DeviceConnection = connectionTypes(Device, "Device");

@@ -1,0 +1,82 @@
+import { ArgsType, Field, InputType, registerEnumType } from "type-graphql";
+import { directoryQuery, FilterBuilder, orderClause, searchClause, type CompiledQuery } from "../../graph/filters/odataFilter";
+import { PageArgs } from "../shared/connection";
+import { SortDirection } from "../shared/ordering";
+import { TrustType } from "./device.type";
+
+@InputType({ description: "Conditions on Entra devices; all given conditions must hold." })
+export class DeviceFilter {
+  @Field(() => String, { nullable: true, description: "Windows, iOS, Android, MacMDM…" })
+  operatingSystem?: string | null;
+
+  @Field(() => String, { nullable: true })
+  operatingSystemVersionStartsWith?: string | null;
+
+  @Field(() => TrustType, { nullable: true })
+  trustType?: TrustType | null;
+
+  @Field(() => Boolean, { nullable: true })
+  isCompliant?: boolean | null;
+
+  @Field(() => Boolean, { nullable: true })
+  isManaged?: boolean | null;
+
+  @Field(() => Boolean, { nullable: true })
+  accountEnabled?: boolean | null;
+
+  @Field(() => String, { nullable: true })
+  displayNameStartsWith?: string | null;
+
+  @Field(() => String, { nullable: true })
+  profileType?: string | null;
+
+  @Field(() => Date, { nullable: true, description: "Last sign-in at or after." })
+  lastSignInAfter?: Date | null;
+
+  @Field(() => Date, { nullable: true, description: "Last sign-in at or before (stale devices)." })
+  lastSignInBefore?: Date | null;
+}
+
+export enum DeviceOrderField {
+  DISPLAY_NAME = "displayName",
+  APPROXIMATE_LAST_SIGN_IN_DATE_TIME = "approximateLastSignInDateTime",
+}
+registerEnumType(DeviceOrderField, { name: "DeviceOrderField" });
+
+@InputType()
+export class DeviceOrder {
+  @Field(() => DeviceOrderField)
+  field!: DeviceOrderField;
+
+  @Field(() => SortDirection, { defaultValue: SortDirection.ASC })
+  direction!: SortDirection;
+}
+
+@ArgsType()
+export class DeviceListArgs extends PageArgs {
+  @Field(() => DeviceFilter, { nullable: true })
+  filter?: DeviceFilter | null;
+
+  @Field(() => String, { nullable: true, description: "Words of the display name (tokenised)." })
+  search?: string | null;
+
+  @Field(() => DeviceOrder, { nullable: true })
+  orderBy?: DeviceOrder | null;
+}
+
+/** Compiles the typed arguments into OData; every device sort is an advanced query (aad-advanced-queries, sorting table). */
+export function compileDeviceQuery(args: { filter?: DeviceFilter | null; search?: string | null; orderBy?: DeviceOrder | null }): CompiledQuery {
+  const f = new FilterBuilder();
+  const d = args.filter ?? {};
+  if (d.operatingSystem !== undefined && d.operatingSystem !== null) f.eq("operatingSystem", d.operatingSystem);
+  f.startsWith("operatingSystemVersion", d.operatingSystemVersionStartsWith, "filter.operatingSystemVersionStartsWith");
+  if (d.trustType) f.eq("trustType", d.trustType);
+  if (d.isCompliant !== undefined && d.isCompliant !== null) f.eq("isCompliant", d.isCompliant);
+  if (d.isManaged !== undefined && d.isManaged !== null) f.eq("isManaged", d.isManaged);
+  if (d.accountEnabled !== undefined && d.accountEnabled !== null) f.eq("accountEnabled", d.accountEnabled);
+  f.startsWith("displayName", d.displayNameStartsWith, "filter.displayNameStartsWith");
+  if (d.profileType !== undefined && d.profileType !== null) f.eq("profileType", d.profileType);
+  f.range("approximateLastSignInDateTime", d.lastSignInAfter, d.lastSignInBefore);
+  const order = args.orderBy ? { clause: orderClause(args.orderBy.field, args.orderBy.direction === SortDirection.DESC), advanced: true } : undefined;
+  return directoryQuery({ filter: f, search: searchClause(args.search, ["displayName"]), orderBy: order });
+}
