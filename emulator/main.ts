@@ -1,7 +1,6 @@
-import { mkdirSync, writeFileSync } from "node:fs";
-import { resolve } from "node:path";
 import { startEmulator } from "./index";
 import type { SeedOptions } from "./data/seed";
+import { writeEmulatorState } from "./state";
 
 /**
  * `npm run emulator`: the built-in Microsoft cloud as a standalone HTTPS service.
@@ -13,10 +12,7 @@ async function main(): Promise<void> {
   const port = Number(process.env.EMULATOR_PORT ?? 4443);
   const preset = (process.env.EMULATOR_PRESET ?? "demo") as SeedOptions["preset"];
   const emulator = await startEmulator({ port, seed: { preset } });
-  const dir = resolve(".emulator");
-  mkdirSync(dir, { recursive: true });
-  const caFile = resolve(dir, "ca.pem");
-  writeFileSync(caFile, emulator.caCert);
+  const { caFile } = writeEmulatorState(emulator.url, emulator.caCert);
   const customers = emulator.ctx.world.dataset.customers.length;
   process.stdout.write(
     [

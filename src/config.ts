@@ -34,6 +34,8 @@ export interface Config {
   logLevel: string;
   /** How long the region of a tenant (from its discovery document) is trusted. */
   regionCacheTtlMs: number;
+  /** Demo mode: the port of the built-in cloud (fixed, so `npm run token` finds it). */
+  emulatorPort: number;
 }
 
 export class ConfigError extends Error {}
@@ -44,7 +46,7 @@ export class ConfigError extends Error {}
  */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Config> {
   const demoMode = !env.PARTNER_CONFIG;
-  const partner = demoMode ? undefined : readPartnerConfig(env.PARTNER_CONFIG!);
+  const partner = demoMode ? undefined : readPartnerConfig(env.PARTNER_CONFIG!, env);
   const config: Config = {
     port: intVar(env, "PORT", 4000),
     graphEndpoint: httpsUrl(env, "GRAPH_ENDPOINT", "https://graph.microsoft.com"),
@@ -56,12 +58,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Confi
     cursorSecret: env.CURSOR_SECRET ? Buffer.from(env.CURSOR_SECRET, "utf8") : randomBytes(32),
     logLevel: env.LOG_LEVEL ?? "info",
     regionCacheTtlMs: intVar(env, "REGION_CACHE_TTL_SECONDS", 3600) * 1000,
+    emulatorPort: intVar(env, "EMULATOR_PORT", 4443),
   };
   if (env.CURSOR_SECRET && env.CURSOR_SECRET.length < 32) throw new ConfigError("CURSOR_SECRET must be at least 32 characters");
   return Object.freeze(config);
 }
 
-export function parsePartnerConfig(raw: unknown): PartnerTenantConfig[] {
+export function parsePartnerConfig(raw: unknown, env: NodeJS.ProcessEnv = process.env): PartnerTenantConfig[] {
   const list = (raw as { partnerTenants?: unknown })?.partnerTenants;
   if (!Array.isArray(list) || list.length === 0) throw new ConfigError("PARTNER_CONFIG: partnerTenants must be a non-empty array");
   const regions = new Set<string>();
@@ -73,7 +76,7 @@ export function parsePartnerConfig(raw: unknown): PartnerTenantConfig[] {
     if (!isGuid(p.tenantId)) throw new ConfigError(`${where}.tenantId must be a tenant id (GUID)`);
     const app = p.app ?? {};
     if (!isGuid(app.clientId)) throw new ConfigError(`${where}.app.clientId must be a GUID`);
-    const secret = typeof app.clientSecret === "string" ? app.clientSecret : app.clientSecretEnv ? process.env[app.clientSecretEnv] : undefined;
+    const secret = typeof app.clientSecret === "string" ? app.clientSecret : app.clientSecretEnv ? env[app.clientSecretEnv] : undefined;
     const cert = app.certificate;
     const certificate =
       cert && typeof cert.thumbprintSha256 === "string"
@@ -84,14 +87,14 @@ export function parsePartnerConfig(raw: unknown): PartnerTenantConfig[] {
   });
 }
 
-function readPartnerConfig(path: string): PartnerTenantConfig[] {
+function readPartnerConfig(path: string, env: NodeJS.ProcessEnv): PartnerTenantConfig[] {
   let raw: unknown;
   try {
     raw = JSON.parse(readFileSync(path, "utf8"));
   } catch (err) {
     throw new ConfigError(`PARTNER_CONFIG: cannot read ${path} as JSON (${(err as Error).message})`);
   }
-  return parsePartnerConfig(raw);
+  return parsePartnerConfig(raw, env);
 }
 
 function intVar(env: NodeJS.ProcessEnv, name: string, fallback: number): number {

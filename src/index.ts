@@ -13,7 +13,10 @@ async function main(): Promise<void> {
   if (config.demoMode) {
     // Only the entry point may start the emulator; src/ reaches it over HTTPS like any cloud.
     const { startEmulator } = await import("../emulator");
-    const emulator = await startEmulator();
+    const { writeEmulatorState } = await import("../emulator/state");
+    // A fixed port, so `npm run token` and Sandbox users find the same cloud on every start.
+    const emulator = await startEmulator({ port: config.emulatorPort });
+    writeEmulatorState(emulator.url, emulator.caCert);
     stopEmulator = emulator.close;
     config = demoConfig(config, emulator.url, emulator.caCert, emulator.partnerConfig());
     log.info({ emulator: emulator.url }, "demo mode: built-in Microsoft cloud started; requests without a token are served app-only");
@@ -28,6 +31,7 @@ async function main(): Promise<void> {
       config.demoMode ? "Demo mode: built-in Microsoft cloud with demo data; requests without a token are served app-only." : "",
       `Try:  curl -s ${base}/graphql -H 'content-type: application/json' \\`,
       `        -d '{"query":"{ customers(first: 5) { nodes { displayName region users(first: 3) { nodes { displayName userPrincipalName } } } } }"}'`,
+      config.demoMode ? "As an agent:  npm run token -- helpdesk   (then send it as 'Authorization: Bearer <token>'; see README)" : "",
       "",
     ].join("\n"),
   );
