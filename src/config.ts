@@ -36,6 +36,11 @@ export interface Config {
   regionCacheTtlMs: number;
   /** Demo mode: the port of the built-in cloud (fixed, so `npm run token` finds it). */
   emulatorPort: number;
+  /** Per-operation deadline: customers not done by then answer TIMEOUT while the rest return data. */
+  operationTimeoutMs: number;
+  /** Graph requests in flight, for the whole process and per customer tenant. */
+  maxInFlight: number;
+  maxInFlightPerTenant: number;
 }
 
 export class ConfigError extends Error {}
@@ -59,6 +64,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Confi
     logLevel: env.LOG_LEVEL ?? "info",
     regionCacheTtlMs: intVar(env, "REGION_CACHE_TTL_SECONDS", 3600) * 1000,
     emulatorPort: intVar(env, "EMULATOR_PORT", 4443),
+    operationTimeoutMs: positive(env, "OPERATION_TIMEOUT_MS", 25_000),
+    maxInFlight: positive(env, "GRAPH_MAX_IN_FLIGHT", 128),
+    maxInFlightPerTenant: positive(env, "GRAPH_MAX_IN_FLIGHT_PER_TENANT", 4),
   };
   if (env.CURSOR_SECRET && env.CURSOR_SECRET.length < 32) throw new ConfigError("CURSOR_SECRET must be at least 32 characters");
   return Object.freeze(config);
@@ -102,6 +110,12 @@ function intVar(env: NodeJS.ProcessEnv, name: string, fallback: number): number 
   if (v === undefined || v === "") return fallback;
   const n = Number(v);
   if (!Number.isInteger(n) || n < 0) throw new ConfigError(`${name} must be a non-negative integer, got '${v}'`);
+  return n;
+}
+
+function positive(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
+  const n = intVar(env, name, fallback);
+  if (n === 0) throw new ConfigError(`${name} must be at least 1`);
   return n;
 }
 

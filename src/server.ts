@@ -12,6 +12,7 @@ import { SignInRouter } from "./auth/signInRouting";
 import type { Config } from "./config";
 import type { RequestContext } from "./context";
 import { createFormatError } from "./formatError";
+import { InFlightLimits, TenantBreakers } from "./graph/resilience";
 import { RequestData } from "./loaders/requestData";
 import type { Logger } from "./log";
 import { CursorCodec } from "./resolvers/shared/cursor";
@@ -52,7 +53,14 @@ export async function createPartnerGraphServer(deps: ServerDeps): Promise<Partne
 
   const cursors = new CursorCodec(config.cursorSecret);
   const appOnly = new AppOnlyAccess(deps.apps, deps.regions);
-  const graph = { graphEndpoint: config.graphEndpoint, dispatcher: deps.dispatcher };
+  // Shared by all requests: caps on Graph calls in flight, and each tenant's circuit state. Neither holds data.
+  const graph = {
+    graphEndpoint: config.graphEndpoint,
+    dispatcher: deps.dispatcher,
+    limits: new InFlightLimits(config.maxInFlight, config.maxInFlightPerTenant),
+    breakers: new TenantBreakers(),
+    operationTimeoutMs: config.operationTimeoutMs,
+  };
   const signInRouting = new SignInRouter(deps.apps, deps.regions, config.authorityHost);
   const partners = config.partnerTenants.map((p) => ({ region: p.region, tenantId: p.tenantId, displayName: p.displayName ?? null, appId: p.app.clientId }));
   const shared = { cursors, partners, signInRouting, demo: config.demoMode };

@@ -2,6 +2,7 @@ import { Client, ResponseType, RetryHandlerOptions } from "@microsoft/microsoft-
 import type { Agent } from "undici";
 import { PartnerGraphError } from "../errors";
 import type { TokenSource } from "../auth/tokenSource";
+import { isIdempotent, MAX_ATTEMPTS, RETRYABLE, retryDelayMs, workloadOf, type InFlightLimits, type TenantBreakers } from "./resilience";
 import type { GraphRequest, GraphResponse } from "./types";
 
 /** Graph's limit of requests in one JSON batch. */
@@ -9,6 +10,15 @@ export const BATCH_LIMIT = 20;
 
 /** Retries are ours (per batch item, with deadlines); the SDK's own outer retry is switched off. */
 const NO_SDK_RETRY = new RetryHandlerOptions(0, 0);
+
+/** How one operation may use Graph: shared caps and breakers, and its own deadline. */
+export interface CallPolicy {
+  limits: InFlightLimits;
+  breakers: TenantBreakers;
+  /** Epoch ms after which nothing more is sent and waits end. */
+  deadline: number;
+  signal: AbortSignal;
+}
 
 /**
  * Microsoft Graph for one tenant, through @microsoft/microsoft-graph-client: plain requests, and
@@ -19,7 +29,13 @@ export class TenantGraphClient {
   /** The SDK wraps whatever the auth provider throws into a GraphError; this keeps our typed error. */
   private tokenError?: Error;
 
-  constructor(readonly tenantId: string, tokens: () => Promise<TokenSource>, graphEndpoint: string, dispatcher: Agent) {
+  constructor(
+    readonly tenantId: string,
+    tokens: () => Promise<TokenSource>,
+    graphEndpoint: string,
+    dispatcher: Agent,
+    private readonly policy: CallPolicy,
+  ) {
     this.client = Client.initWithMiddleware({
       authProvider: {
         getAccessToken: async () => {
@@ -41,16 +57,63 @@ export class TenantGraphClient {
     });
   }
 
-  /** Sends the requests in as few round trips as Graph allows: one plain call, or batches of 20 in parallel. */
+  /**
+   * Sends the requests in as few round trips as Graph allows (one plain call, or batches of 20 in
+   * parallel), then re-sends the ones Graph throttled or could not serve — together, after the longest
+   * Retry-After among them — until they succeed, the attempts run out, or the wait would pass the
+   * operation's deadline (the last answer then stands, and becomes THROTTLED with its retryAfter).
+   * Items of a tenant and workload whose circuit is open are answered at once without a call.
+   */
   async execute(requests: readonly GraphRequest[]): Promise<GraphResponse[]> {
-    if (requests.length === 1) return [await this.send(requests[0])];
-    const chunks: GraphRequest[][] = [];
-    for (let i = 0; i < requests.length; i += BATCH_LIMIT) chunks.push(requests.slice(i, i + BATCH_LIMIT));
-    return (await Promise.all(chunks.map((c) => this.batch(c)))).flat();
+    const results: GraphResponse[] = new Array(requests.length);
+    let pending = requests.map((_, i) => i);
+    for (let attempt = 0; pending.length > 0; attempt++) {
+      const go: number[] = [];
+      for (const i of pending) {
+        const blocked = this.policy.breakers.blockedFor(this.tenantId, workloadOf(requests[i]));
+        if (blocked > 0) results[i] = circuitOpen(blocked);
+        else go.push(i);
+      }
+      const answers = go.length ? await this.sendAll(go.map((i) => requests[i])) : [];
+      const retry: number[] = [];
+      go.forEach((i, k) => {
+        const res = answers[k];
+        results[i] = res;
+        this.policy.breakers.record(this.tenantId, workloadOf(requests[i]), res.status >= 500);
+        if (RETRYABLE.has(res.status) && isIdempotent(requests[i]) && attempt + 1 < MAX_ATTEMPTS) retry.push(i);
+      });
+      if (retry.length === 0) break;
+      const wait = retryDelayMs(retry.map((i) => results[i]), attempt);
+      if (Date.now() + wait >= this.policy.deadline) break;
+      await sleep(wait, this.policy.signal);
+      if (this.policy.signal.aborted) break;
+      pending = retry;
+    }
+    return results;
   }
 
-  async send(req: GraphRequest): Promise<GraphResponse> {
-    let request = this.client.api(req.url).responseType(ResponseType.RAW).middlewareOptions([NO_SDK_RETRY]);
+  private sendAll(requests: GraphRequest[]): Promise<GraphResponse[]> {
+    if (requests.length === 1) return this.limited(() => this.send(requests[0])).then((r) => [r]);
+    const chunks: GraphRequest[][] = [];
+    for (let i = 0; i < requests.length; i += BATCH_LIMIT) chunks.push(requests.slice(i, i + BATCH_LIMIT));
+    return Promise.all(chunks.map((c) => this.limited(() => this.batch(c)))).then((r) => r.flat());
+  }
+
+  private limited<T>(fn: () => Promise<T>): Promise<T> {
+    return this.policy.limits.run(this.tenantId, fn, this.policy.signal).catch((err: unknown) => {
+      if (this.policy.signal.aborted) throw timeout(this.tenantId);
+      throw err;
+    });
+  }
+
+  private async send(req: GraphRequest): Promise<GraphResponse> {
+    // Interactive: a person waits for this answer. Graph throttles low priority first.
+    let request = this.client
+      .api(req.url)
+      .responseType(ResponseType.RAW)
+      .middlewareOptions([NO_SDK_RETRY])
+      .option("signal", this.policy.signal)
+      .header("x-ms-throttle-priority", "High");
     if (req.headers) request = request.headers(req.headers);
     const raw: Response = await this.call(() => (req.method === "POST" ? request.post(req.body) : request.get()));
     return { status: raw.status, headers: headersOf(raw.headers), body: await bodyOf(raw) };
@@ -84,9 +147,29 @@ export class TenantGraphClient {
     } catch (err) {
       if (err instanceof PartnerGraphError) throw err;
       if (this.tokenError) throw this.tokenError;
+      if (this.policy.signal.aborted) throw timeout(this.tenantId);
       throw new PartnerGraphError("UPSTREAM_UNAVAILABLE", "Microsoft Graph could not be reached.", { tenantId: this.tenantId });
     }
   }
+}
+
+/** The answer for items whose circuit is open: no call is made; retry when it may close. */
+function circuitOpen(blockedMs: number): GraphResponse {
+  return { status: 503, headers: { "retry-after": String(Math.ceil(blockedMs / 1000)) }, body: { error: { code: "CircuitOpen" } } };
+}
+
+function timeout(tenantId: string): PartnerGraphError {
+  return new PartnerGraphError("TIMEOUT", "This customer tenant did not answer within the operation's deadline.", { tenantId });
+}
+
+function sleep(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    const t = setTimeout(resolve, ms);
+    signal.addEventListener("abort", () => {
+      clearTimeout(t);
+      resolve();
+    }, { once: true });
+  });
 }
 
 function headersOf(h: Headers): Record<string, string> {

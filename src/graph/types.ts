@@ -4,6 +4,8 @@ export interface GraphRequest {
   url: string;
   headers?: Record<string, string>;
   body?: unknown;
+  /** A POST that only reads (getByIds) may be re-sent after a transient failure. */
+  idempotent?: boolean;
 }
 
 export interface GraphResponse {

@@ -1,7 +1,8 @@
 import type { Agent } from "undici";
 import type { Caller } from "../auth/caller";
 import type { TenantAccess, TokenSource } from "../auth/tokenSource";
-import { TenantGraphClient } from "../graph/graphClient";
+import { TenantGraphClient, type CallPolicy } from "../graph/graphClient";
+import type { InFlightLimits, TenantBreakers } from "../graph/resilience";
 import { CustomerDirectory, type CustomerRecord } from "./customerDirectory";
 import { customerFailureMapper } from "./failures";
 import { TenantData, type FailureMapper } from "./tenantData";
@@ -9,6 +10,10 @@ import { TenantData, type FailureMapper } from "./tenantData";
 export interface GraphSettings {
   graphEndpoint: string;
   dispatcher: Agent;
+  limits: InFlightLimits;
+  breakers: TenantBreakers;
+  /** The operation's deadline: customers that do not answer by then return TIMEOUT at their path. */
+  operationTimeoutMs: number;
   now?: () => number;
 }
 
@@ -19,8 +24,15 @@ export interface GraphSettings {
 export class RequestData {
   readonly customers: CustomerDirectory;
   private readonly tenants = new Map<string, TenantData>();
+  private readonly policy: CallPolicy;
 
   constructor(private readonly caller: Caller, private readonly access: TenantAccess, private readonly graph: GraphSettings) {
+    this.policy = {
+      limits: graph.limits,
+      breakers: graph.breakers,
+      deadline: Date.now() + graph.operationTimeoutMs,
+      signal: AbortSignal.timeout(graph.operationTimeoutMs),
+    };
     this.customers = new CustomerDirectory(async () =>
       (await access.partnerTenants()).map(({ region, tokens }) => ({
         region,
@@ -44,7 +56,7 @@ export class RequestData {
     if (!data) {
       let source: Promise<TokenSource> | undefined;
       const once = () => (source ??= tokens());
-      data = new TenantData(key, new TenantGraphClient(key, once, this.graph.graphEndpoint, this.graph.dispatcher), fail);
+      data = new TenantData(key, new TenantGraphClient(key, once, this.graph.graphEndpoint, this.graph.dispatcher, this.policy), fail);
       this.tenants.set(key, data);
     }
     return data;

@@ -63,7 +63,9 @@ export class CustomerDirectoryResolver {
     return found ? toDevice(data.tenantId, found) : null;
   }
 
-  @FieldResolver(() => ManagedDeviceConnection, { description: "Intune managed devices of the tenant (Graph /deviceManagement/managedDevices)." })
+  // Nullable: a tenant without an Intune licence answers Intune calls with an error, which must not
+  // take the rest of the customer down with it.
+  @FieldResolver(() => ManagedDeviceConnection, { nullable: true, description: "Intune managed devices of the tenant (Graph /deviceManagement/managedDevices); null, with an error, when Intune is not available there." })
   async managedDevices(@Root() customer: Customer, @Args() args: ManagedDeviceListArgs, @Ctx() ctx: RequestContext, @Info() info: GraphQLResolveInfo): Promise<Connection<ManagedDevice>> {
     const query = compileManagedDeviceQuery(args);
     const data = await tenantData(ctx, customer.id);

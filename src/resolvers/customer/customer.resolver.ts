@@ -7,6 +7,7 @@ import { graphSelect, isSelected, selectedFields, selectedNodeFields } from "../
 import { checkObjectId, checkTenantId } from "../shared/ids";
 import { User, USER_PROPERTIES, toUser } from "../user/user.type";
 import { UserConnection } from "../user/user.connection";
+import { compileUserQuery, UserListArgs } from "../user/user.filter";
 import { Customer, CustomerConnection, toCustomer } from "./customer.type";
 
 @Resolver(() => Customer)
@@ -36,12 +37,14 @@ export class CustomerResolver {
     return toCustomer(await ctx.data.customers.get(checkTenantId(id)));
   }
 
-  @FieldResolver(() => UserConnection, { description: "Users of the tenant (Graph /users), in Graph's order." })
-  async users(@Root() customer: Customer, @Args() args: PageArgs, @Ctx() ctx: RequestContext, @Info() info: GraphQLResolveInfo): Promise<Connection<User>> {
+  @FieldResolver(() => UserConnection, { description: "Users of the tenant (Graph /users), filtered, searched and ordered as asked; else in Graph's order." })
+  async users(@Root() customer: Customer, @Args() args: UserListArgs, @Ctx() ctx: RequestContext, @Info() info: GraphQLResolveInfo): Promise<Connection<User>> {
+    // Compiled first: bad arguments fail before any Graph call.
+    const query = compileUserQuery(args);
     const record = await ctx.data.customers.get(customer.id);
     const data = ctx.data.tenant(record);
     const select = graphSelect(selectedNodeFields(info, "User"), USER_PROPERTIES);
-    return graphConnection(data, { path: "/users", select, count: isSelected(info, "totalCount") }, args, ctx.cursors, (o) => toUser(record.id, o));
+    return graphConnection(data, { path: "/users", select, ...query, count: isSelected(info, "totalCount") }, args, ctx.cursors, (o) => toUser(record.id, o));
   }
 
   @FieldResolver(() => User, { nullable: true, description: "One user by object id or user principal name." })

@@ -43,7 +43,7 @@ export const DirectoryObject = createUnionType({
   name: "DirectoryObject",
   description: "A user, group or device (or another directory object) of a customer tenant.",
   types: () => [User, Group, Device, OtherDirectoryObject] as const,
-  resolveType: (value) => TYPE_NAMES[String((value as Record<string, unknown>)[ODATA_TYPE])] ?? "OtherDirectoryObject",
+  resolveType: (value) => TYPE_NAMES[String((value as unknown as Record<string, unknown>)[ODATA_TYPE])] ?? "OtherDirectoryObject",
 });
 
 export type DirectoryObjectValue = User | Group | Device | OtherDirectoryObject;

@@ -41,7 +41,8 @@ export class UserNavigationResolver {
     return found && typeof found.id === "string" ? toUser(data.tenantId, found) : null;
   }
 
-  @FieldResolver(() => ManagedDeviceConnection, { description: "Intune devices whose primary user this is." })
+  // Nullable for the same reason as Customer.managedDevices: no Intune licence fails only this field.
+  @FieldResolver(() => ManagedDeviceConnection, { nullable: true, description: "Intune devices whose primary user this is; null, with an error, when Intune is not available in the tenant." })
   async managedDevices(@Root() user: User, @Args() args: ManagedDeviceListArgs, @Ctx() ctx: RequestContext, @Info() info: GraphQLResolveInfo): Promise<Connection<ManagedDevice>> {
     const query = compileManagedDeviceQuery(args);
     const data = await tenantData(ctx, user.tenantId);

@@ -1,0 +1,35 @@
+import type { GraphQLResolveInfo } from "graphql";
+import { Args, Ctx, FieldResolver, Info, Resolver, Root } from "type-graphql";
+import type { RequestContext } from "../../context";
+import { Customer, toCustomer } from "../customer/customer.type";
+import { DirectoryObjectConnection } from "../directoryObject/directoryObject.connection";
+import { directoryObjectSelect, toDirectoryObject, type DirectoryObjectValue } from "../directoryObject/directoryObject.type";
+import { type Connection, PageArgs } from "../shared/connection";
+import { graphConnection } from "../shared/graphConnection";
+import { isSelected } from "../shared/selection";
+import { tenantData } from "../shared/tenant";
+import { Group } from "./group.type";
+
+@Resolver(() => Group)
+export class GroupResolver {
+  @FieldResolver(() => Customer, { description: "The customer tenant this group belongs to." })
+  async customer(@Root() group: Group, @Ctx() ctx: RequestContext): Promise<Customer> {
+    return toCustomer(await ctx.data.customers.get(group.tenantId));
+  }
+
+  @FieldResolver(() => DirectoryObjectConnection, { description: "Direct members: users, groups, devices (and other directory objects)." })
+  async members(@Root() group: Group, @Args() args: PageArgs, @Ctx() ctx: RequestContext, @Info() info: GraphQLResolveInfo): Promise<Connection<DirectoryObjectValue>> {
+    return this.directoryObjects(group, "members", args, ctx, info);
+  }
+
+  @FieldResolver(() => DirectoryObjectConnection, { description: "Owners of the group (users, service principals)." })
+  async owners(@Root() group: Group, @Args() args: PageArgs, @Ctx() ctx: RequestContext, @Info() info: GraphQLResolveInfo): Promise<Connection<DirectoryObjectValue>> {
+    return this.directoryObjects(group, "owners", args, ctx, info);
+  }
+
+  private async directoryObjects(group: Group, nav: string, args: PageArgs, ctx: RequestContext, info: GraphQLResolveInfo): Promise<Connection<DirectoryObjectValue>> {
+    const data = await tenantData(ctx, group.tenantId);
+    const path = `/groups/${encodeURIComponent(group.id)}/${nav}`;
+    return graphConnection(data, { path, select: directoryObjectSelect(info), count: isSelected(info, "totalCount") }, args, ctx.cursors, (o) => toDirectoryObject(data.tenantId, o));
+  }
+}

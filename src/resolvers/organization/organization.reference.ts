@@ -1,0 +1,14 @@
+import type { GraphQLResolveInfo } from "graphql";
+import type { RequestContext } from "../../context";
+import { graphSelect, selectedFields } from "../shared/selection";
+import { tenantData } from "../shared/tenant";
+import { ORGANIZATION_PROPERTIES, toOrganization, type Organization } from "./organization.type";
+
+/** Federation entity lookup: a tenant has one organization, whose id is the tenant id. */
+export async function resolveOrganizationReference(ref: { tenantId: string; id: string }, ctx: RequestContext, info: GraphQLResolveInfo): Promise<Organization | null> {
+  const data = await tenantData(ctx, ref.tenantId);
+  if (String(ref.id).toLowerCase() !== data.tenantId) return null;
+  const page = await data.page("/organization", { select: graphSelect(selectedFields(info, "Organization"), ORGANIZATION_PROPERTIES) });
+  const org = page.value?.[0];
+  return org ? toOrganization(data.tenantId, org) : null;
+}

@@ -1,0 +1,12 @@
+import { Ctx, FieldResolver, Resolver, Root } from "type-graphql";
+import type { RequestContext } from "../../context";
+import { Customer, toCustomer } from "../customer/customer.type";
+import { Organization } from "./organization.type";
+
+@Resolver(() => Organization)
+export class OrganizationResolver {
+  @FieldResolver(() => Customer, { description: "The customer tenant this profile belongs to." })
+  async customer(@Root() org: Organization, @Ctx() ctx: RequestContext): Promise<Customer> {
+    return toCustomer(await ctx.data.customers.get(org.tenantId));
+  }
+}
