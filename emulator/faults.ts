@@ -10,6 +10,8 @@ export type LatencyProfile =
 export interface LatencyConfig {
   graph: LatencyProfile;
   token: LatencyProfile;
+  /** Graph latency of particular tenants (a slow tenant next to fast ones). */
+  tenants?: Record<string, LatencyProfile>;
 }
 
 export interface FaultConfig {
@@ -83,8 +85,8 @@ export class FaultInjector {
     return this.random() < f.rate;
   }
 
-  delayMs(kind: keyof LatencyConfig): number {
-    const p = this.latency[kind];
+  delayMs(kind: "graph" | "token", tenantId?: string): number {
+    const p = (kind === "graph" && tenantId && this.latency.tenants?.[tenantId]) || this.latency[kind];
     switch (p.kind) {
       case "none":
         return 0;

@@ -41,6 +41,8 @@ export interface Config {
   /** Graph requests in flight, for the whole process and per customer tenant. */
   maxInFlight: number;
   maxInFlightPerTenant: number;
+  /** How long a caller's complete customer listing is reused (GDAP changes show after at most this). */
+  customerListTtlMs: number;
 }
 
 export class ConfigError extends Error {}
@@ -67,6 +69,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Confi
     operationTimeoutMs: positive(env, "OPERATION_TIMEOUT_MS", 25_000),
     maxInFlight: positive(env, "GRAPH_MAX_IN_FLIGHT", 128),
     maxInFlightPerTenant: positive(env, "GRAPH_MAX_IN_FLIGHT_PER_TENANT", 4),
+    customerListTtlMs: intVar(env, "CUSTOMER_LIST_TTL_SECONDS", 60) * 1000,
   };
   if (env.CURSOR_SECRET && env.CURSOR_SECRET.length < 32) throw new ConfigError("CURSOR_SECRET must be at least 32 characters");
   return Object.freeze(config);

@@ -1,3 +1,4 @@
+import type { GraphQLError } from "graphql";
 import type { Caller } from "./auth/caller";
 import type { SignInRouter } from "./auth/signInRouting";
 import type { RequestData } from "./loaders/requestData";
@@ -19,4 +20,6 @@ export interface RequestContext {
   partners: PartnerTenantInfo[];
   signInRouting: SignInRouter;
   demo: boolean;
+  /** Errors reported beside returned data (see partialErrorsPlugin). */
+  partialErrors: GraphQLError[];
 }

@@ -21,8 +21,8 @@ export interface ErrorDetails {
  * else thrown inside the server is masked as INTERNAL_SERVER_ERROR by formatError.
  */
 export class PartnerGraphError extends GraphQLError {
-  constructor(readonly code: ErrorCode, message: string, details: ErrorDetails = {}) {
-    super(message, { extensions: { code, ...stripUndefined(details) } });
+  constructor(readonly code: ErrorCode, message: string, details: ErrorDetails = {}, path?: ReadonlyArray<string | number>) {
+    super(message, { extensions: { code, ...stripUndefined(details) }, path });
   }
 }
 

@@ -1,4 +1,4 @@
-import { ApolloServer, HeaderMap } from "@apollo/server";
+import { ApolloServer, HeaderMap, type ApolloServerPlugin } from "@apollo/server";
 import { ApolloServerPluginLandingPageLocalDefault } from "@apollo/server/plugin/landingPage/default";
 import { ApolloServerPluginInlineTraceDisabled } from "@apollo/server/plugin/disabled";
 import { createServer as createHttpServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
@@ -13,6 +13,7 @@ import type { Config } from "./config";
 import type { RequestContext } from "./context";
 import { createFormatError } from "./formatError";
 import { InFlightLimits, TenantBreakers } from "./graph/resilience";
+import { ListingCache } from "./loaders/customerDirectory";
 import { RequestData } from "./loaders/requestData";
 import type { Logger } from "./log";
 import { CursorCodec } from "./resolvers/shared/cursor";
@@ -47,7 +48,11 @@ export async function createPartnerGraphServer(deps: ServerDeps): Promise<Partne
     includeStacktraceInErrorResponses: false,
     csrfPrevention: true,
     introspection: true,
-    plugins: [ApolloServerPluginInlineTraceDisabled(), ApolloServerPluginLandingPageLocalDefault({ embed: true, includeCookies: false })],
+    plugins: [
+      ApolloServerPluginInlineTraceDisabled(),
+      ApolloServerPluginLandingPageLocalDefault({ embed: true, includeCookies: false }),
+      partialErrorsPlugin(),
+    ],
   });
   await apollo.start();
 
@@ -60,6 +65,7 @@ export async function createPartnerGraphServer(deps: ServerDeps): Promise<Partne
     limits: new InFlightLimits(config.maxInFlight, config.maxInFlightPerTenant),
     breakers: new TenantBreakers(),
     operationTimeoutMs: config.operationTimeoutMs,
+    listings: new ListingCache(config.customerListTtlMs),
   };
   const signInRouting = new SignInRouter(deps.apps, deps.regions, config.authorityHost);
   const partners = config.partnerTenants.map((p) => ({ region: p.region, tenantId: p.tenantId, displayName: p.displayName ?? null, appId: p.app.clientId }));
@@ -68,11 +74,11 @@ export async function createPartnerGraphServer(deps: ServerDeps): Promise<Partne
   async function contextFor(authorization: string | undefined): Promise<RequestContext> {
     if (!authorization && config.demoMode) {
       const caller: Caller = { mode: "app", partition: "app" };
-      return { ...shared, caller, data: new RequestData(caller, appOnly, graph) };
+      return { ...shared, caller, data: new RequestData(caller, appOnly, graph), partialErrors: [] };
     }
     const { caller, assertion } = await deps.authenticator.authenticate(authorization);
     const access = caller.mode === "agent" ? new DelegatedAccess(deps.apps, caller, assertion!) : appOnly;
-    return { ...shared, caller, data: new RequestData(caller, access, graph) };
+    return { ...shared, caller, data: new RequestData(caller, access, graph), partialErrors: [] };
   }
 
   const allowedOrigins = new Set([...config.corsOrigins, ...(config.demoMode ? SANDBOX_ORIGINS : [])]);
@@ -128,6 +134,24 @@ export async function createPartnerGraphServer(deps: ServerDeps): Promise<Partne
   }
 
   return { apollo, http, contextFor };
+}
+
+/**
+ * Errors a resolver reports beside the data it returns (a partner tenant whose customers could not be
+ * listed while the others could): appended to the response's errors, shaped like the others.
+ */
+function partialErrorsPlugin(): ApolloServerPlugin<RequestContext> {
+  return {
+    async requestDidStart() {
+      return {
+        async willSendResponse({ response, contextValue }) {
+          if (response.body.kind !== "single" || !contextValue.partialErrors?.length) return;
+          const extra = contextValue.partialErrors.map((e) => ({ message: e.message, path: e.path, extensions: e.extensions }));
+          response.body.singleResult.errors = [...(response.body.singleResult.errors ?? []), ...extra];
+        },
+      };
+    },
+  };
 }
 
 function cors(req: IncomingMessage, res: ServerResponse, allowed: Set<string>): void {

@@ -18,7 +18,7 @@ export async function handleGraph(req: EmuRequest, ctx: EmulatorContext): Promis
   const appId = auth.ok ? auth.caller.appId : undefined;
   const end = ctx.counters.begin("graph", tenantId ?? "-");
   try {
-    await sleep(ctx.faults.delayMs("graph"));
+    await sleep(ctx.faults.delayMs("graph", tenantId));
     const isBatch = splitPath(req.url).segments.join("/").toLowerCase() === "$batch";
     const kind = isBatch ? "batch" : "graph";
     ctx.counters.count(kind, { tenantId, appId }, isBatch ? undefined : logged(req));

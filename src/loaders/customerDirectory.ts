@@ -50,53 +50,117 @@ const RELATIONSHIP_FIELDS = ["id", "displayName", "status", "customer", "accessD
  * and sorted by name, with the GDAP relationships of each. The three lists of every partner tenant are
  * asked for in one wave. Read once per operation; a customer not in it is not reachable.
  */
-export class CustomerDirectory {
-  private listing?: Promise<Map<string, CustomerRecord>>;
+/** What one listing produced: the customers, and the partner tenants that could not be read. */
+export interface Listing {
+  customers: Map<string, CustomerRecord>;
+  failures: Array<{ partnerTenantId: string; region: string; error: Error }>;
+}
 
-  constructor(private readonly partners: () => Promise<PartnerSource[]>) {}
+/**
+ * Complete listings, kept for a short time per caller partition ("app", or one agent's token), so an
+ * operation does not re-read the partner tenants each time. Never shared between partitions: an agent
+ * sees only what its own token listed. Incomplete listings are never kept.
+ */
+export class ListingCache {
+  private readonly entries = new Map<string, { listing: Listing; expires: number }>();
+
+  constructor(private readonly ttlMs: number, private readonly now: () => number = Date.now, private readonly maxEntries = 1000) {}
+
+  get(partition: string): Listing | undefined {
+    const hit = this.entries.get(partition);
+    if (!hit) return undefined;
+    if (hit.expires > this.now()) return hit.listing;
+    this.entries.delete(partition);
+    return undefined;
+  }
+
+  set(partition: string, listing: Listing): void {
+    if (this.ttlMs <= 0 || listing.failures.length > 0) return;
+    if (this.entries.size >= this.maxEntries) this.entries.delete(this.entries.keys().next().value!);
+    this.entries.set(partition, { listing, expires: this.now() + this.ttlMs });
+  }
+}
+
+export class CustomerDirectory {
+  private listing?: Promise<Listing>;
+
+  constructor(
+    private readonly partners: () => Promise<PartnerSource[]>,
+    private readonly cache?: { store: ListingCache; partition: string },
+  ) {}
 
   async list(): Promise<CustomerRecord[]> {
-    return [...(await this.load()).values()].sort((a, b) => a.displayName.localeCompare(b.displayName) || a.id.localeCompare(b.id));
+    return [...(await this.load()).customers.values()].sort((a, b) => a.displayName.localeCompare(b.displayName) || a.id.localeCompare(b.id));
+  }
+
+  /** Partner tenants whose lists could not be read in this operation (their customers are missing). */
+  async failures(): Promise<Listing["failures"]> {
+    return (await this.load()).failures;
   }
 
   /**
    * The customer with this tenant id. An unknown tenant and a tenant of another partner get the same
-   * answer, so the API cannot be used to probe which tenants exist.
+   * answer, so the API cannot be used to probe which tenants exist. While a partner tenant's list could
+   * not be read, an unlisted tenant may be one of its customers: that is UPSTREAM_UNAVAILABLE.
    */
   async get(tenantId: string): Promise<CustomerRecord> {
-    const record = (await this.load()).get(tenantId.toLowerCase());
-    if (!record) throw new PartnerGraphError("FORBIDDEN", "This tenant is not a customer the caller can reach.");
-    return record;
+    const listing = await this.load();
+    const record = listing.customers.get(tenantId.toLowerCase());
+    if (record) return record;
+    if (listing.failures.length > 0) {
+      throw new PartnerGraphError("UPSTREAM_UNAVAILABLE", "The partner's customer list could not be read completely; try again.", {
+        retryAfter: 5,
+      });
+    }
+    throw new PartnerGraphError("FORBIDDEN", "This tenant is not a customer the caller can reach.");
   }
 
-  async find(tenantId: string): Promise<CustomerRecord | undefined> {
-    return (await this.load()).get(tenantId.toLowerCase());
-  }
-
-  private load(): Promise<Map<string, CustomerRecord>> {
-    this.listing ??= this.fetchAll();
+  private load(): Promise<Listing> {
+    if (!this.listing) {
+      const cached = this.cache?.store.get(this.cache.partition);
+      this.listing = cached ? Promise.resolve(cached) : this.fetchAll().then((l) => (this.cache?.store.set(this.cache.partition, l), l));
+    }
     return this.listing;
   }
 
-  private async fetchAll(): Promise<Map<string, CustomerRecord>> {
+  /** Every partner tenant alone: one that fails leaves the others' customers listed. */
+  private async fetchAll(): Promise<Listing> {
     const partners = await this.partners();
-    const [lists, relationships] = await Promise.all([
-      Promise.all(partners.flatMap((p) => [this.contractsOf(p), this.gdapCustomersOf(p)])),
-      Promise.all(partners.map((p) => allPages(p.data, "/tenantRelationships/delegatedAdminRelationships", RELATIONSHIP_FIELDS, GDAP_PAGE))),
-    ]);
-    const merged = new Map<string, CustomerRecord>();
-    for (const list of lists) {
-      for (const c of list) {
-        const seen = merged.get(c.id);
-        if (!seen) merged.set(c.id, c);
-        else merged.set(c.id, { ...seen, contract: seen.contract || c.contract, defaultDomainName: seen.defaultDomainName ?? c.defaultDomainName });
+    const settled = await Promise.allSettled(partners.map((p) => this.partnerListing(p)));
+    const customers = new Map<string, CustomerRecord>();
+    const failures: Listing["failures"] = [];
+    settled.forEach((s, i) => {
+      if (s.status === "rejected") {
+        failures.push({ partnerTenantId: partners[i].partnerTenantId, region: partners[i].region, error: s.reason as Error });
+        return;
       }
+      for (const c of s.value) {
+        const seen = customers.get(c.id);
+        if (!seen) customers.set(c.id, c);
+        else customers.set(c.id, { ...seen, contract: seen.contract || c.contract, defaultDomainName: seen.defaultDomainName ?? c.defaultDomainName, gdapRelationships: [...seen.gdapRelationships, ...c.gdapRelationships] });
+      }
+    });
+    return { customers, failures };
+  }
+
+  /** The three lists of one partner tenant, asked for together (one $batch). */
+  private async partnerListing(p: PartnerSource): Promise<CustomerRecord[]> {
+    const [contracts, gdap, relationships] = await Promise.all([
+      this.contractsOf(p),
+      this.gdapCustomersOf(p),
+      allPages(p.data, "/tenantRelationships/delegatedAdminRelationships", RELATIONSHIP_FIELDS, GDAP_PAGE),
+    ]);
+    const byId = new Map<string, CustomerRecord>();
+    for (const c of [...contracts, ...gdap]) {
+      const seen = byId.get(c.id);
+      if (!seen) byId.set(c.id, c);
+      else byId.set(c.id, { ...seen, contract: seen.contract || c.contract, defaultDomainName: seen.defaultDomainName ?? c.defaultDomainName });
     }
-    for (const row of relationships.flat()) {
+    for (const row of relationships) {
       const tenantId = String((row.customer as { tenantId?: unknown } | undefined)?.tenantId ?? "").toLowerCase();
-      merged.get(tenantId)?.gdapRelationships.push(toRelationship(row));
+      byId.get(tenantId)?.gdapRelationships.push(toRelationship(row));
     }
-    return merged;
+    return [...byId.values()];
   }
 
   private async contractsOf(partner: PartnerSource): Promise<CustomerRecord[]> {

@@ -3,7 +3,7 @@ import type { Caller } from "../auth/caller";
 import type { TenantAccess, TokenSource } from "../auth/tokenSource";
 import { TenantGraphClient, type CallPolicy } from "../graph/graphClient";
 import type { InFlightLimits, TenantBreakers } from "../graph/resilience";
-import { CustomerDirectory, type CustomerRecord } from "./customerDirectory";
+import { CustomerDirectory, type CustomerRecord, type ListingCache } from "./customerDirectory";
 import { customerFailureMapper } from "./failures";
 import { TenantData, type FailureMapper } from "./tenantData";
 
@@ -14,6 +14,8 @@ export interface GraphSettings {
   breakers: TenantBreakers;
   /** The operation's deadline: customers that do not answer by then return TIMEOUT at their path. */
   operationTimeoutMs: number;
+  /** Recent complete customer listings per caller partition. */
+  listings: ListingCache;
   now?: () => number;
 }
 
@@ -39,6 +41,7 @@ export class RequestData {
         partnerTenantId: tokens.tenantId,
         data: this.dataFor(tokens.tenantId, async () => tokens),
       })),
+      { store: graph.listings, partition: caller.partition },
     );
   }
 

@@ -63,7 +63,7 @@ describe("callers: agents on-behalf-of, apps, and who may call at all", () => {
     const dapOnly = list.body.data.customers.nodes.find((c: any) => c.relationship.kind === "DAP");
     expect(dapOnly).toBeDefined();
     const r = await h.query(`query($id: ID!) { customer(id: $id) { users(first: 1) { nodes { id } } } }`, { id: dapOnly.id }, as(token));
-    expect(r.body.data.customer).toBeNull();
+    expect(r.body.data.customer.users).toBeNull();
     expect(r.body.errors[0].extensions).toMatchObject({ code: "ROLE_MISSING", tenantId: dapOnly.id, requiredRoles: expect.arrayContaining(["Directory Readers", "Global Reader"]) });
     expect(r.body.errors[0].path).toEqual(["customer", "users"]);
   });
@@ -72,6 +72,8 @@ describe("callers: agents on-behalf-of, apps, and who may call at all", () => {
     const token = await tokenOf(naAgent("mfa"));
     await h.resetCounters();
     const r = await h.query(`{ customers(first: 1) { totalCount } }`, {}, as(token));
+    expect(r.body.data.customers.totalCount).toBe(0);
+    expect(r.body.errors[0].path).toEqual(["customers"]);
     expect(r.body.errors[0].extensions.code).toBe("UNAUTHENTICATED");
     expect(typeof r.body.errors[0].extensions.claims).toBe("string");
     const c = await h.counters();

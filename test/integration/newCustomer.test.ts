@@ -13,7 +13,8 @@ describe("a customer created minutes ago", () => {
 
     await h.resetCounters();
     const early = await h.query(q, { id: created.id });
-    expect(early.body.data.customer).toBeNull();
+    expect(early.body.data.customer.users).toBeNull();
+    expect(early.body.data.customer.displayName).toBe("Brand New Ltd");
     const err = early.body.errors.find((e: any) => e.path.join(".") === "customer.users");
     expect(err.extensions.code).toBe("CUSTOMER_NOT_READY");
     expect(err.extensions.tenantId).toBe(created.id);

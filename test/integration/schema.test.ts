@@ -25,7 +25,7 @@ describe("subgraph schema", () => {
       const data = r.body.data as CustomersWithUsersQuery;
       expect(r.body.errors).toBeUndefined();
       expect(data.customers.nodes).toHaveLength(2);
-      expect(data.customers.nodes[0].users.nodes[0].tenantId).toBe(data.customers.nodes[0].id);
+      expect(data.customers.nodes[0].users!.nodes[0].tenantId).toBe(data.customers.nodes[0].id);
     } finally {
       await h.close();
     }

@@ -1,6 +1,7 @@
 import { Arg, Args, Ctx, FieldResolver, ID, Info, Query, Resolver, Root } from "type-graphql";
 import type { GraphQLResolveInfo } from "graphql";
 import type { RequestContext } from "../../context";
+import { PartnerGraphError } from "../../errors";
 import { checkPageSize, type Connection, PageArgs } from "../shared/connection";
 import { graphConnection } from "../shared/graphConnection";
 import { graphSelect, isSelected, selectedFields, selectedNodeFields } from "../shared/selection";
@@ -13,10 +14,21 @@ import { Customer, CustomerConnection, toCustomer } from "./customer.type";
 @Resolver(() => Customer)
 export class CustomerResolver {
   @Query(() => CustomerConnection, { description: "The partner's customer tenants, across every regional partner tenant, by name." })
-  async customers(@Args() { first, after }: PageArgs, @Ctx() ctx: RequestContext): Promise<Connection<Customer>> {
+  async customers(@Args() { first, after }: PageArgs, @Ctx() ctx: RequestContext, @Info() info: GraphQLResolveInfo): Promise<Connection<Customer>> {
     checkPageSize(first);
     const all = await ctx.data.customers.list();
-    const scope = { tenantId: "partner", query: `customers|${ctx.caller.partition}` };
+    // A regional partner tenant that could not be read leaves the other regions' customers listed.
+    for (const f of await ctx.data.customers.failures()) {
+      // Keep the cause's code and details (a claims challenge, a retryAfter), at this field's path.
+      const cause = f.error instanceof PartnerGraphError ? f.error : new PartnerGraphError("UPSTREAM_UNAVAILABLE", "Microsoft Graph could not be reached.");
+      const { code: _code, ...details } = cause.extensions as Record<string, unknown>;
+      ctx.partialErrors.push(
+        new PartnerGraphError(cause.code, `The customers of the ${f.region} partner tenant could not be listed (${cause.message}); the list is incomplete.`, { ...details, tenantId: f.partnerTenantId }, pathOf(info)),
+      );
+    }
+    // Cursors of this list are bound to the caller (app, or one agent), not to one token of theirs.
+    const who = ctx.caller.mode === "agent" ? `agent:${ctx.caller.partnerTenantId}:${ctx.caller.agentId}` : "app";
+    const scope = { tenantId: "partner", query: `customers|${who}` };
     const offset = ctx.cursors.decode(after, scope)?.offset ?? 0;
     const edges = all.slice(offset, offset + first).map((c, i) => ({ cursor: ctx.cursors.encode(scope, { offset: offset + i + 1 }), node: toCustomer(c) }));
     return {
@@ -37,7 +49,7 @@ export class CustomerResolver {
     return toCustomer(await ctx.data.customers.get(checkTenantId(id)));
   }
 
-  @FieldResolver(() => UserConnection, { description: "Users of the tenant (Graph /users), filtered, searched and ordered as asked; else in Graph's order." })
+  @FieldResolver(() => UserConnection, { nullable: true, description: "Users of the tenant (Graph /users), filtered, searched and ordered as asked; else in Graph's order." })
   async users(@Root() customer: Customer, @Args() args: UserListArgs, @Ctx() ctx: RequestContext, @Info() info: GraphQLResolveInfo): Promise<Connection<User>> {
     // Compiled first: bad arguments fail before any Graph call.
     const query = compileUserQuery(args);
@@ -54,4 +66,10 @@ export class CustomerResolver {
     const found = await ctx.data.tenant(record).users.load({ id: checkObjectId(id), select });
     return found ? toUser(record.id, found) : null;
   }
+}
+
+function pathOf(info: GraphQLResolveInfo): Array<string | number> {
+  const out: Array<string | number> = [];
+  for (let p: GraphQLResolveInfo["path"] | undefined = info.path; p; p = p.prev) out.unshift(p.key);
+  return out;
 }

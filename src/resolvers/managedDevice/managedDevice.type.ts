@@ -41,9 +41,6 @@ export class ManagedDevice {
   @Field(() => ComplianceState, { nullable: true })
   complianceState?: ComplianceState | null;
 
-  @Field(() => Date, { nullable: true, description: "End of the grace period when complianceState is IN_GRACE_PERIOD." })
-  complianceGracePeriodExpirationDateTime?: Date | null;
-
   @Field(() => ManagedDeviceOwnerType, { nullable: true })
   managedDeviceOwnerType?: ManagedDeviceOwnerType | null;
 
@@ -123,7 +120,7 @@ export class ManagedDevice {
 /** GraphQL field → Graph properties it needs; `device` is joined on azureADDeviceId, `user` on userId. */
 export const MANAGED_DEVICE_PROPERTIES: Readonly<Record<string, readonly string[]>> = {
   ...sameNames([
-    "deviceName", "managedDeviceName", "complianceState", "complianceGracePeriodExpirationDateTime", "managedDeviceOwnerType",
+    "deviceName", "managedDeviceName", "complianceState", "managedDeviceOwnerType",
     "operatingSystem", "osVersion", "enrolledDateTime", "lastSyncDateTime", "jailBroken", "managementAgent", "deviceEnrollmentType",
     "deviceRegistrationState", "azureADRegistered", "azureADDeviceId", "userId", "userPrincipalName", "userDisplayName", "emailAddress",
     "manufacturer", "model", "serialNumber", "imei", "phoneNumber", "wiFiMacAddress", "isEncrypted", "isSupervised",
@@ -133,7 +130,7 @@ export const MANAGED_DEVICE_PROPERTIES: Readonly<Record<string, readonly string[
   user: ["userId"],
 };
 
-const MANAGED_DEVICE_DATES = ["complianceGracePeriodExpirationDateTime", "enrolledDateTime", "lastSyncDateTime"];
+const MANAGED_DEVICE_DATES = ["enrolledDateTime", "lastSyncDateTime"];
 const COMPLIANCE = Object.values(ComplianceState);
 const OWNER = Object.values(ManagedDeviceOwnerType);
 
