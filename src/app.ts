@@ -1,6 +1,7 @@
 import { RegionalApps } from "./auth/appOnlyAccess";
 import { CallerAuthenticator } from "./auth/callerAuth";
 import { RegionResolver } from "./auth/regions";
+import { MemoryTokenCache, RedisTokenCache } from "./auth/tokenCache";
 import { createHttpsAgent } from "./auth/trust";
 import type { Config } from "./config";
 import { createLogger, type Logger } from "./log";
@@ -14,12 +15,13 @@ export interface PartnerGraphApp extends PartnerGraphServer {
 /** Wires config → trust → auth → server. Used by the entry point and by tests; does not listen. */
 export async function createApp(config: Config, log: Logger = createLogger(config.logLevel)): Promise<PartnerGraphApp> {
   const dispatcher = createHttpsAgent(config.extraCaPem);
+  const tokens = config.redisUrl ? await RedisTokenCache.connect(config.redisUrl) : new MemoryTokenCache();
   const server = await createPartnerGraphServer({
     config,
     log,
     dispatcher,
     schema: await buildPartnerGraphSchema(),
-    apps: new RegionalApps(config, dispatcher),
+    apps: new RegionalApps(config, dispatcher, tokens),
     regions: new RegionResolver(config.authorityHost, dispatcher, config.regionCacheTtlMs),
     authenticator: new CallerAuthenticator(config, dispatcher),
   });
@@ -29,6 +31,7 @@ export async function createApp(config: Config, log: Logger = createLogger(confi
       await server.apollo.stop();
       await new Promise<void>((resolve) => (server.http.listening ? server.http.close(() => resolve()) : resolve()));
       await dispatcher.close();
+      await tokens.close();
     },
   };
 }

@@ -43,6 +43,8 @@ export interface Config {
   maxInFlightPerTenant: number;
   /** How long a caller's complete customer listing is reused (GDAP changes show after at most this). */
   customerListTtlMs: number;
+  /** Redis for the token cache shared by replicas; in memory when unset. */
+  redisUrl?: string;
 }
 
 export class ConfigError extends Error {}
@@ -70,6 +72,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Confi
     maxInFlight: positive(env, "GRAPH_MAX_IN_FLIGHT", 128),
     maxInFlightPerTenant: positive(env, "GRAPH_MAX_IN_FLIGHT_PER_TENANT", 4),
     customerListTtlMs: intVar(env, "CUSTOMER_LIST_TTL_SECONDS", 60) * 1000,
+    redisUrl: env.REDIS_URL || undefined,
   };
   if (env.CURSOR_SECRET && env.CURSOR_SECRET.length < 32) throw new ConfigError("CURSOR_SECRET must be at least 32 characters");
   return Object.freeze(config);

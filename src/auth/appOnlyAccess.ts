@@ -5,7 +5,7 @@ import { PartnerGraphError } from "../errors";
 import { AppOnlyTokenSource, OnBehalfOfTokenSource } from "./appOnlyTokens";
 import { createConfidentialClient } from "./msalApps";
 import type { RegionResolver } from "./regions";
-import { OboTokenCache } from "./oboCache";
+import type { TokenCache } from "./tokenCache";
 import { TokenRenewals } from "./renewals";
 import type { TenantAccess, TokenSource } from "./tokenSource";
 
@@ -20,9 +20,8 @@ export class RegionalApps {
   private readonly sources = new Map<string, AppOnlyTokenSource>();
   private readonly graphScope: string;
   readonly renewals = new TokenRenewals();
-  private readonly oboCache = new OboTokenCache();
 
-  constructor(private readonly config: Config, dispatcher: Agent) {
+  constructor(private readonly config: Config, dispatcher: Agent, private readonly tokens: TokenCache) {
     this.graphScope = `${config.graphEndpoint}/.default`;
     for (const partner of config.partnerTenants) {
       this.byRegion.set(partner.region.toUpperCase(), { partner, app: createConfidentialClient(partner, config.authorityHost, dispatcher) });
@@ -48,7 +47,7 @@ export class RegionalApps {
     const key = `${partner.app.clientId}:${tenantId.toLowerCase()}`;
     let source = this.sources.get(key);
     if (!source) {
-      source = new AppOnlyTokenSource(tenantId.toLowerCase(), app, this.authority(tenantId), this.graphScope, this.renewals);
+      source = new AppOnlyTokenSource(tenantId.toLowerCase(), app, this.authority(tenantId), this.graphScope, this.renewals, this.tokens, partner.app.clientId);
       this.sources.set(key, source);
     }
     return source;
@@ -57,7 +56,7 @@ export class RegionalApps {
   /** On-behalf-of token source of the region's app for one agent's assertion in one tenant. */
   onBehalfOf(region: string, tenantId: string, assertion: string, partition: string): TokenSource {
     const { app } = this.entry(region, tenantId);
-    return new OnBehalfOfTokenSource(tenantId.toLowerCase(), app, this.authority(tenantId), this.graphScope, assertion, partition, this.renewals, this.oboCache);
+    return new OnBehalfOfTokenSource(tenantId.toLowerCase(), app, this.authority(tenantId), this.graphScope, assertion, partition, this.renewals, this.tokens);
   }
 
   private entry(region: string, tenantId: string) {

@@ -1,6 +1,6 @@
 import type { ConfidentialClientApplication } from "@azure/msal-node";
 import { toAuthError } from "./authErrors";
-import { OboTokenCache } from "./oboCache";
+import { appTokenKey, oboTokenKey, type TokenCache } from "./tokenCache";
 import type { TokenRenewals } from "./renewals";
 import type { TokenSource } from "./tokenSource";
 
@@ -17,6 +17,8 @@ export class AppOnlyTokenSource implements TokenSource {
     private readonly authority: string,
     private readonly graphScope: string,
     private readonly renewals: TokenRenewals,
+    private readonly cache: TokenCache,
+    private readonly clientId: string,
   ) {}
 
   getToken(): Promise<string> {
@@ -30,13 +32,14 @@ export class AppOnlyTokenSource implements TokenSource {
   }
 
   private async acquire(): Promise<string> {
+    const key = appTokenKey(this.clientId, this.tenantId);
+    if (this.renewals.consume("app", this.tenantId)) await this.cache.delete(key);
+    const cached = await this.cache.get(key);
+    if (cached) return cached;
     try {
-      const result = await this.app.acquireTokenByClientCredential({
-        scopes: [this.graphScope],
-        authority: this.authority,
-        skipCache: this.renewals.consume("app", this.tenantId),
-      });
+      const result = await this.app.acquireTokenByClientCredential({ scopes: [this.graphScope], authority: this.authority, skipCache: true });
       if (!result?.accessToken) throw new Error("MSAL returned no access token");
+      await this.cache.set(key, result.accessToken, result.expiresOn);
       return result.accessToken;
     } catch (err) {
       throw toAuthError(err, this.tenantId);
@@ -46,8 +49,8 @@ export class AppOnlyTokenSource implements TokenSource {
 
 /**
  * Delegated tokens for one agent in one tenant: the agent's token for this API exchanged on-behalf-of
- * at that tenant's authority. Cached in OboTokenCache by (assertion hash, tenant), never in MSAL's
- * OBO cache, whose lookup ignores the tenant (see oboCache.ts).
+ * at that tenant's authority. Cached by (assertion hash, tenant) in our TokenCache, never in MSAL's
+ * OBO cache, whose lookup ignores the tenant (see tokenCache.ts).
  */
 export class OnBehalfOfTokenSource implements TokenSource {
   private inFlight?: Promise<string>;
@@ -60,7 +63,7 @@ export class OnBehalfOfTokenSource implements TokenSource {
     private readonly assertion: string,
     private readonly partition: string,
     private readonly renewals: TokenRenewals,
-    private readonly cache: OboTokenCache,
+    private readonly cache: TokenCache,
   ) {}
 
   getToken(): Promise<string> {
@@ -73,9 +76,9 @@ export class OnBehalfOfTokenSource implements TokenSource {
   }
 
   private async acquire(): Promise<string> {
-    const key = OboTokenCache.key(this.assertion, this.tenantId);
-    if (this.renewals.consume(this.partition, this.tenantId)) this.cache.delete(key);
-    const cached = this.cache.get(key);
+    const key = oboTokenKey(this.assertion, this.tenantId);
+    if (this.renewals.consume(this.partition, this.tenantId)) await this.cache.delete(key);
+    const cached = await this.cache.get(key);
     if (cached) return cached;
     try {
       const result = await this.app.acquireTokenOnBehalfOf({
@@ -85,7 +88,7 @@ export class OnBehalfOfTokenSource implements TokenSource {
         skipCache: true,
       });
       if (!result?.accessToken) throw new Error("MSAL returned no access token");
-      this.cache.set(key, result.accessToken, result.expiresOn);
+      await this.cache.set(key, result.accessToken, result.expiresOn);
       return result.accessToken;
     } catch (err) {
       throw toAuthError(err, this.tenantId);

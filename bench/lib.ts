@@ -1,0 +1,270 @@
+import { execFileSync, spawn, type ChildProcess } from "node:child_process";
+import { readFileSync } from "node:fs";
+import { Agent, request } from "undici";
+
+/** Shared pieces of the benchmark runner: child processes, /proc readings, load generation, statistics. */
+
+export const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
+
+export function envNumber(name: string, fallback: number): number {
+  const v = process.env[name];
+  if (v === undefined || v === "") return fallback;
+  const n = Number(v);
+  if (!Number.isFinite(n) || n < 0) throw new Error(`${name} must be a non-negative number, got '${v}'`);
+  return n;
+}
+
+// --- processes and pinning ----------------------------------------------------------------------
+
+let tasksetOk: boolean | undefined;
+export function canPin(): boolean {
+  if (tasksetOk === undefined) {
+    try {
+      execFileSync("taskset", ["-p", String(process.pid)], { stdio: "ignore" });
+      tasksetOk = Number(execFileSync("nproc").toString().trim()) >= 2;
+    } catch {
+      tasksetOk = false;
+    }
+  }
+  return tasksetOk;
+}
+
+export function pinSelf(core: string): void {
+  if (canPin()) execFileSync("taskset", ["-pc", core, String(process.pid)], { stdio: "ignore" });
+}
+
+/** Every child started, so a failing run leaves none behind. */
+const children = new Set<ChildProcess>();
+process.on("exit", () => {
+  for (const c of children) if (c.exitCode === null && c.signalCode === null) c.kill("SIGKILL");
+});
+
+export interface Child {
+  proc: ChildProcess;
+  pid: number;
+  info: any;
+  stop(): Promise<void>;
+}
+
+/** Starts `node script` (or another command) pinned to `core`; resolves with its first JSON line holding "ready". */
+export function startChild(label: string, cmd: string[], env: Record<string, string>, core: string, opts: { cwd?: string; readyPattern?: RegExp; timeoutMs?: number } = {}): Promise<Child> {
+  const argv = canPin() ? ["taskset", "-c", core, ...cmd] : cmd;
+  const proc = spawn(argv[0]!, argv.slice(1), { env: { ...process.env, ...env }, cwd: opts.cwd, stdio: ["ignore", "pipe", "pipe"] });
+  children.add(proc);
+  proc.once("exit", () => children.delete(proc));
+  let out = "";
+  let err = "";
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`${label} did not start in time:\n${out.slice(-2000)}\n${err.slice(-2000)}`)), opts.timeoutMs ?? 60_000);
+    const child = (info: any): Child => ({
+      proc,
+      pid: proc.pid!,
+      info,
+      stop: () =>
+        new Promise<void>((r) => {
+          if (proc.exitCode !== null || proc.signalCode !== null) return r();
+          const t = setTimeout(() => proc.kill("SIGKILL"), 5000);
+          proc.once("exit", () => (clearTimeout(t), r()));
+          proc.kill("SIGTERM");
+        }),
+    });
+    proc.stdout!.on("data", (d: Buffer) => {
+      out += d.toString();
+      if (opts.readyPattern) {
+        if (opts.readyPattern.test(out)) {
+          clearTimeout(timer);
+          resolve(child({}));
+        }
+        return;
+      }
+      const line = out.split("\n").find((l) => l.includes('"ready"'));
+      if (line) {
+        clearTimeout(timer);
+        resolve(child(JSON.parse(line)));
+      }
+    });
+    proc.stderr!.on("data", (d: Buffer) => (err += d.toString()));
+    proc.once("exit", (code) => {
+      clearTimeout(timer);
+      reject(new Error(`${label} exited with ${code}:\n${out.slice(-2000)}\n${err.slice(-2000)}`));
+    });
+  });
+}
+
+/** The pid of the node process under a `taskset -c N node …` child (taskset execs, so it is the same pid). */
+export function nodePid(child: Child): number {
+  return child.pid;
+}
+
+// --- /proc readings -----------------------------------------------------------------------------
+
+let clkTck: number | undefined;
+/** User + system CPU time of a process in ms, from /proc/<pid>/stat (no endpoint in the server). */
+export function cpuMs(pid: number): number {
+  clkTck ??= Number(execFileSync("getconf", ["CLK_TCK"]).toString().trim()) || 100;
+  const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+  const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+  // After the command name: state is field 3 overall, utime 14 and stime 15 (1-based), i.e. indices 11 and 12 here.
+  return ((Number(fields[11]) + Number(fields[12])) * 1000) / clkTck;
+}
+
+export function rssMb(pid: number): number {
+  const status = readFileSync(`/proc/${pid}/status`, "utf8");
+  const m = /VmRSS:\s+(\d+) kB/.exec(status);
+  return m ? Number(m[1]) / 1024 : NaN;
+}
+
+/** Samples a process's RSS every `everyMs` until stopped. */
+export class RssSampler {
+  readonly samples: { t: number; mb: number }[] = [];
+  private timer?: NodeJS.Timeout;
+  private readonly t0 = Date.now();
+  constructor(private readonly pid: number, everyMs = 250) {
+    this.sample();
+    this.timer = setInterval(() => this.sample(), everyMs);
+    this.timer.unref();
+  }
+  sample(): number {
+    try {
+      const mb = rssMb(this.pid);
+      this.samples.push({ t: Date.now() - this.t0, mb });
+      return mb;
+    } catch {
+      return NaN;
+    }
+  }
+  stop(): { peakMb: number; endMb: number } {
+    clearInterval(this.timer);
+    const end = this.sample();
+    return { peakMb: Math.max(...this.samples.map((s) => s.mb)), endMb: end };
+  }
+}
+
+// --- HTTP and load ------------------------------------------------------------------------------
+
+export const loadAgent = new Agent({ connections: 256, keepAliveTimeout: 30_000, pipelining: 1 });
+
+export type Op = () => Promise<boolean>;
+
+/** A GraphQL POST; ok when 200 and no `errors`. */
+export function graphqlOp(url: string, query: string, variables: Record<string, unknown> | undefined, headers: Record<string, string> = {}, accept?: (body: any) => boolean): Op {
+  const body = JSON.stringify({ query, variables });
+  return async () => {
+    const res = await request(url, { method: "POST", dispatcher: loadAgent, headers: { "content-type": "application/json", ...headers }, body });
+    const text = await res.body.text();
+    if (res.statusCode !== 200) return false;
+    if (!text.includes('"errors"')) return true;
+    return accept ? accept(JSON.parse(text)) : false;
+  };
+}
+
+export async function postJson(url: string, payload: unknown, headers: Record<string, string> = {}): Promise<{ status: number; body: any }> {
+  const res = await request(url, { method: "POST", dispatcher: loadAgent, headers: { "content-type": "application/json", ...headers }, body: JSON.stringify(payload) });
+  const text = await res.body.text();
+  let body: any = text;
+  try {
+    body = JSON.parse(text);
+  } catch {
+    /* not JSON */
+  }
+  return { status: res.statusCode, body };
+}
+
+export interface LoadResult {
+  ops: number;
+  errors: number;
+  /** Latencies in ms of every operation, sorted. */
+  latencies: number[];
+  elapsedMs: number;
+}
+
+async function timed(op: Op): Promise<{ ok: boolean; ms: number }> {
+  const t = performance.now();
+  let ok = false;
+  try {
+    ok = await op();
+  } catch {
+    ok = false;
+  }
+  return { ok, ms: performance.now() - t };
+}
+
+/** One client, one operation after another, for `ms` and at least `minOps` operations. */
+export async function serial(op: Op, ms: number, minOps = 3): Promise<LoadResult> {
+  const lat: number[] = [];
+  let errors = 0;
+  const t0 = performance.now();
+  while (performance.now() - t0 < ms || lat.length < minOps) {
+    const r = await timed(op);
+    lat.push(r.ms);
+    if (!r.ok) errors++;
+  }
+  return { ops: lat.length, errors, latencies: lat.sort((a, b) => a - b), elapsedMs: performance.now() - t0 };
+}
+
+/**
+ * Open loop at a fixed arrival rate: operations start on schedule whether or not earlier ones have
+ * finished; latency counts from the scheduled start (no coordinated omission).
+ */
+export async function fixedRate(op: Op, rate: number, ms: number): Promise<LoadResult> {
+  const lat: number[] = [];
+  let errors = 0;
+  const interval = 1000 / rate;
+  const total = Math.max(1, Math.floor((ms / 1000) * rate));
+  const t0 = performance.now();
+  const pending: Promise<void>[] = [];
+  for (let i = 0; i < total; i++) {
+    const due = t0 + i * interval;
+    const wait = due - performance.now();
+    if (wait > 1) await sleep(wait);
+    pending.push(
+      (async () => {
+        let ok = false;
+        try {
+          ok = await op();
+        } catch {
+          ok = false;
+        }
+        lat.push(performance.now() - due);
+        if (!ok) errors++;
+      })(),
+    );
+  }
+  await Promise.all(pending);
+  return { ops: lat.length, errors, latencies: lat.sort((a, b) => a - b), elapsedMs: performance.now() - t0 };
+}
+
+/** Closed loop: `conns` clients each sending the next operation when the previous answers. */
+export async function closedLoop(op: Op, conns: number, ms: number): Promise<LoadResult> {
+  const lat: number[] = [];
+  let errors = 0;
+  const t0 = performance.now();
+  const end = t0 + ms;
+  await Promise.all(
+    Array.from({ length: conns }, async () => {
+      while (performance.now() < end) {
+        const r = await timed(op);
+        lat.push(r.ms);
+        if (!r.ok) errors++;
+      }
+    }),
+  );
+  return { ops: lat.length, errors, latencies: lat.sort((a, b) => a - b), elapsedMs: performance.now() - t0 };
+}
+
+// --- statistics ---------------------------------------------------------------------------------
+
+export function pct(sorted: number[], p: number): number {
+  if (sorted.length === 0) return NaN;
+  const i = Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1));
+  return sorted[i]!;
+}
+
+export function median(xs: number[]): number {
+  const s = xs.filter((x) => Number.isFinite(x)).sort((a, b) => a - b);
+  if (s.length === 0) return NaN;
+  const m = Math.floor(s.length / 2);
+  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
+}
+
+export const round = (x: number, d = 1) => (Number.isFinite(x) ? Math.round(x * 10 ** d) / 10 ** d : null);
