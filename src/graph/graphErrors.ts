@@ -13,6 +13,10 @@ export function toGraphError(res: GraphResponse, tenantId: string): PartnerGraph
   const details = { tenantId, requestId, graphCode: code || undefined };
   switch (res.status) {
     case 400:
+      // Intune's answer in a tenant without Intune licences (observed in public partner tooling).
+      if (/not applicable to target tenant/i.test(String(err.message ?? ""))) {
+        return new PartnerGraphError("FORBIDDEN", "Intune is not available in this customer tenant.", { ...details, reason: "INTUNE_NOT_AVAILABLE" });
+      }
       return new PartnerGraphError("BAD_USER_INPUT", "Microsoft Graph rejected the query built from these arguments.", details);
     case 401:
       return new PartnerGraphError("CONSENT_MISSING", "Microsoft Graph did not accept the partner's identity in this customer tenant.", details);

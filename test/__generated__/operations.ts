@@ -55,7 +55,7 @@ export type UserDetailQuery = { customer: { displayName: string, user: { tenantI
           | { __typename: 'Group', id: string, displayName: string | null, kind: GroupKind | null, isDynamic: boolean | null }
           | { __typename: 'OtherDirectoryObject', id: string, odataType: string, displayName: string | null }
           | { __typename: 'User' }
-        > }, transitiveMemberOf: { totalCount: number | null }, registeredDevices: { nodes: Array<{ id: string, displayName: string | null, operatingSystem: string | null, trustType: TrustType | null, isCompliant: boolean | null, approximateLastSignInDateTime: string | null }> }, managedDevices: { nodes: Array<{ id: string, deviceName: string | null, operatingSystem: string | null, osVersion: string | null, complianceState: ComplianceState | null, lastSyncDateTime: string | null, device: { id: string, trustType: TrustType | null } | null }> } | null } | null } | null };
+        > } | null, transitiveMemberOf: { totalCount: number | null } | null, registeredDevices: { nodes: Array<{ id: string, displayName: string | null, operatingSystem: string | null, trustType: TrustType | null, isCompliant: boolean | null, approximateLastSignInDateTime: string | null }> } | null, managedDevices: { nodes: Array<{ id: string, deviceName: string | null, operatingSystem: string | null, osVersion: string | null, complianceState: ComplianceState | null, lastSyncDateTime: string | null, device: { id: string, trustType: TrustType | null } | null }> } | null } | null } | null };
 
 export type CustomerDataModelWavesQueryVariables = Exact<{ [key: string]: never; }>;
 
@@ -63,7 +63,7 @@ export type CustomerDataModelWavesQueryVariables = Exact<{ [key: string]: never;
 export type CustomerDataModelWavesQuery = { customers: { nodes: Array<{ id: string, users: { nodes: Array<{ memberOf: { nodes: Array<
               | { displayName: string | null }
               | Record<PropertyKey, never>
-            > }, managedDevices: { nodes: Array<{ complianceState: ComplianceState | null, device: { trustType: TrustType | null } | null }> } | null }> } | null }> } };
+            > } | null, managedDevices: { nodes: Array<{ complianceState: ComplianceState | null, device: { trustType: TrustType | null } | null }> } | null }> } | null }> } };
 
 export type CustomerUsersPageQueryVariables = Exact<{
   id: string | number;

@@ -31,7 +31,7 @@ export class CustomerDirectoryResolver {
     return org ? toOrganization(data.tenantId, org) : null;
   }
 
-  @FieldResolver(() => GroupConnection, { description: "Groups of the tenant (Graph /groups)." })
+  @FieldResolver(() => GroupConnection, { nullable: true, description: "Groups of the tenant (Graph /groups)." })
   async groups(@Root() customer: Customer, @Args() args: GroupListArgs, @Ctx() ctx: RequestContext, @Info() info: GraphQLResolveInfo): Promise<Connection<Group>> {
     const query = compileGroupQuery(args);
     const data = await tenantData(ctx, customer.id);
@@ -47,7 +47,7 @@ export class CustomerDirectoryResolver {
     return found ? toGroup(data.tenantId, found) : null;
   }
 
-  @FieldResolver(() => DeviceConnection, { description: "Entra ID devices of the tenant (Graph /devices)." })
+  @FieldResolver(() => DeviceConnection, { nullable: true, description: "Entra ID devices of the tenant (Graph /devices)." })
   async devices(@Root() customer: Customer, @Args() args: DeviceListArgs, @Ctx() ctx: RequestContext, @Info() info: GraphQLResolveInfo): Promise<Connection<Device>> {
     const query = compileDeviceQuery(args);
     const data = await tenantData(ctx, customer.id);

@@ -19,7 +19,7 @@ export class DeviceResolver {
     return toCustomer(await ctx.data.customers.get(device.tenantId));
   }
 
-  @FieldResolver(() => UserConnection, { description: "Users registered as the device's owners (Entra allows at most one)." })
+  @FieldResolver(() => UserConnection, { nullable: true, description: "Users registered as the device's owners (Entra allows at most one)." })
   async registeredOwners(@Root() device: Device, @Args() args: PageArgs, @Ctx() ctx: RequestContext, @Info() info: GraphQLResolveInfo): Promise<Connection<User>> {
     const data = await tenantData(ctx, device.tenantId);
     const select = graphSelect(selectedNodeFields(info, "User"), USER_PROPERTIES);

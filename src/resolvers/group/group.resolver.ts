@@ -17,12 +17,12 @@ export class GroupResolver {
     return toCustomer(await ctx.data.customers.get(group.tenantId));
   }
 
-  @FieldResolver(() => DirectoryObjectConnection, { description: "Direct members: users, groups, devices (and other directory objects)." })
+  @FieldResolver(() => DirectoryObjectConnection, { nullable: true, description: "Direct members: users, groups, devices (and other directory objects)." })
   async members(@Root() group: Group, @Args() args: PageArgs, @Ctx() ctx: RequestContext, @Info() info: GraphQLResolveInfo): Promise<Connection<DirectoryObjectValue>> {
     return this.directoryObjects(group, "members", args, ctx, info);
   }
 
-  @FieldResolver(() => DirectoryObjectConnection, { description: "Owners of the group (users, service principals)." })
+  @FieldResolver(() => DirectoryObjectConnection, { nullable: true, description: "Owners of the group (users, service principals)." })
   async owners(@Root() group: Group, @Args() args: PageArgs, @Ctx() ctx: RequestContext, @Info() info: GraphQLResolveInfo): Promise<Connection<DirectoryObjectValue>> {
     return this.directoryObjects(group, "owners", args, ctx, info);
   }

@@ -23,12 +23,12 @@ import { toUser, User, USER_PROPERTIES } from "./user.type";
  */
 @Resolver(() => User)
 export class UserNavigationResolver {
-  @FieldResolver(() => DirectoryObjectConnection, { description: "Groups (and directory roles…) the user is a direct member of." })
+  @FieldResolver(() => DirectoryObjectConnection, { nullable: true, description: "Groups (and directory roles…) the user is a direct member of." })
   async memberOf(@Root() user: User, @Args() args: PageArgs, @Ctx() ctx: RequestContext, @Info() info: GraphQLResolveInfo): Promise<Connection<DirectoryObjectValue>> {
     return this.directoryObjects(user, "memberOf", args, ctx, info);
   }
 
-  @FieldResolver(() => DirectoryObjectConnection, { description: "Groups the user is a member of, directly or through nested groups." })
+  @FieldResolver(() => DirectoryObjectConnection, { nullable: true, description: "Groups the user is a member of, directly or through nested groups." })
   async transitiveMemberOf(@Root() user: User, @Args() args: PageArgs, @Ctx() ctx: RequestContext, @Info() info: GraphQLResolveInfo): Promise<Connection<DirectoryObjectValue>> {
     return this.directoryObjects(user, "transitiveMemberOf", args, ctx, info);
   }
@@ -56,12 +56,12 @@ export class UserNavigationResolver {
     );
   }
 
-  @FieldResolver(() => DeviceConnection, { description: "Entra devices the user registered." })
+  @FieldResolver(() => DeviceConnection, { nullable: true, description: "Entra devices the user registered." })
   async registeredDevices(@Root() user: User, @Args() args: PageArgs, @Ctx() ctx: RequestContext, @Info() info: GraphQLResolveInfo): Promise<Connection<Device>> {
     return this.devices(user, "registeredDevices", args, ctx, info);
   }
 
-  @FieldResolver(() => DeviceConnection, { description: "Entra devices the user owns." })
+  @FieldResolver(() => DeviceConnection, { nullable: true, description: "Entra devices the user owns." })
   async ownedDevices(@Root() user: User, @Args() args: PageArgs, @Ctx() ctx: RequestContext, @Info() info: GraphQLResolveInfo): Promise<Connection<Device>> {
     return this.devices(user, "ownedDevices", args, ctx, info);
   }
