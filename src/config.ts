@@ -45,6 +45,8 @@ export interface Config {
   customerListTtlMs: number;
   /** Redis for the token cache shared by replicas; in memory when unset. */
   redisUrl?: string;
+  /** Prefix of this deployment's keys in Redis. */
+  redisKeyPrefix: string;
 }
 
 export class ConfigError extends Error {}
@@ -73,6 +75,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Confi
     maxInFlightPerTenant: positive(env, "GRAPH_MAX_IN_FLIGHT_PER_TENANT", 4),
     customerListTtlMs: intVar(env, "CUSTOMER_LIST_TTL_SECONDS", 60) * 1000,
     redisUrl: env.REDIS_URL || undefined,
+    redisKeyPrefix: env.REDIS_KEY_PREFIX || "partner-graph:token:",
   };
   if (env.CURSOR_SECRET && env.CURSOR_SECRET.length < 32) throw new ConfigError("CURSOR_SECRET must be at least 32 characters");
   return Object.freeze(config);

@@ -72,13 +72,13 @@ export class MemoryTokenCache implements TokenCache {
 export class RedisTokenCache implements TokenCache {
   constructor(private readonly client: RedisClientType<any, any, any>, private readonly prefix = "partner-graph:token:") {}
 
-  static async connect(url: string): Promise<RedisTokenCache> {
+  static async connect(url: string, prefix?: string): Promise<RedisTokenCache> {
     const { createClient } = await import("redis");
     const client = createClient({ url, socket: { connectTimeout: 5_000, reconnectStrategy: (retries) => Math.min(retries * 200, 2_000) } });
     // Without a listener, a dropped connection would crash the process; failures surface on commands instead.
     client.on("error", () => undefined);
     await client.connect();
-    return new RedisTokenCache(client as RedisClientType<any, any, any>);
+    return new RedisTokenCache(client as RedisClientType<any, any, any>, prefix);
   }
 
   async get(key: string): Promise<string | undefined> {
