@@ -42,16 +42,17 @@ export interface PartnerGraphServer {
 /** Apollo Server behind a small node:http front: /graphql, /health, CORS, and / → Sandbox. No listen. */
 export async function createPartnerGraphServer(deps: ServerDeps): Promise<PartnerGraphServer> {
   const { config, log } = deps;
+  const formatError = createFormatError(log);
   const apollo = new ApolloServer<RequestContext>({
     schema: deps.schema,
-    formatError: createFormatError(log),
+    formatError,
     includeStacktraceInErrorResponses: false,
     csrfPrevention: true,
     introspection: true,
     plugins: [
       ApolloServerPluginInlineTraceDisabled(),
       ApolloServerPluginLandingPageLocalDefault({ embed: true, includeCookies: false }),
-      partialErrorsPlugin(),
+      partialErrorsPlugin(formatError),
     ],
   });
   await apollo.start();
@@ -140,13 +141,14 @@ export async function createPartnerGraphServer(deps: ServerDeps): Promise<Partne
  * Errors a resolver reports beside the data it returns (a partner tenant whose customers could not be
  * listed while the others could): appended to the response's errors, shaped like the others.
  */
-function partialErrorsPlugin(): ApolloServerPlugin<RequestContext> {
+function partialErrorsPlugin(format: ReturnType<typeof createFormatError>): ApolloServerPlugin<RequestContext> {
   return {
     async requestDidStart() {
       return {
         async willSendResponse({ response, contextValue }) {
           if (response.body.kind !== "single" || !contextValue.partialErrors?.length) return;
-          const extra = contextValue.partialErrors.map((e) => ({ message: e.message, path: e.path, extensions: e.extensions }));
+          // Through the same formatError as every other error: ours pass, anything else is masked and logged.
+          const extra = contextValue.partialErrors.map((e) => format(e.toJSON(), e));
           response.body.singleResult.errors = [...(response.body.singleResult.errors ?? []), ...extra];
         },
       };

@@ -4,7 +4,7 @@ import { startEmulator, type EmulatorOptions, type RunningEmulator } from "../..
 import type { CountersSnapshot } from "../../emulator/counters";
 import { createApp, type PartnerGraphApp } from "../../src/app";
 import { loadConfig, parsePartnerConfig, type Config } from "../../src/config";
-import { createLogger } from "../../src/log";
+import { createLogger, type Logger } from "../../src/log";
 
 export interface Harness {
   emulator: RunningEmulator;
@@ -24,7 +24,7 @@ export interface Harness {
  * The built-in cloud and the subgraph, both real: the subgraph reaches the emulator over HTTPS through
  * MSAL and the Graph client, trusting the emulator's CA explicitly; tests call the subgraph over HTTP.
  */
-export async function startHarness(options: { emulator?: EmulatorOptions; env?: Record<string, string>; demoMode?: boolean } = {}): Promise<Harness> {
+export async function startHarness(options: { emulator?: EmulatorOptions; env?: Record<string, string>; demoMode?: boolean; log?: Logger; partnerConfig?: (raw: any) => any } = {}): Promise<Harness> {
   const emulator = await startEmulator(options.emulator);
   const base = loadConfig({ LOG_LEVEL: "silent", CURSOR_SECRET: "test-cursor-secret-of-at-least-32-chars", ...options.env });
   const config: Config = Object.freeze({
@@ -34,9 +34,9 @@ export async function startHarness(options: { emulator?: EmulatorOptions; env?: 
     graphEndpoint: emulator.url,
     authorityHost: emulator.url,
     extraCaPem: emulator.caCert,
-    partnerTenants: parsePartnerConfig(emulator.partnerConfig()),
+    partnerTenants: parsePartnerConfig(options.partnerConfig ? options.partnerConfig(emulator.partnerConfig()) : emulator.partnerConfig()),
   });
-  const app = await createApp(config, createLogger(process.env.TEST_LOG_LEVEL ?? "silent"));
+  const app = await createApp(config, options.log ?? createLogger(process.env.TEST_LOG_LEVEL ?? "silent"));
   await new Promise<void>((resolve) => app.http.listen(0, "127.0.0.1", resolve));
   const graphqlUrl = `http://127.0.0.1:${(app.http.address() as AddressInfo).port}/graphql`;
   const controlAgent = new Agent({ connect: { ca: emulator.caCert } });

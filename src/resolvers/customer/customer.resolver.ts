@@ -1,5 +1,5 @@
 import { Arg, Args, Ctx, FieldResolver, ID, Info, Query, Resolver, Root } from "type-graphql";
-import type { GraphQLResolveInfo } from "graphql";
+import { GraphQLError, type GraphQLResolveInfo } from "graphql";
 import type { RequestContext } from "../../context";
 import { PartnerGraphError } from "../../errors";
 import { checkPageSize, type Connection, PageArgs } from "../shared/connection";
@@ -19,12 +19,16 @@ export class CustomerResolver {
     const all = await ctx.data.customers.list();
     // A regional partner tenant that could not be read leaves the other regions' customers listed.
     for (const f of await ctx.data.customers.failures()) {
+      const path = pathOf(info);
+      if (!(f.error instanceof PartnerGraphError)) {
+        // Not one of ours: formatError masks and logs it, like any thrown error.
+        ctx.partialErrors.push(new GraphQLError("Internal server error.", { path, originalError: f.error }));
+        continue;
+      }
       // Keep the cause's code and details (a claims challenge, a retryAfter), at this field's path.
-      const cause = f.error instanceof PartnerGraphError ? f.error : new PartnerGraphError("UPSTREAM_UNAVAILABLE", "Microsoft Graph could not be reached.");
-      const { code: _code, ...details } = cause.extensions as Record<string, unknown>;
-      ctx.partialErrors.push(
-        new PartnerGraphError(cause.code, `The customers of the ${f.region} partner tenant could not be listed (${cause.message}); the list is incomplete.`, { ...details, tenantId: f.partnerTenantId }, pathOf(info)),
-      );
+      const { code: _code, ...details } = f.error.extensions as Record<string, unknown>;
+      const message = `The customers of the ${f.region} partner tenant could not be listed (${f.error.message}); the list is incomplete.`;
+      ctx.partialErrors.push(new PartnerGraphError(f.error.code, message, { ...details, tenantId: f.partnerTenantId }, path));
     }
     // Cursors of this list are bound to the caller (app, or one agent), not to one token of theirs.
     const who = ctx.caller.mode === "agent" ? `agent:${ctx.caller.partnerTenantId}:${ctx.caller.agentId}` : "app";
