@@ -47,6 +47,9 @@ export interface Config {
   redisUrl?: string;
   /** Prefix of this deployment's keys in Redis. */
   redisKeyPrefix: string;
+  /** Largest estimated number of objects one operation may fetch, and its deepest nesting. */
+  maxOperationCost: number;
+  maxOperationDepth: number;
 }
 
 export class ConfigError extends Error {}
@@ -76,6 +79,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Confi
     customerListTtlMs: intVar(env, "CUSTOMER_LIST_TTL_SECONDS", 60) * 1000,
     redisUrl: env.REDIS_URL || undefined,
     redisKeyPrefix: env.REDIS_KEY_PREFIX || "partner-graph:token:",
+    maxOperationCost: positive(env, "MAX_OPERATION_COST", 100_000),
+    maxOperationDepth: positive(env, "MAX_OPERATION_DEPTH", 12),
   };
   if (env.CURSOR_SECRET && env.CURSOR_SECRET.length < 32) throw new ConfigError("CURSOR_SECRET must be at least 32 characters");
   return Object.freeze(config);

@@ -12,6 +12,7 @@ import { SignInRouter } from "./auth/signInRouting";
 import type { Config } from "./config";
 import type { RequestContext } from "./context";
 import { createFormatError } from "./formatError";
+import { operationLimitsPlugin } from "./operationLimits";
 import { InFlightLimits, TenantBreakers } from "./graph/resilience";
 import { ListingCache } from "./loaders/customerDirectory";
 import { RequestData } from "./loaders/requestData";
@@ -53,6 +54,7 @@ export async function createPartnerGraphServer(deps: ServerDeps): Promise<Partne
       ApolloServerPluginInlineTraceDisabled(),
       ApolloServerPluginLandingPageLocalDefault({ embed: true, includeCookies: false }),
       partialErrorsPlugin(formatError),
+      operationLimitsPlugin({ maxCost: config.maxOperationCost, maxDepth: config.maxOperationDepth }),
     ],
   });
   await apollo.start();

@@ -56,6 +56,18 @@ describe("what leaves the server on errors", () => {
     expect(logs).not.toMatch(JWT);
   });
 
+  it("refuses an operation that would fan out too far, before any Graph call", async () => {
+    await h.resetCounters();
+    const r = await h.query(`{ customers(first: 999) { nodes { users(first: 999) { nodes { memberOf(first: 999) { nodes { __typename } } } } } } }`);
+    expect(r.status).toBe(400);
+    expect(r.body.errors[0].extensions).toMatchObject({ code: "BAD_USER_INPUT", maxCost: 100000 });
+    expect(r.body.errors[0].extensions.cost).toBeGreaterThan(100000);
+    const c = await h.counters();
+    expect((c.total.graph ?? 0) + (c.total.batch ?? 0)).toBe(0);
+    const ok = await h.query(`query($n: Int!) { customers(first: $n) { nodes { users(first: 20) { nodes { id } } } } }`, { n: 10 });
+    expect(ok.status).toBe(200);
+  });
+
   it("keeps Graph's own error text and other tenants' ids out of a customer's error", async () => {
     const h = await startHarness();
     const list = await h.query(`{ customers(first: 100) { nodes { id } } }`);
