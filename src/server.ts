@@ -5,12 +5,14 @@ import { createServer as createHttpServer, type IncomingMessage, type Server, ty
 import type { GraphQLSchema } from "graphql";
 import type { Agent } from "undici";
 import { AppOnlyAccess, DelegatedAccess, type RegionalApps } from "./auth/appOnlyAccess";
+import { CUSTOMER_TOKEN_HEADER, CustomerTokenAccess } from "./auth/customerTokenAccess";
 import type { Caller } from "./auth/caller";
 import type { CallerAuthenticator } from "./auth/callerAuth";
 import type { RegionResolver } from "./auth/regions";
 import { SignInRouter } from "./auth/signInRouting";
 import type { Config } from "./config";
 import type { RequestContext } from "./context";
+import { PartnerGraphError } from "./errors";
 import { createFormatError } from "./formatError";
 import { operationLimitsPlugin } from "./operationLimits";
 import { InFlightLimits, TenantBreakers } from "./graph/resilience";
@@ -37,7 +39,7 @@ export interface PartnerGraphServer {
   apollo: ApolloServer<RequestContext>;
   http: Server;
   /** Builds a request context as the HTTP path does (tests use it with executeOperation). */
-  contextFor(authorization: string | undefined): Promise<RequestContext>;
+  contextFor(authorization: string | undefined, customerToken?: string): Promise<RequestContext>;
 }
 
 /** Apollo Server behind a small node:http front: /graphql, /health, CORS, and / → Sandbox. No listen. */
@@ -74,12 +76,18 @@ export async function createPartnerGraphServer(deps: ServerDeps): Promise<Partne
   const partners = config.partnerTenants.map((p) => ({ region: p.region, tenantId: p.tenantId, displayName: p.displayName ?? null, appId: p.app.clientId }));
   const shared = { cursors, partners, signInRouting, demo: config.demoMode };
 
-  async function contextFor(authorization: string | undefined): Promise<RequestContext> {
-    if (!authorization && config.demoMode) {
+  async function contextFor(authorization: string | undefined, customerToken?: string): Promise<RequestContext> {
+    if (!authorization && config.demoMode && customerToken === undefined) {
       const caller: Caller = { mode: "app", partition: "app" };
       return { ...shared, caller, data: new RequestData(caller, appOnly, graph), partialErrors: [] };
     }
     const { caller, assertion } = await deps.authenticator.authenticate(authorization);
+    if (customerToken !== undefined) {
+      // The agent's own Graph token of one customer: that tenant only, never mixed with OBO or app-only.
+      if (caller.mode !== "agent") throw new PartnerGraphError("FORBIDDEN", "A customer token is accepted from agents only.");
+      const access = new CustomerTokenAccess(customerToken, caller.agentId, config.graphEndpoint);
+      return { ...shared, caller, data: new RequestData(caller, access, graph, access.tenantId), partialErrors: [] };
+    }
     const access = caller.mode === "agent" ? new DelegatedAccess(deps.apps, caller, assertion!) : appOnly;
     return { ...shared, caller, data: new RequestData(caller, access, graph), partialErrors: [] };
   }
@@ -124,7 +132,7 @@ export async function createPartnerGraphServer(deps: ServerDeps): Promise<Partne
     for (const [k, v] of Object.entries(req.headers)) if (v !== undefined) headers.set(k, Array.isArray(v) ? v.join(", ") : v);
     const result = await apollo.executeHTTPGraphQLRequest({
       httpGraphQLRequest: { method: req.method ?? "GET", headers, search: url.search, body },
-      context: () => contextFor(req.headers.authorization),
+      context: () => contextFor(req.headers.authorization, bearerOf(req.headers[CUSTOMER_TOKEN_HEADER])),
     });
     for (const [k, v] of result.headers) res.setHeader(k, v);
     res.statusCode = result.status ?? 200;
@@ -164,11 +172,18 @@ function cors(req: IncomingMessage, res: ServerResponse, allowed: Set<string>): 
   res.setHeader("access-control-allow-origin", origin);
   res.setHeader("vary", "origin");
   res.setHeader("access-control-allow-methods", "GET, POST, OPTIONS");
-  res.setHeader("access-control-allow-headers", "authorization, content-type, apollo-require-preflight, x-apollo-operation-name");
+  res.setHeader("access-control-allow-headers", `authorization, content-type, apollo-require-preflight, x-apollo-operation-name, ${CUSTOMER_TOKEN_HEADER}`);
   res.setHeader("access-control-max-age", "600");
 }
 
 const TOO_LARGE = Symbol("too large");
+
+/** `Bearer <jwt>` or a bare JWT; anything else counts as absent-but-invalid. */
+function bearerOf(header: string | string[] | undefined): string | undefined {
+  if (header === undefined) return undefined;
+  const value = Array.isArray(header) ? header[0] : header;
+  return value.replace(/^Bearer\s+/i, "").trim();
+}
 
 function readJson(req: IncomingMessage): Promise<unknown> {
   return new Promise((resolve, reject) => {

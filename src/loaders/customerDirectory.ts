@@ -87,6 +87,8 @@ export class CustomerDirectory {
   constructor(
     private readonly partners: () => Promise<PartnerSource[]>,
     private readonly cache?: { store: ListingCache; partition: string },
+    /** With a customer token, the caller's one customer, described by that tenant itself. */
+    private readonly pinned?: () => Promise<CustomerRecord>,
   ) {}
 
   async list(): Promise<CustomerRecord[]> {
@@ -116,6 +118,9 @@ export class CustomerDirectory {
   }
 
   private load(): Promise<Listing> {
+    if (!this.listing && this.pinned) {
+      this.listing = this.pinned().then((c) => ({ customers: new Map([[c.id, c]]), failures: [] }));
+    }
     if (!this.listing) {
       const cached = this.cache?.store.get(this.cache.partition);
       this.listing = cached ? Promise.resolve(cached) : this.fetchAll().then((l) => (this.cache?.store.set(this.cache.partition, l), l));

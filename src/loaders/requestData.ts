@@ -28,7 +28,13 @@ export class RequestData {
   private readonly tenants = new Map<string, TenantData>();
   private readonly policy: CallPolicy;
 
-  constructor(private readonly caller: Caller, private readonly access: TenantAccess, private readonly graph: GraphSettings) {
+  constructor(
+    private readonly caller: Caller,
+    private readonly access: TenantAccess,
+    private readonly graph: GraphSettings,
+    /** A customer token's tenant: the only customer of this request. */
+    pinnedTenantId?: string,
+  ) {
     this.policy = {
       limits: graph.limits,
       breakers: graph.breakers,
@@ -42,6 +48,7 @@ export class RequestData {
         data: this.dataFor(tokens.tenantId, async () => tokens),
       })),
       { store: graph.listings, partition: caller.partition },
+      pinnedTenantId ? () => this.describeTenant(pinnedTenantId) : undefined,
     );
   }
 
@@ -51,6 +58,22 @@ export class RequestData {
     const tokens = async () => (source ??= await this.access.forCustomer(customer.id, customer.region));
     const renew = () => void tokens().then((s) => s.renew(), () => undefined);
     return this.dataFor(customer.id, tokens, customerFailureMapper(customer, this.caller, renew, this.graph.now ?? Date.now));
+  }
+
+  /** A tenant described by its own /organization, read with its own token. */
+  private async describeTenant(tenantId: string): Promise<CustomerRecord> {
+    const data = this.dataFor(tenantId, () => this.access.forCustomer(tenantId));
+    const org = (await data.get("/organization?$select=id,displayName,verifiedDomains")).value?.[0] ?? {};
+    const domains: Array<{ name?: string; isDefault?: boolean }> = org.verifiedDomains ?? [];
+    return {
+      id: tenantId,
+      displayName: String(org.displayName ?? tenantId),
+      defaultDomainName: domains.find((d) => d.isDefault)?.name ?? null,
+      region: "",
+      partnerTenantId: this.caller.partnerTenantId ?? "",
+      contract: false,
+      gdapRelationships: [],
+    };
   }
 
   private dataFor(tenantId: string, tokens: () => Promise<TokenSource>, fail?: FailureMapper): TenantData {

@@ -1,0 +1,60 @@
+import { decodeJwt } from "jose";
+import { PartnerGraphError } from "../errors";
+import type { TenantAccess, TokenSource } from "./tokenSource";
+
+/** The header a frontend sends the agent's own Graph token for one customer tenant in. */
+export const CUSTOMER_TOKEN_HEADER = "x-customer-graph-token";
+
+const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/**
+ * Microsoft's documented flow for partner-managed apps: the frontend signs the agent in with the
+ * authorization code flow against the CUSTOMER tenant's authority and gets a Graph token of that
+ * tenant. A request may carry it (beside the agent's token for this API): it is used for that tenant
+ * only, for this request only, and never mixed with on-behalf-of or app-only tokens — every other
+ * tenant in the operation is FORBIDDEN.
+ *
+ * We cannot verify a token addressed to Graph (it is not ours to validate; Graph does). We only read
+ * its tenant and subject, and refuse it unless it names the same agent the verified API token does.
+ */
+export class CustomerTokenAccess implements TenantAccess {
+  readonly tenantId: string;
+  private readonly source: TokenSource;
+
+  constructor(token: string, agentId: string, graphResource: string, now = Date.now()) {
+    let claims: Record<string, unknown>;
+    try {
+      claims = decodeJwt(token) as Record<string, unknown>;
+    } catch {
+      throw forbidden();
+    }
+    const tid = String(claims.tid ?? "");
+    const audiences = Array.isArray(claims.aud) ? claims.aud : [claims.aud];
+    const graphAudiences = new Set([graphResource, "https://graph.microsoft.com", "00000003-0000-0000-c000-000000000000"]);
+    if (!GUID.test(tid) || claims.oid !== agentId || !audiences.some((a) => graphAudiences.has(String(a)))) throw forbidden();
+    if (typeof claims.exp === "number" && claims.exp * 1000 <= now) throw forbidden();
+    this.tenantId = tid.toLowerCase();
+    const tenantId = this.tenantId;
+    this.source = {
+      tenantId,
+      getToken: async () => token,
+      // Nothing to renew: the frontend must sign the agent in again.
+      renew: () => undefined,
+    };
+  }
+
+  async forCustomer(tenantId: string): Promise<TokenSource> {
+    if (tenantId.toLowerCase() !== this.tenantId) throw new PartnerGraphError("FORBIDDEN", "This request carries a customer token for another tenant only.", { tenantId });
+    return this.source;
+  }
+
+  async partnerTenants(): Promise<Array<{ region: string; tokens: TokenSource }>> {
+    return [];
+  }
+}
+
+function forbidden(): PartnerGraphError {
+  const e = new PartnerGraphError("FORBIDDEN", "The customer token does not belong to the calling agent.");
+  (e.extensions as Record<string, unknown>).http = { status: 403 };
+  return e;
+}

@@ -1,0 +1,80 @@
+import { createHash, randomBytes } from "node:crypto";
+import { Agent, fetch } from "undici";
+import { startHarness, type Harness } from "../helpers/harness";
+
+/**
+ * Microsoft's documented partner flow: the agent signs in with the authorization code flow (PKCE) at
+ * the CUSTOMER tenant's authority and gets that tenant's Graph token; the API uses it for that tenant
+ * only.
+ */
+describe("an agent's own Graph token for one customer tenant", () => {
+  let h: Harness;
+  let agent: Agent;
+  const AGENT = "reader@fabrikampartnersna.onmicrosoft.com";
+
+  beforeAll(async () => {
+    h = await startHarness({ demoMode: false });
+    agent = new Agent({ connect: { ca: h.emulator.caCert } });
+  });
+  afterAll(async () => {
+    await agent?.close();
+    await h?.close();
+  });
+
+  async function signInAtCustomer(customerId: string): Promise<string> {
+    const na = h.config.partnerTenants.find((p) => p.region === "NA")!;
+    const verifier = randomBytes(32).toString("base64url");
+    const challenge = createHash("sha256").update(verifier).digest("base64url");
+    const redirect = "http://localhost:3000/callback";
+    const params = {
+      client_id: na.app.clientId, redirect_uri: redirect, response_type: "code", scope: `${h.emulator.url}/.default`,
+      state: "s1", code_challenge: challenge, code_challenge_method: "S256",
+    };
+    const authorize = `${h.emulator.url}/${customerId}/oauth2/v2.0/authorize`;
+    const page = await fetch(`${authorize}?${new URLSearchParams(params)}`, { dispatcher: agent });
+    expect(await page.text()).toContain("<form");
+    const posted = await fetch(authorize, {
+      method: "POST", dispatcher: agent, redirect: "manual",
+      body: new URLSearchParams({ ...params, username: AGENT, password: "Passw0rd!demo" }),
+    });
+    expect(posted.status).toBe(302);
+    const code = new URL(posted.headers.get("location")!).searchParams.get("code")!;
+    const token = await fetch(`${h.emulator.url}/${customerId}/oauth2/v2.0/token`, {
+      method: "POST", dispatcher: agent,
+      body: new URLSearchParams({ grant_type: "authorization_code", client_id: na.app.clientId, client_secret: na.app.clientSecret!, code, redirect_uri: redirect, code_verifier: verifier, scope: params.scope }),
+    });
+    const body = (await token.json()) as { access_token: string };
+    expect(token.status).toBe(200);
+    return body.access_token;
+  }
+
+  it("reads that customer with it, and refuses every other customer in the operation", async () => {
+    const apiToken = (await h.control<{ access_token: string }>("POST", "/agents/token", { agent: AGENT })).access_token;
+    const mine = (await h.query(`{ customers(first: 2) { nodes { id } } }`, {}, { authorization: `Bearer ${apiToken}` })).body.data.customers.nodes.map((n: any) => n.id);
+    const graphToken = await signInAtCustomer(mine[0]);
+    await h.resetCounters();
+    const headers = { authorization: `Bearer ${apiToken}`, "x-customer-graph-token": `Bearer ${graphToken}` };
+    const r = await h.query(
+      `query($a: ID!, $b: ID!) { a: customer(id: $a) { id displayName users(first: 2) { nodes { tenantId } } } b: customer(id: $b) { id } customers(first: 10) { totalCount } }`,
+      { a: mine[0], b: mine[1] },
+      headers,
+    );
+    expect(r.body.data.a.users.nodes.map((u: any) => u.tenantId)).toEqual([mine[0], mine[0]]);
+    expect(r.body.data.customers.totalCount).toBe(1);
+    expect(r.body.data.b).toBeNull();
+    expect(r.body.errors).toHaveLength(1);
+    expect(r.body.errors[0].path).toEqual(["b"]);
+    expect(r.body.errors[0].extensions.code).toBe("FORBIDDEN");
+    // No token was acquired: neither on-behalf-of nor app-only.
+    expect((await h.counters()).total.token ?? 0).toBe(0);
+  });
+
+  it("refuses a customer token of another agent", async () => {
+    const apiToken = (await h.control<{ access_token: string }>("POST", "/agents/token", { agent: "admin@fabrikampartnersna.onmicrosoft.com" })).access_token;
+    const mine = (await h.query(`{ customers(first: 1) { nodes { id } } }`, {}, { authorization: `Bearer ${apiToken}` })).body.data.customers.nodes.map((n: any) => n.id);
+    const readersToken = await signInAtCustomer(mine[0]);
+    const r = await h.query(`{ me { mode } }`, {}, { authorization: `Bearer ${apiToken}`, "x-customer-graph-token": readersToken });
+    expect(r.status).toBe(403);
+    expect(r.body.errors[0].extensions.code).toBe("FORBIDDEN");
+  });
+});
