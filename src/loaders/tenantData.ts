@@ -2,6 +2,7 @@ import DataLoader from "dataloader";
 import { BATCH_LIMIT, type TenantGraphClient } from "../graph/graphClient";
 import { toGraphError } from "../graph/graphErrors";
 import { buildQuery, needsEventualConsistency, type ODataQuery } from "../graph/odata";
+import { coalesceWindow } from "./schedule";
 import { requestKey, type GraphPage, type GraphRequest, type GraphResponse } from "../graph/types";
 
 export type GraphObject = Record<string, unknown> & { id: string };
@@ -29,7 +30,7 @@ export class TenantData {
     graph: TenantGraphClient,
     private readonly fail: FailureMapper = (res) => toGraphError(res, tenantId),
   ) {
-    this.requests = new DataLoader((reqs) => graph.execute(reqs), { maxBatchSize: BATCH_LIMIT, cacheKeyFn: requestKey });
+    this.requests = new DataLoader((reqs) => graph.execute(reqs), { maxBatchSize: BATCH_LIMIT, cacheKeyFn: requestKey, batchScheduleFn: coalesceWindow });
   }
 
   get users(): DataLoader<ObjectKey, GraphObject | null, string> {
