@@ -4,6 +4,7 @@ import type { EmuRequest, EmuResponse } from "../http";
 import { authenticate } from "./authorize";
 import { handleBatch } from "./batch";
 import { graphError, requestInfo } from "./errors";
+import { isMetadata, serveMetadata } from "./metadata";
 import { serveOne, splitPath } from "./pipeline";
 
 /**
@@ -12,6 +13,8 @@ import { serveOne, splitPath } from "./pipeline";
  * for the counters and one latency draw; a `$batch` counts as "batch" plus a "batchItem" per item.
  */
 export async function handleGraph(req: EmuRequest, ctx: EmulatorContext): Promise<EmuResponse> {
+  // The service document's schema is public: Graph serves $metadata without a token.
+  if (isMetadata(splitPath(req.url).segments)) return serveMetadata(req.method);
   const info = requestInfo(req, ctx.now());
   const auth = await authenticate(req, ctx);
   const tenantId = auth.ok ? auth.caller.tid : undefined;

@@ -4,7 +4,6 @@ import { authorize, type Caller } from "./authorize";
 import { faultError, graphError, Messages, type RequestInfo } from "./errors";
 import { serve } from "./resources";
 import { route, type Route } from "./router";
-import { isMetadata, serveMetadata } from "./metadata";
 import { graphThrottle, resourceUnitCost, tenantSize, type ThrottleOutcome } from "./throttle";
 import { tenantView } from "./views";
 
@@ -30,7 +29,6 @@ export function splitPath(url: URL): { version: string; segments: string[] } {
 
 export async function serveOne(req: EmuRequest, caller: Caller, ctx: EmulatorContext, info: RequestInfo): Promise<EmuResponse> {
   const { version, segments } = splitPath(req.url);
-  if (isMetadata(segments)) return serveMetadata(req.method);
   const routed = route(req.method, segments);
   if (!routed.ok) return graphError(info, routed.status, routed.code, routed.message);
   const r = routed.route;
