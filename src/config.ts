@@ -75,7 +75,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Confi
     emulatorPort: intVar(env, "EMULATOR_PORT", 4443),
     operationTimeoutMs: positive(env, "OPERATION_TIMEOUT_MS", 25_000),
     maxInFlight: positive(env, "GRAPH_MAX_IN_FLIGHT", 128),
-    maxInFlightPerTenant: positive(env, "GRAPH_MAX_IN_FLIGHT_PER_TENANT", 4),
+    maxInFlightPerTenant: positive(env, "GRAPH_MAX_IN_FLIGHT_PER_TENANT", 16),
     customerListTtlMs: intVar(env, "CUSTOMER_LIST_TTL_SECONDS", 60) * 1000,
     redisUrl: env.REDIS_URL || undefined,
     redisKeyPrefix: env.REDIS_KEY_PREFIX || "partner-graph:token:",
