@@ -5,7 +5,7 @@
  * requests in flight rose from zero. Sequential dependent calls make one wave each; calls issued
  * together overlap and make one (when the latency profile makes them overlap, as benchmarks set).
  */
-export type CounterKind = "token" | "discovery" | "jwks" | "authorize" | "graph" | "batch" | "batchItem";
+export type CounterKind = "token" | "discovery" | "jwks" | "authorize" | "graph" | "batch" | "batchItem" | "throttled";
 export type FlightKind = "graph" | "token";
 
 type KindCounts = Partial<Record<CounterKind, number>>;

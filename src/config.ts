@@ -50,6 +50,8 @@ export interface Config {
   /** Largest estimated number of objects one operation may fetch, and its deepest nesting. */
   maxOperationCost: number;
   maxOperationDepth: number;
+  /** Share of Graph's documented per-tenant limits the client-side budget allows (0 turns it off). */
+  graphBudgetScale: number;
 }
 
 export class ConfigError extends Error {}
@@ -81,6 +83,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Confi
     redisKeyPrefix: env.REDIS_KEY_PREFIX || "partner-graph:token:",
     maxOperationCost: positive(env, "MAX_OPERATION_COST", 100_000),
     maxOperationDepth: positive(env, "MAX_OPERATION_DEPTH", 12),
+    graphBudgetScale: fraction(env, "GRAPH_BUDGET_SCALE", 1),
   };
   if (env.CURSOR_SECRET && env.CURSOR_SECRET.length < 32) throw new ConfigError("CURSOR_SECRET must be at least 32 characters");
   return Object.freeze(config);
@@ -124,6 +127,14 @@ function intVar(env: NodeJS.ProcessEnv, name: string, fallback: number): number 
   if (v === undefined || v === "") return fallback;
   const n = Number(v);
   if (!Number.isInteger(n) || n < 0) throw new ConfigError(`${name} must be a non-negative integer, got '${v}'`);
+  return n;
+}
+
+function fraction(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
+  const v = env[name];
+  if (v === undefined || v === "") return fallback;
+  const n = Number(v);
+  if (!Number.isFinite(n) || n < 0) throw new ConfigError(`${name} must be a non-negative number, got '${v}'`);
   return n;
 }
 

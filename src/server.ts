@@ -15,6 +15,7 @@ import type { RequestContext } from "./context";
 import { PartnerGraphError } from "./errors";
 import { createFormatError } from "./formatError";
 import { operationLimitsPlugin } from "./operationLimits";
+import { GraphBudget } from "./graph/budget";
 import { InFlightLimits, TenantBreakers } from "./graph/resilience";
 import { ListingCache } from "./loaders/customerDirectory";
 import { RequestData } from "./loaders/requestData";
@@ -63,12 +64,13 @@ export async function createPartnerGraphServer(deps: ServerDeps): Promise<Partne
 
   const cursors = new CursorCodec(config.cursorSecret);
   const appOnly = new AppOnlyAccess(deps.apps, deps.regions);
-  // Shared by all requests: caps on Graph calls in flight, and each tenant's circuit state. Neither holds data.
+  // Shared by all requests: caps on Graph calls in flight, each tenant's circuit state and budget. None holds data.
   const graph = {
     graphEndpoint: config.graphEndpoint,
     dispatcher: deps.dispatcher,
     limits: new InFlightLimits(config.maxInFlight, config.maxInFlightPerTenant),
     breakers: new TenantBreakers(),
+    budget: new GraphBudget(config.graphBudgetScale),
     operationTimeoutMs: config.operationTimeoutMs,
     listings: new ListingCache(config.customerListTtlMs),
   };

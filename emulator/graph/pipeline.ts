@@ -76,6 +76,8 @@ function throttle(r: Route, req: EmuRequest, caller: Caller, ctx: EmulatorContex
   const t = graphThrottle(ctx);
   const common = { appId: caller.appId, tenantId: caller.tid, scale: ctx.settings.throttleScale, now: ctx.now() };
   // x-ms-throttle-priority is information only: it never changes the limits.
-  if (r.service === "intune") return t.intune(common);
-  return t.directory({ ...common, size: tenantSize(users), cost });
+  const outcome = r.service === "intune" ? t.intune(common) : t.directory({ ...common, size: tenantSize(users), cost });
+  // Counted so tests and benchmarks can see how often a client ran into the limits.
+  if (!outcome.ok) ctx.counters.count("throttled", { tenantId: caller.tid, appId: caller.appId });
+  return outcome;
 }

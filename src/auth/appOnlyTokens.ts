@@ -1,69 +1,23 @@
-import type { ConfidentialClientApplication } from "@azure/msal-node";
+import type { AuthenticationResult, ConfidentialClientApplication } from "@azure/msal-node";
 import { toAuthError } from "./authErrors";
-import { appTokenKey, oboTokenKey, type TokenCache } from "./tokenCache";
 import type { TokenRenewals } from "./renewals";
+import { appTokenKey, oboTokenKey, type TokenCache } from "./tokenCache";
 import type { TokenSource } from "./tokenSource";
 
 /**
- * App-only tokens of one regional partner-managed app for one tenant (a customer of its region,
- * or its own partner tenant), acquired at that tenant's authority.
+ * A tenant's Graph tokens through our TokenCache: concurrent callers share one acquisition instead of
+ * racing to the token endpoint; a renewal drops the cached token so the next one is new; MSAL is asked
+ * with skipCache (see tokenCache.ts for why its own cache is not used).
  */
-export class AppOnlyTokenSource implements TokenSource {
+abstract class CachedTokenSource implements TokenSource {
   private inFlight?: Promise<string>;
 
-  constructor(
+  protected constructor(
     readonly tenantId: string,
-    private readonly app: ConfidentialClientApplication,
-    private readonly authority: string,
-    private readonly graphScope: string,
-    private readonly renewals: TokenRenewals,
-    private readonly cache: TokenCache,
-    private readonly clientId: string,
-  ) {}
-
-  getToken(): Promise<string> {
-    // Concurrent callers of one tenant share one acquisition instead of racing to the token endpoint.
-    this.inFlight ??= this.acquire().finally(() => (this.inFlight = undefined));
-    return this.inFlight;
-  }
-
-  renew(): void {
-    this.renewals.mark("app", this.tenantId);
-  }
-
-  private async acquire(): Promise<string> {
-    const key = appTokenKey(this.clientId, this.tenantId);
-    if (this.renewals.consume("app", this.tenantId)) await this.cache.delete(key);
-    const cached = await this.cache.get(key);
-    if (cached) return cached;
-    try {
-      const result = await this.app.acquireTokenByClientCredential({ scopes: [this.graphScope], authority: this.authority, skipCache: true });
-      if (!result?.accessToken) throw new Error("MSAL returned no access token");
-      await this.cache.set(key, result.accessToken, result.expiresOn);
-      return result.accessToken;
-    } catch (err) {
-      throw toAuthError(err, this.tenantId);
-    }
-  }
-}
-
-/**
- * Delegated tokens for one agent in one tenant: the agent's token for this API exchanged on-behalf-of
- * at that tenant's authority. Cached by (assertion hash, tenant) in our TokenCache, never in MSAL's
- * OBO cache, whose lookup ignores the tenant (see tokenCache.ts).
- */
-export class OnBehalfOfTokenSource implements TokenSource {
-  private inFlight?: Promise<string>;
-
-  constructor(
-    readonly tenantId: string,
-    private readonly app: ConfidentialClientApplication,
-    private readonly authority: string,
-    private readonly graphScope: string,
-    private readonly assertion: string,
+    private readonly cacheKey: string,
     private readonly partition: string,
-    private readonly renewals: TokenRenewals,
     private readonly cache: TokenCache,
+    private readonly renewals: TokenRenewals,
   ) {}
 
   getToken(): Promise<string> {
@@ -75,23 +29,65 @@ export class OnBehalfOfTokenSource implements TokenSource {
     this.renewals.mark(this.partition, this.tenantId);
   }
 
+  /** One call to MSAL, always with skipCache: true. */
+  protected abstract request(): Promise<AuthenticationResult | null>;
+
   private async acquire(): Promise<string> {
-    const key = oboTokenKey(this.assertion, this.tenantId);
-    if (this.renewals.consume(this.partition, this.tenantId)) await this.cache.delete(key);
-    const cached = await this.cache.get(key);
+    if (this.renewals.consume(this.partition, this.tenantId)) await this.cache.delete(this.cacheKey);
+    const cached = await this.cache.get(this.cacheKey);
     if (cached) return cached;
     try {
-      const result = await this.app.acquireTokenOnBehalfOf({
-        oboAssertion: this.assertion,
-        scopes: [this.graphScope],
-        authority: this.authority,
-        skipCache: true,
-      });
+      const result = await this.request();
       if (!result?.accessToken) throw new Error("MSAL returned no access token");
-      await this.cache.set(key, result.accessToken, result.expiresOn);
+      await this.cache.set(this.cacheKey, result.accessToken, result.expiresOn);
       return result.accessToken;
     } catch (err) {
       throw toAuthError(err, this.tenantId);
     }
+  }
+}
+
+/**
+ * App-only tokens of one regional partner-managed app for one tenant (a customer of its region, or its
+ * own partner tenant), acquired at that tenant's authority.
+ */
+export class AppOnlyTokenSource extends CachedTokenSource {
+  constructor(
+    tenantId: string,
+    private readonly app: ConfidentialClientApplication,
+    private readonly authority: string,
+    private readonly graphScope: string,
+    renewals: TokenRenewals,
+    cache: TokenCache,
+    clientId: string,
+  ) {
+    super(tenantId, appTokenKey(clientId, tenantId), "app", cache, renewals);
+  }
+
+  protected request(): Promise<AuthenticationResult | null> {
+    return this.app.acquireTokenByClientCredential({ scopes: [this.graphScope], authority: this.authority, skipCache: true });
+  }
+}
+
+/**
+ * Delegated tokens for one agent in one tenant: the agent's token for this API exchanged on-behalf-of
+ * at that tenant's authority, cached by (assertion hash, tenant).
+ */
+export class OnBehalfOfTokenSource extends CachedTokenSource {
+  constructor(
+    tenantId: string,
+    private readonly app: ConfidentialClientApplication,
+    private readonly authority: string,
+    private readonly graphScope: string,
+    private readonly assertion: string,
+    partition: string,
+    renewals: TokenRenewals,
+    cache: TokenCache,
+  ) {
+    super(tenantId, oboTokenKey(assertion, tenantId), partition, cache, renewals);
+  }
+
+  protected request(): Promise<AuthenticationResult | null> {
+    return this.app.acquireTokenOnBehalfOf({ oboAssertion: this.assertion, scopes: [this.graphScope], authority: this.authority, skipCache: true });
   }
 }

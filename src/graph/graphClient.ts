@@ -2,6 +2,7 @@ import { Client, ResponseType, RetryHandlerOptions } from "@microsoft/microsoft-
 import type { Agent } from "undici";
 import { PartnerGraphError } from "../errors";
 import type { TokenSource } from "../auth/tokenSource";
+import type { GraphBudget } from "./budget";
 import { isIdempotent, MAX_ATTEMPTS, RETRYABLE, retryDelayMs, workloadOf, type InFlightLimits, type TenantBreakers } from "./resilience";
 import type { GraphRequest, GraphResponse } from "./types";
 
@@ -11,10 +12,11 @@ export const BATCH_LIMIT = 20;
 /** Retries are ours (per batch item, with deadlines); the SDK's own outer retry is switched off. */
 const NO_SDK_RETRY = new RetryHandlerOptions(0, 0);
 
-/** How one operation may use Graph: shared caps and breakers, and its own deadline. */
+/** How one operation may use Graph: shared caps, breakers and budget, and its own deadline. */
 export interface CallPolicy {
   limits: InFlightLimits;
   breakers: TenantBreakers;
+  budget: GraphBudget;
   /** Epoch ms after which nothing more is sent and waits end. */
   deadline: number;
   signal: AbortSignal;
@@ -74,7 +76,7 @@ export class TenantGraphClient {
         if (blocked > 0) results[i] = circuitOpen(blocked);
         else go.push(i);
       }
-      const answers = go.length ? await this.sendAll(go.map((i) => requests[i])) : [];
+      const answers = go.length ? await this.withinBudget(go.map((i) => requests[i])) : [];
       const retry: number[] = [];
       go.forEach((i, k) => {
         const res = answers[k];
@@ -90,6 +92,23 @@ export class TenantGraphClient {
       pending = retry;
     }
     return results;
+  }
+
+  /**
+   * Waits until the tenant's client-side budget allows these requests, then sends them. A wait that
+   * would pass the deadline sends nothing: the requests are answered as throttled, with when to retry.
+   */
+  private async withinBudget(requests: GraphRequest[]): Promise<GraphResponse[]> {
+    const planned = requests.map((req) => ({ req, workload: workloadOf(req) }));
+    const wait = this.policy.budget.reserve(this.tenantId, planned);
+    if (wait > 0) {
+      if (Date.now() + wait >= this.policy.deadline) {
+        this.policy.budget.refund(this.tenantId, planned);
+        return requests.map(() => ({ status: 429, headers: { "retry-after": String(Math.ceil(wait / 1000)) }, body: { error: { code: "ClientBudgetExhausted" } } }));
+      }
+      await sleep(wait, this.policy.signal);
+    }
+    return this.sendAll(requests);
   }
 
   private sendAll(requests: GraphRequest[]): Promise<GraphResponse[]> {

@@ -2,6 +2,7 @@ import type { Agent } from "undici";
 import type { Caller } from "../auth/caller";
 import type { TenantAccess, TokenSource } from "../auth/tokenSource";
 import { TenantGraphClient, type CallPolicy } from "../graph/graphClient";
+import type { GraphBudget } from "../graph/budget";
 import type { InFlightLimits, TenantBreakers } from "../graph/resilience";
 import { CustomerDirectory, type CustomerRecord, type ListingCache } from "./customerDirectory";
 import { customerFailureMapper } from "./failures";
@@ -12,6 +13,7 @@ export interface GraphSettings {
   dispatcher: Agent;
   limits: InFlightLimits;
   breakers: TenantBreakers;
+  budget: GraphBudget;
   /** The operation's deadline: customers that do not answer by then return TIMEOUT at their path. */
   operationTimeoutMs: number;
   /** Recent complete customer listings per caller partition. */
@@ -38,6 +40,7 @@ export class RequestData {
     this.policy = {
       limits: graph.limits,
       breakers: graph.breakers,
+      budget: graph.budget,
       deadline: Date.now() + graph.operationTimeoutMs,
       signal: AbortSignal.timeout(graph.operationTimeoutMs),
     };
