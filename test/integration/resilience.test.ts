@@ -118,6 +118,21 @@ describe("Graph failing, throttling and slow: retries, deadlines, caps and break
     expect(r.body.data.customers.nodes.filter((n: any) => n.users !== null)).toHaveLength(9);
   });
 
+  it("does not make a quiet tenant wait behind a busy one", async () => {
+    const [busy, quiet] = [ids[5], ids[6]];
+    const users = (await h.query(`query($id: ID!) { customer(id: $id) { users(first: 60) { nodes { id } } } }`, { id: busy })).body.data.customer.users.nodes.map((u: any) => u.id);
+    // The busy tenant answers slowly and its requests queue on its own cap (2 here); the quiet one is fast.
+    await h.control("PUT", "/latency", { graph: { kind: "none" }, token: { kind: "none" }, tenants: { [busy]: { kind: "fixed", ms: 400 } } });
+    const order: string[] = [];
+    const busyOp = h.query(usersById(users), { id: busy }).then((r) => (order.push("busy"), r));
+    await new Promise((r) => setTimeout(r, 50));
+    const quietOp = h.query(`query($id: ID!) { customer(id: $id) { users(first: 5) { nodes { id } } } }`, { id: quiet }).then((r) => (order.push("quiet"), r));
+    const [b, q] = await Promise.all([busyOp, quietOp]);
+    expect(b.body.errors).toBeUndefined();
+    expect(q.body.errors).toBeUndefined();
+    expect(order).toEqual(["quiet", "busy"]);
+  });
+
   it("lists the other regions' customers when one partner tenant cannot be read, and says the list is incomplete", async () => {
     const fresh = await startHarness({ env: { CUSTOMER_LIST_TTL_SECONDS: "0" } });
     try {
