@@ -1,4 +1,4 @@
-import { RegionalApps } from "./auth/appOnlyAccess";
+import { RegionalApps } from "./auth/regionalApps";
 import { CallerAuthenticator } from "./auth/callerAuth";
 import { RegionResolver } from "./auth/regions";
 import { MemoryTokenCache, RedisTokenCache } from "./auth/tokenCache";

@@ -4,7 +4,9 @@ import { ApolloServerPluginInlineTraceDisabled } from "@apollo/server/plugin/dis
 import { createServer as createHttpServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { GraphQLSchema } from "graphql";
 import type { Agent } from "undici";
-import { AppOnlyAccess, DelegatedAccess, type RegionalApps } from "./auth/appOnlyAccess";
+import { AppOnlyAccess } from "./auth/appOnlyAccess";
+import { DelegatedAccess } from "./auth/delegatedAccess";
+import type { RegionalApps } from "./auth/regionalApps";
 import { CUSTOMER_TOKEN_HEADER, CustomerTokenAccess } from "./auth/customerTokenAccess";
 import type { Caller } from "./auth/caller";
 import type { CallerAuthenticator } from "./auth/callerAuth";

@@ -143,8 +143,6 @@ export const REGION_COUNTRIES: Record<Region, readonly string[]> = {
   OC: ["AU", "AU", "AU", "NZ"],
 };
 
-/** Where each regional partner tenant is registered. */
-export const PARTNER_COUNTRY: Record<Region, string> = { NA: "US", EU: "IE", AS: "SG", OC: "AU" };
 
 /** [display name, domain slug]. */
 export const COMPANIES: readonly (readonly [string, string])[] = [

@@ -7,7 +7,7 @@ import {
   Roles, type Agent, type CustomerTenant, type Dataset, type DirectorySizes, type GdapRelationship, type GdapStatus,
   type PartnerApp, type PartnerTenant, type Region,
 } from "./model";
-import { COMPANIES, PARTNER_COUNTRY, REGION_COUNTRIES, REGIONS } from "./names";
+import { COMPANIES, REGION_COUNTRIES, REGIONS } from "./names";
 
 export { generateDirectory };
 

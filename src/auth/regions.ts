@@ -35,13 +35,6 @@ export class RegionResolver {
     return value;
   }
 
-  /** Records a region known from trusted partner data (the regional partner tenant that lists it). */
-  remember(tenantId: string, region: string): void {
-    const key = tenantId.toLowerCase();
-    if ((this.cache.get(key)?.expires ?? 0) > this.now()) return;
-    this.cache.set(key, { value: Promise.resolve({ tenantId: key, region }), expires: this.now() + this.ttlMs });
-  }
-
   private async fetchDiscovery(tenant: string): Promise<TenantDiscovery> {
     const url = `${this.authorityHost}/${encodeURIComponent(tenant)}/v2.0/.well-known/openid-configuration`;
     let res;

@@ -1,5 +1,5 @@
 import { badInput, PartnerGraphError } from "../errors";
-import type { RegionalApps } from "./appOnlyAccess";
+import type { RegionalApps } from "./regionalApps";
 import type { RegionResolver } from "./regions";
 
 export interface SignInRoute {
