@@ -45,7 +45,7 @@ export interface PartnerGraphServer {
   contextFor(authorization: string | undefined, customerToken?: string): Promise<RequestContext>;
 }
 
-/** Apollo Server behind a small node:http front: /graphql, /health, CORS, and / → Sandbox. No listen. */
+/** Apollo Server behind a small node:http front: /graphql (and /, for Sandbox), /health, CORS. No listen. */
 export async function createPartnerGraphServer(deps: ServerDeps): Promise<PartnerGraphServer> {
   const { config, log } = deps;
   const formatError = createFormatError(log);
@@ -119,11 +119,8 @@ export async function createPartnerGraphServer(deps: ServerDeps): Promise<Partne
       res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify({ status: "ok" }));
       return;
     }
-    if (url.pathname === "/" && req.method === "GET") {
-      res.writeHead(302, { location: "/graphql" }).end();
-      return;
-    }
-    if (url.pathname !== "/graphql") {
+    // GraphQL at /graphql, and at / too so Apollo Sandbox's landing page (which calls its own URL) works there.
+    if (url.pathname !== "/graphql" && url.pathname !== "/") {
       res.writeHead(404, { "content-type": "application/json" }).end(JSON.stringify({ error: "Not found. GraphQL is served at /graphql." }));
       return;
     }

@@ -31,3 +31,31 @@ describe("subgraph schema", () => {
     }
   });
 });
+
+describe("the HTTP front", () => {
+  it("serves Apollo Sandbox's landing page at / and GraphQL at / and /graphql, health at /health", async () => {
+    const h = await startHarness();
+    try {
+      const root = h.graphqlUrl.replace(/\/graphql$/, "/");
+      const page = await fetch(root, { headers: { accept: "text/html" } });
+      expect(page.status).toBe(200);
+      expect(await page.text()).toContain("embeddable-sandbox");
+      for (const url of [root, h.graphqlUrl]) {
+        const r = await fetch(url, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ query: "{ me { mode } }" }) });
+        expect(await r.json()).toEqual({ data: { me: { mode: "APP" } } });
+      }
+      const health = await fetch(h.graphqlUrl.replace(/\/graphql$/, "/health"));
+      expect(await health.json()).toEqual({ status: "ok" });
+      // CSRF prevention stays on: a simple GET query without a preflight-forcing header is refused.
+      const csrf = await fetch(`${h.graphqlUrl}?query=${encodeURIComponent("{ me { mode } }")}`);
+      expect(csrf.status).toBe(400);
+      // CORS: Apollo Sandbox's origin is allowed in demo mode; any other origin gets no CORS headers.
+      const allowed = await fetch(h.graphqlUrl, { method: "OPTIONS", headers: { origin: "https://sandbox.embed.apollographql.com", "access-control-request-method": "POST" } });
+      expect(allowed.headers.get("access-control-allow-origin")).toBe("https://sandbox.embed.apollographql.com");
+      const other = await fetch(h.graphqlUrl, { method: "OPTIONS", headers: { origin: "https://evil.example", "access-control-request-method": "POST" } });
+      expect(other.headers.get("access-control-allow-origin")).toBeNull();
+    } finally {
+      await h.close();
+    }
+  });
+});
