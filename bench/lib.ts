@@ -268,3 +268,103 @@ export function median(xs: number[]): number {
 }
 
 export const round = (x: number, d = 1) => (Number.isFinite(x) ? Math.round(x * 10 ** d) / 10 ** d : null);
+
+// --- open loop with outcomes (S5, S6) -------------------------------------------------------------
+
+/** What one operation ended in: success, Graph throttling (THROTTLED / 429), a deadline, anything else. */
+export type Outcome = "ok" | "throttled" | "timeout" | "error";
+export type ClassifiedOp = (signal: AbortSignal) => Promise<Outcome>;
+
+/**
+ * Open-loop runs keep many operations in flight at once when the system under test saturates; a pool
+ * of its own keeps them from queueing behind the 256 connections of `loadAgent` (queueing that would
+ * be the load generator's, not the server's).
+ */
+export const openLoopAgent = new Agent({ connections: 4096, keepAliveTimeout: 30_000, pipelining: 1 });
+
+/** The outcome of a GraphQL answer: ok without `errors`; else the first error code we know (THROTTLED, TIMEOUT). */
+export function classifyGraphql(status: number, text: string): Outcome {
+  if (status !== 200) return "error";
+  if (!text.includes('"errors"')) return "ok";
+  let codes: string[] = [];
+  try {
+    codes = ((JSON.parse(text).errors ?? []) as any[]).map((e) => String(e?.extensions?.code ?? ""));
+  } catch {
+    return "error";
+  }
+  if (codes.includes("THROTTLED")) return "throttled";
+  if (codes.includes("TIMEOUT")) return "timeout";
+  return "error";
+}
+
+export function graphqlClassifiedOp(url: string, query: string, variables: Record<string, unknown> | undefined): ClassifiedOp {
+  const body = JSON.stringify({ query, variables });
+  return async (signal) => {
+    const res = await request(url, { method: "POST", dispatcher: openLoopAgent, headers: { "content-type": "application/json" }, body, signal });
+    return classifyGraphql(res.statusCode, await res.body.text());
+  };
+}
+
+/** The hand-written client's /run endpoint: ok, or its error with Graph's status (429 = throttled). */
+export function naiveClassifiedOp(url: string, payload: unknown): ClassifiedOp {
+  const body = JSON.stringify(payload);
+  return async (signal) => {
+    const res = await request(url, { method: "POST", dispatcher: openLoopAgent, headers: { "content-type": "application/json" }, body, signal });
+    const json = (await res.body.json().catch(() => ({}))) as { ok?: boolean; status?: number; error?: string };
+    if (res.statusCode === 200 && json.ok === true) return "ok";
+    if (json.status === 429 || /TooManyRequests|\b429\b/i.test(String(json.error ?? ""))) return "throttled";
+    return "error";
+  };
+}
+
+export interface OpenLoopResult {
+  scheduled: number;
+  outcomes: Record<Outcome, number>;
+  /** Latencies in ms from each operation's scheduled start, sorted: all operations, and the successful ones. */
+  latencies: number[];
+  okLatencies: number[];
+  /** From the first scheduled start until the last operation ended. */
+  elapsedMs: number;
+  /** Scheduled span (operations × interval). */
+  scheduleMs: number;
+}
+
+/**
+ * Open loop at a fixed arrival rate, as `fixedRate`, with each operation's outcome and a time limit
+ * per operation (aborted and counted as "timeout" after `timeoutMs`), so a saturated system cannot
+ * keep the run going for the length of its backlog.
+ */
+export async function openLoop(op: ClassifiedOp, rate: number, ms: number, timeoutMs: number): Promise<OpenLoopResult> {
+  const lat: number[] = [];
+  const okLat: number[] = [];
+  const outcomes: Record<Outcome, number> = { ok: 0, throttled: 0, timeout: 0, error: 0 };
+  const interval = 1000 / rate;
+  const total = Math.max(1, Math.floor((ms / 1000) * rate));
+  const t0 = performance.now();
+  const pending: Promise<void>[] = [];
+  for (let i = 0; i < total; i++) {
+    const due = t0 + i * interval;
+    const wait = due - performance.now();
+    if (wait > 1) await sleep(wait);
+    pending.push(
+      (async () => {
+        const signal = AbortSignal.timeout(Math.max(1, Math.round(timeoutMs - (performance.now() - due))));
+        let outcome: Outcome;
+        try {
+          outcome = await op(signal);
+        } catch {
+          outcome = signal.aborted ? "timeout" : "error";
+        }
+        const took = performance.now() - due;
+        lat.push(took);
+        if (outcome === "ok") okLat.push(took);
+        outcomes[outcome] += 1;
+      })(),
+    );
+  }
+  await Promise.all(pending);
+  return {
+    scheduled: total, outcomes, latencies: lat.sort((a, b) => a - b), okLatencies: okLat.sort((a, b) => a - b),
+    elapsedMs: performance.now() - t0, scheduleMs: total * interval,
+  };
+}

@@ -38,7 +38,12 @@ async function main(): Promise<void> {
     const ca = readFileSync(required("BENCH_CA_FILE"), "utf8");
     const partner = JSON.parse(readFileSync(required("BENCH_PARTNER_FILE"), "utf8"));
     const url = required("BENCH_EMULATOR_URL");
-    const base = loadConfig({ LOG_LEVEL: "silent", CURSOR_SECRET: "bench-cursor-secret-of-at-least-32-chars" });
+    // GRAPH_BUDGET_SCALE passes through (S6 runs the client-side budget scaled and off); unset keeps the default.
+    const base = loadConfig({
+      LOG_LEVEL: "silent",
+      CURSOR_SECRET: "bench-cursor-secret-of-at-least-32-chars",
+      ...(process.env.GRAPH_BUDGET_SCALE !== undefined ? { GRAPH_BUDGET_SCALE: process.env.GRAPH_BUDGET_SCALE } : {}),
+    });
     const config: Config = Object.freeze({
       ...base,
       demoMode: true,

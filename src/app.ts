@@ -14,7 +14,7 @@ export interface PartnerGraphApp extends PartnerGraphServer {
 
 /** Wires config → trust → auth → server. Used by the entry point and by tests; does not listen. */
 export async function createApp(config: Config, log: Logger = createLogger(config.logLevel)): Promise<PartnerGraphApp> {
-  const dispatcher = createHttpsAgent(config.extraCaPem);
+  const dispatcher = createHttpsAgent(config.extraCaPem, config.maxInFlight);
   const tokens = config.redisUrl ? await RedisTokenCache.connect(config.redisUrl, config.redisKeyPrefix) : new MemoryTokenCache();
   const server = await createPartnerGraphServer({
     config,

@@ -76,7 +76,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Confi
     regionCacheTtlMs: intVar(env, "REGION_CACHE_TTL_SECONDS", 3600) * 1000,
     emulatorPort: intVar(env, "EMULATOR_PORT", 4443),
     operationTimeoutMs: positive(env, "OPERATION_TIMEOUT_MS", 25_000),
-    maxInFlight: positive(env, "GRAPH_MAX_IN_FLIGHT", 128),
+    maxInFlight: positive(env, "GRAPH_MAX_IN_FLIGHT", 256),
     maxInFlightPerTenant: positive(env, "GRAPH_MAX_IN_FLIGHT_PER_TENANT", 16),
     customerListTtlMs: intVar(env, "CUSTOMER_LIST_TTL_SECONDS", 60) * 1000,
     redisUrl: env.REDIS_URL || undefined,

@@ -160,7 +160,9 @@ async function main(): Promise<void> {
         res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify({ ok: items >= 0, items }));
       })
       .catch((err: unknown) => {
-        res.writeHead(500, { "content-type": "application/json" }).end(JSON.stringify({ ok: false, error: String(err) }));
+        // Graph's status (the SDK's GraphError carries it) lets the runner tell 429s from other failures.
+        const status = typeof (err as { statusCode?: unknown })?.statusCode === "number" ? (err as { statusCode: number }).statusCode : undefined;
+        res.writeHead(500, { "content-type": "application/json" }).end(JSON.stringify({ ok: false, status, error: String(err) }));
       });
   });
   await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));

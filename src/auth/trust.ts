@@ -7,7 +7,9 @@ import { Agent } from "undici";
  * the emulator is trusted explicitly, with no process-wide state. Note that an Agent's `ca` replaces
  * the default trust store, hence the roots are listed again.
  */
-export function createHttpsAgent(extraCaPem?: string): Agent {
+export function createHttpsAgent(extraCaPem?: string, connectionsPerOrigin = 256): Agent {
   const ca = extraCaPem ? [...rootCertificates, extraCaPem] : [...rootCertificates];
-  return new Agent({ connect: { ca }, keepAliveTimeout: 30_000, connections: 64, pipelining: 1 });
+  // Every customer tenant is reached at the same Graph host: its connection pool must be as large as
+  // the process-wide cap on requests in flight, or that pool becomes the real cap.
+  return new Agent({ connect: { ca }, keepAliveTimeout: 30_000, connections: connectionsPerOrigin, pipelining: 1 });
 }
