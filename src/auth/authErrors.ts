@@ -22,6 +22,8 @@ export function toAuthError(err: unknown, tenantId: string): Error {
     switch (code) {
       case 90002:
         return new PartnerGraphError("NOT_FOUND", "No such tenant.", { tenantId });
+      case 90033: // "A transient error has occurred" — also what MSAL replays while it throttles the endpoint itself
+        return new PartnerGraphError("UPSTREAM_UNAVAILABLE", "The identity platform is unavailable for this tenant.", { tenantId });
       case 700016:
       case 65001:
       case 500011:

@@ -44,9 +44,12 @@ export class TenantGraphClient {
           try {
             const token = await (await tokens()).getToken();
             this.tokenError = undefined;
+            this.policy.breakers.record(this.tenantId, "identity", false);
             return token;
           } catch (err) {
             this.tokenError = err instanceof Error ? err : new Error(String(err));
+            // Only an unavailable token endpoint counts against its circuit; a refusal is an answer.
+            if (err instanceof PartnerGraphError && err.code === "UPSTREAM_UNAVAILABLE") this.policy.breakers.record(this.tenantId, "identity", true);
             throw err;
           }
         },
@@ -67,6 +70,11 @@ export class TenantGraphClient {
    * Items of a tenant and workload whose circuit is open are answered at once without a call.
    */
   async execute(requests: readonly GraphRequest[]): Promise<GraphResponse[]> {
+    // A tenant whose token endpoint keeps failing is answered at once, like a failing workload.
+    const tokenBlocked = this.policy.breakers.blockedFor(this.tenantId, "identity");
+    if (tokenBlocked > 0) {
+      throw new PartnerGraphError("UPSTREAM_UNAVAILABLE", "The identity platform is unavailable for this tenant.", { tenantId: this.tenantId, retryAfter: Math.ceil(tokenBlocked / 1000) });
+    }
     const results: GraphResponse[] = new Array(requests.length);
     let pending = requests.map((_, i) => i);
     for (let attempt = 0; pending.length > 0; attempt++) {

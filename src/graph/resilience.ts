@@ -8,6 +8,8 @@ export const RETRYABLE = new Set([429, 503, 504]);
 export const MAX_ATTEMPTS = 6;
 
 export type Workload = "directory" | "intune";
+/** What a breaker guards: a Graph workload, or the tenant's token endpoint. */
+export type Circuit = Workload | "identity";
 
 /** Intune has its own limits and outages; everything else we read is the directory. */
 export function workloadOf(req: GraphRequest): Workload {
@@ -45,7 +47,7 @@ export class TenantBreakers {
   constructor(private readonly threshold = 5, private readonly openMs = 10_000, private readonly now: () => number = Date.now) {}
 
   /** Milliseconds until the circuit may be tried again, or 0 when calls may go through. */
-  blockedFor(tenantId: string, workload: Workload): number {
+  blockedFor(tenantId: string, workload: Circuit): number {
     const s = this.state.get(key(tenantId, workload));
     if (!s || s.openUntil === 0) return 0;
     const wait = s.openUntil - this.now();
@@ -56,7 +58,7 @@ export class TenantBreakers {
     return 0;
   }
 
-  record(tenantId: string, workload: Workload, failed: boolean): void {
+  record(tenantId: string, workload: Circuit, failed: boolean): void {
     const k = key(tenantId, workload);
     const s = this.state.get(k) ?? { failures: 0, openUntil: 0, probing: false };
     if (!failed) {
@@ -70,7 +72,7 @@ export class TenantBreakers {
   }
 }
 
-function key(tenantId: string, workload: Workload): string {
+function key(tenantId: string, workload: Circuit): string {
   return `${tenantId.toLowerCase()}|${workload}`;
 }
 

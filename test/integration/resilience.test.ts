@@ -157,6 +157,15 @@ describe("Graph failing, throttling and slow: retries, deadlines, caps and break
       expect(r.body.errors).toHaveLength(1);
       expect(r.body.errors[0].extensions).toMatchObject({ code: "UPSTREAM_UNAVAILABLE", tenantId: list[0] });
       expect(r.body.data.customers.nodes.filter((n: any) => n.users !== null)).toHaveLength(4);
+      // Its token endpoint keeps failing: after a few operations its circuit opens and no token request is made.
+      for (let i = 0; i < 5; i++) await fresh.query(USERS_OF_CUSTOMERS, { n: 5 });
+      await fresh.resetCounters();
+      const fast = await fresh.query(USERS_OF_CUSTOMERS, { n: 5 });
+      expect(fast.body.errors[0].extensions).toMatchObject({ code: "UPSTREAM_UNAVAILABLE", tenantId: list[0] });
+      expect(fast.body.errors[0].extensions.retryAfter).toBeGreaterThan(0);
+      const c = await fresh.counters();
+      expect(c.byTenant[list[0]]?.token ?? 0).toBe(0);
+      expect(c.byTenant[list[1]]?.graph ?? c.byTenant[list[1]]?.batch).toBe(1);
     } finally {
       await fresh.close();
     }

@@ -19,11 +19,13 @@ describe("token cache shared through Redis by two subgraph processes", () => {
   let h: Harness;
   let child: ChildProcess;
   let childUrl: string;
-  const redis = createClient({ url: REDIS_URL });
+  const redis = createClient({ url: REDIS_URL, socket: { reconnectStrategy: false, connectTimeout: 3000 } });
 
   beforeAll(async () => {
     if (!existsSync(ENTRY)) throw new Error("dist/src/index.js is missing: run `npm run build` (npm test does it)");
-    await redis.connect();
+    await redis.connect().catch((err: Error) => {
+      throw new Error(`These tests need Redis at ${REDIS_URL} (.ci/run starts it): ${err.message}`);
+    });
     h = await startHarness({ demoMode: false, env: { REDIS_URL, REDIS_KEY_PREFIX: prefix, CUSTOMER_LIST_TTL_SECONDS: "0" } });
     const dir = mkdtempSync(join(tmpdir(), "partner-graph-"));
     writeFileSync(join(dir, "partner.json"), JSON.stringify(h.emulator.partnerConfig()), { mode: 0o600 });
