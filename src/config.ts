@@ -52,6 +52,8 @@ export interface Config {
   maxOperationDepth: number;
   /** Share of Graph's documented per-tenant limits the client-side budget allows (0 turns it off). */
   graphBudgetScale: number;
+  /** Operations in progress at once; beyond it new ones are refused at once (load shedding). */
+  maxConcurrentOperations: number;
 }
 
 export class ConfigError extends Error {}
@@ -84,6 +86,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Confi
     maxOperationCost: positive(env, "MAX_OPERATION_COST", 100_000),
     maxOperationDepth: positive(env, "MAX_OPERATION_DEPTH", 12),
     graphBudgetScale: fraction(env, "GRAPH_BUDGET_SCALE", 1),
+    maxConcurrentOperations: positive(env, "MAX_CONCURRENT_OPERATIONS", 500),
   };
   if (env.CURSOR_SECRET && env.CURSOR_SECRET.length < 32) throw new ConfigError("CURSOR_SECRET must be at least 32 characters");
   return Object.freeze(config);

@@ -148,6 +148,22 @@ describe("Graph failing, throttling and slow: retries, deadlines, caps and break
     }
   });
 
+  it("sheds load past the cap on operations in progress, at once, with THROTTLED", async () => {
+    const fresh = await startHarness({ env: { MAX_CONCURRENT_OPERATIONS: "2" } });
+    try {
+      const id = (await fresh.query(`{ customers(first: 1) { nodes { id } } }`)).body.data.customers.nodes[0].id;
+      await fresh.control("PUT", "/latency", { graph: { kind: "fixed", ms: 500 } });
+      const q = `query($id: ID!) { customer(id: $id) { users(first: 1) { nodes { id } } } }`;
+      const answers = await Promise.all([0, 1, 2, 3].map(() => fresh.query(q, { id })));
+      const busy = answers.filter((a) => a.status === 503);
+      expect(busy).toHaveLength(2);
+      for (const b of busy) expect(b.body.errors[0].extensions).toEqual({ code: "THROTTLED", retryAfter: 1 });
+      expect(answers.filter((a) => a.status === 200 && a.body.data.customer.users.nodes.length === 1)).toHaveLength(2);
+    } finally {
+      await fresh.close();
+    }
+  });
+
   it("fails only the tenant whose token endpoint fails", async () => {
     const fresh = await startHarness();
     try {
