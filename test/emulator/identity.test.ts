@@ -4,10 +4,6 @@ import { handleIdentity, issueAgentApiToken } from "../../emulator/identity";
 import type { EmuResponse } from "../../emulator/http";
 import { BASE_URL, buildFixture, clientAssertion, request, T0, type Fixture } from "./identityFixture";
 
-// World imports the seed module only to generate directories, which these tests never ask for;
-// a virtual mock keeps them independent of it.
-jest.mock("../../emulator/data/seed", () => ({ generateDirectory: jest.fn(), newCustomerTenant: jest.fn() }), { virtual: true });
-
 let f: Fixture;
 beforeEach(async () => {
   f = await buildFixture();
