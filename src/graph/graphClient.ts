@@ -139,7 +139,7 @@ export class TenantGraphClient {
       .api(req.url)
       .responseType(ResponseType.RAW)
       .middlewareOptions([NO_SDK_RETRY])
-      .option("signal", this.policy.signal)
+      .option("signal", AbortSignal.timeout(Math.max(1, this.policy.deadline - Date.now())))
       .header("x-ms-throttle-priority", "High");
     if (req.headers) request = request.headers(req.headers);
     const raw: Response = await this.call(() => (req.method === "POST" ? request.post(req.body) : request.get()));
@@ -174,7 +174,7 @@ export class TenantGraphClient {
     } catch (err) {
       if (err instanceof PartnerGraphError) throw err;
       if (this.tokenError) throw this.tokenError;
-      if (this.policy.signal.aborted) throw timeout(this.tenantId);
+      if (Date.now() >= this.policy.deadline) throw timeout(this.tenantId);
       throw new PartnerGraphError("UPSTREAM_UNAVAILABLE", "Microsoft Graph could not be reached.", { tenantId: this.tenantId });
     }
   }
@@ -191,11 +191,13 @@ function timeout(tenantId: string): PartnerGraphError {
 
 function sleep(ms: number, signal: AbortSignal): Promise<void> {
   return new Promise((resolve) => {
-    const t = setTimeout(resolve, ms);
-    signal.addEventListener("abort", () => {
+    const done = () => {
       clearTimeout(t);
+      signal.removeEventListener("abort", done);
       resolve();
-    }, { once: true });
+    };
+    const t = setTimeout(done, ms);
+    signal.addEventListener("abort", done, { once: true });
   });
 }
 
