@@ -26,6 +26,15 @@ export class PartnerGraphError extends GraphQLError {
   }
 }
 
+/**
+ * Gives an error thrown before execution (building the context, planning the operation) the HTTP
+ * status of the whole answer; Apollo Server reads it from `extensions.http` and strips it.
+ */
+export function withHttpStatus<E extends PartnerGraphError>(error: E, status: number): E {
+  (error.extensions as Record<string, unknown>).http = { status };
+  return error;
+}
+
 export const notFound = (what: string, details?: ErrorDetails) => new PartnerGraphError("NOT_FOUND", `${what} was not found.`, details);
 export const badInput = (message: string, details?: ErrorDetails) => new PartnerGraphError("BAD_USER_INPUT", message, details);
 

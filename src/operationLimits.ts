@@ -1,6 +1,6 @@
 import type { ApolloServerPlugin } from "@apollo/server";
 import { Kind, type FragmentDefinitionNode, type SelectionSetNode, type ValueNode } from "graphql";
-import { PartnerGraphError } from "./errors";
+import { PartnerGraphError, withHttpStatus } from "./errors";
 
 /** Page size assumed for a list field whose `first` is not given (the schema's default). */
 const DEFAULT_PAGE = 50;
@@ -34,9 +34,7 @@ export function operationLimitsPlugin(limits: { maxCost: number; maxDepth: numbe
 }
 
 function limitError(message: string, details: Record<string, number>): PartnerGraphError {
-  const e = new PartnerGraphError("BAD_USER_INPUT", message, details);
-  (e.extensions as Record<string, unknown>).http = { status: 400 };
-  return e;
+  return withHttpStatus(new PartnerGraphError("BAD_USER_INPUT", message, details), 400);
 }
 
 function measure(

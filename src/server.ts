@@ -14,7 +14,7 @@ import type { RegionResolver } from "./auth/regions";
 import { SignInRouter } from "./auth/signInRouting";
 import type { Config } from "./config";
 import type { RequestContext } from "./context";
-import { PartnerGraphError } from "./errors";
+import { PartnerGraphError, withHttpStatus } from "./errors";
 import { createFormatError } from "./formatError";
 import { operationLimitsPlugin } from "./operationLimits";
 import { GraphBudget } from "./graph/budget";
@@ -88,7 +88,7 @@ export async function createPartnerGraphServer(deps: ServerDeps): Promise<Partne
     const { caller, assertion } = await deps.authenticator.authenticate(authorization);
     if (customerToken !== undefined) {
       // The agent's own Graph token of one customer: that tenant only, never mixed with OBO or app-only.
-      if (caller.mode !== "agent") throw withStatus(new PartnerGraphError("FORBIDDEN", "A customer token is accepted from agents only."), 403);
+      if (caller.mode !== "agent") throw withHttpStatus(new PartnerGraphError("FORBIDDEN", "A customer token is accepted from agents only."), 403);
       const access = new CustomerTokenAccess(customerToken, caller.agentId, config.graphEndpoint);
       return { ...shared, caller, data: new RequestData(caller, access, graph, access.tenantId), partialErrors: [] };
     }
@@ -196,11 +196,6 @@ function cors(req: IncomingMessage, res: ServerResponse, allowed: Set<string>): 
 
 const TOO_LARGE = Symbol("too large");
 
-/** Errors thrown while building the context become the HTTP status of the whole answer. */
-function withStatus(e: PartnerGraphError, status: number): PartnerGraphError {
-  (e.extensions as Record<string, unknown>).http = { status };
-  return e;
-}
 
 /** `Bearer <jwt>` or a bare JWT; anything else counts as absent-but-invalid. */
 function bearerOf(header: string | string[] | undefined): string | undefined {

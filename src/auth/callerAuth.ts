@@ -2,7 +2,7 @@ import { createHash } from "node:crypto";
 import { createLocalJWKSet, decodeJwt, decodeProtectedHeader, errors as joseErrors, jwtVerify, type JSONWebKeySet, type JWTPayload } from "jose";
 import { fetch, type Agent } from "undici";
 import type { Config } from "../config";
-import { PartnerGraphError } from "../errors";
+import { PartnerGraphError, withHttpStatus } from "../errors";
 import type { Caller } from "./caller";
 
 /** The only algorithm Entra signs access tokens with; `none` and HMAC are never accepted. */
@@ -95,13 +95,9 @@ export class CallerAuthenticator {
 }
 
 function unauthenticated(): PartnerGraphError {
-  const e = new PartnerGraphError("UNAUTHENTICATED", "A valid bearer token for this API is required.");
-  (e.extensions as Record<string, unknown>).http = { status: 401 };
-  return e;
+  return withHttpStatus(new PartnerGraphError("UNAUTHENTICATED", "A valid bearer token for this API is required."), 401);
 }
 
 function forbidden(): PartnerGraphError {
-  const e = new PartnerGraphError("FORBIDDEN", "This token does not grant access to this API.");
-  (e.extensions as Record<string, unknown>).http = { status: 403 };
-  return e;
+  return withHttpStatus(new PartnerGraphError("FORBIDDEN", "This token does not grant access to this API."), 403);
 }

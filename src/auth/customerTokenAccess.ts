@@ -1,5 +1,5 @@
 import { decodeJwt } from "jose";
-import { PartnerGraphError } from "../errors";
+import { PartnerGraphError, withHttpStatus } from "../errors";
 import type { TenantAccess, TokenSource } from "./tokenSource";
 
 /** The header a frontend sends the agent's own Graph token for one customer tenant in. */
@@ -54,7 +54,5 @@ export class CustomerTokenAccess implements TenantAccess {
 }
 
 function forbidden(): PartnerGraphError {
-  const e = new PartnerGraphError("FORBIDDEN", "The customer token does not belong to the calling agent.");
-  (e.extensions as Record<string, unknown>).http = { status: 403 };
-  return e;
+  return withHttpStatus(new PartnerGraphError("FORBIDDEN", "The customer token does not belong to the calling agent."), 403);
 }

@@ -16,11 +16,9 @@ export const ROLE_NAMES: Readonly<Record<string, string>> = {
 const DIRECTORY_READ = ["Directory Readers", "Global Reader", "User Administrator", "Helpdesk Administrator", "Groups Administrator", "Cloud Device Administrator", "Intune Administrator", "Global Administrator"];
 const INTUNE_READ = ["Intune Administrator", "Global Reader", "Global Administrator"];
 
-/** Roles any one of which lets an agent read the data at this Graph path (least privileged first). */
-export function rolesFor(graphPath: string): string[] {
-  const path = graphPath.split("?")[0].toLowerCase();
-  if (path.startsWith("/devicemanagement/") || /\/manageddevices(\/|$)/.test(path)) return INTUNE_READ;
-  return DIRECTORY_READ;
+/** Roles any one of which lets an agent read data of this kind (least privileged first). */
+export function rolesFor(data: "directory" | "intune"): string[] {
+  return data === "intune" ? INTUNE_READ : DIRECTORY_READ;
 }
 
 export function roleName(templateId: string): string {

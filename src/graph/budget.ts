@@ -29,6 +29,13 @@ export function resourceUnits(req: GraphRequest): number {
   return Math.max(1, cost);
 }
 
+/** What the requests cost per workload: resource units for the directory, one per request for Intune. */
+function costs(requests: ReadonlyArray<{ req: GraphRequest; workload: Workload }>): Map<Workload, number> {
+  const out = new Map<Workload, number>();
+  for (const r of requests) out.set(r.workload, (out.get(r.workload) ?? 0) + (r.workload === "intune" ? 1 : resourceUnits(r.req)));
+  return out;
+}
+
 class Bucket {
   private tokens: number;
   private last: number;
@@ -68,20 +75,14 @@ export class GraphBudget {
   reserve(tenantId: string, requests: ReadonlyArray<{ req: GraphRequest; workload: Workload }>): number {
     if (this.scale <= 0) return 0;
     let wait = 0;
-    for (const workload of ["directory", "intune"] as const) {
-      const cost = requests.filter((r) => r.workload === workload).reduce((n, r) => n + (workload === "intune" ? 1 : resourceUnits(r.req)), 0);
-      if (cost > 0) wait = Math.max(wait, this.bucket(tenantId, workload).reserve(cost, this.now()));
-    }
+    for (const [workload, cost] of costs(requests)) wait = Math.max(wait, this.bucket(tenantId, workload).reserve(cost, this.now()));
     return wait;
   }
 
   /** Gives back what reserve() took, for requests that will not be sent after all. */
   refund(tenantId: string, requests: ReadonlyArray<{ req: GraphRequest; workload: Workload }>): void {
     if (this.scale <= 0) return;
-    for (const workload of ["directory", "intune"] as const) {
-      const cost = requests.filter((r) => r.workload === workload).reduce((n, r) => n + (workload === "intune" ? 1 : resourceUnits(r.req)), 0);
-      if (cost > 0) this.bucket(tenantId, workload).refund(cost);
-    }
+    for (const [workload, cost] of costs(requests)) this.bucket(tenantId, workload).refund(cost);
   }
 
   private bucket(tenantId: string, workload: Workload): Bucket {

@@ -139,11 +139,7 @@ export class CustomerDirectory {
         failures.push({ partnerTenantId: partners[i].partnerTenantId, region: partners[i].region, error: s.reason as Error });
         return;
       }
-      for (const c of s.value) {
-        const seen = customers.get(c.id);
-        if (!seen) customers.set(c.id, c);
-        else customers.set(c.id, { ...seen, contract: seen.contract || c.contract, defaultDomainName: seen.defaultDomainName ?? c.defaultDomainName, gdapRelationships: [...seen.gdapRelationships, ...c.gdapRelationships] });
-      }
+      for (const c of s.value) mergeCustomer(customers, c);
     });
     return { customers, failures };
   }
@@ -156,11 +152,7 @@ export class CustomerDirectory {
       allPages(p.data, "/tenantRelationships/delegatedAdminRelationships", RELATIONSHIP_FIELDS, GDAP_PAGE),
     ]);
     const byId = new Map<string, CustomerRecord>();
-    for (const c of [...contracts, ...gdap]) {
-      const seen = byId.get(c.id);
-      if (!seen) byId.set(c.id, c);
-      else byId.set(c.id, { ...seen, contract: seen.contract || c.contract, defaultDomainName: seen.defaultDomainName ?? c.defaultDomainName });
-    }
+    for (const c of [...contracts, ...gdap]) mergeCustomer(byId, c);
     for (const row of relationships) {
       const tenantId = String((row.customer as { tenantId?: unknown } | undefined)?.tenantId ?? "").toLowerCase();
       byId.get(tenantId)?.gdapRelationships.push(toRelationship(row));
@@ -210,6 +202,21 @@ async function allPages(data: TenantData, path: string, select: string[], top: n
     skiptoken = skiptokenOf(page["@odata.nextLink"]);
   } while (skiptoken);
   return out;
+}
+
+/** Adds a customer listed again (by contracts and by GDAP, or by two partner tenants) into one record. */
+function mergeCustomer(into: Map<string, CustomerRecord>, c: CustomerRecord): void {
+  const seen = into.get(c.id);
+  if (!seen) {
+    into.set(c.id, c);
+    return;
+  }
+  into.set(c.id, {
+    ...seen,
+    contract: seen.contract || c.contract,
+    defaultDomainName: seen.defaultDomainName ?? c.defaultDomainName,
+    gdapRelationships: [...seen.gdapRelationships, ...c.gdapRelationships],
+  });
 }
 
 function toRelationship(row: Record<string, unknown>): GdapRelationshipRecord {

@@ -2,6 +2,7 @@ import type { Caller } from "../auth/caller";
 import { rolesFor } from "../auth/roles";
 import { PartnerGraphError } from "../errors";
 import { toGraphError } from "../graph/graphErrors";
+import { workloadOf } from "../graph/resilience";
 import type { GraphRequest, GraphResponse } from "../graph/types";
 import { relationshipCreatedAt, type CustomerRecord } from "./customerDirectory";
 import { isNewCustomer, nextCheckInSeconds } from "./readiness";
@@ -30,7 +31,7 @@ export function customerFailureMapper(customer: CustomerRecord, caller: Caller, 
     if (caller.mode === "agent" && res.status === 403) {
       return new PartnerGraphError("ROLE_MISSING", "The agent's delegated admin roles in this customer do not cover this data.", {
         tenantId: customer.id,
-        requiredRoles: rolesFor(req.url),
+        requiredRoles: rolesFor(workloadOf(req)),
         requestId,
       });
     }

@@ -66,7 +66,7 @@ export class RequestData {
   /** A tenant described by its own /organization, read with its own token. */
   private async describeTenant(tenantId: string): Promise<CustomerRecord> {
     const data = this.dataFor(tenantId, () => this.access.forCustomer(tenantId));
-    const org = (await data.get("/organization?$select=id,displayName,verifiedDomains")).value?.[0] ?? {};
+    const org: Record<string, any> = (await data.organization(["displayName", "id", "verifiedDomains"])) ?? {};
     const domains: Array<{ name?: string; isDefault?: boolean }> = org.verifiedDomains ?? [];
     return {
       id: tenantId,

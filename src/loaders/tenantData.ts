@@ -58,6 +58,15 @@ export class TenantData {
     return this.get(`${path}${buildQuery(query)}`, headers);
   }
 
+  /**
+   * The tenant's organization profile (GET /organization is a collection of exactly one item), with
+   * these properties; also the cheapest read that proves the caller can reach the tenant.
+   */
+  async organization(select: readonly string[]): Promise<GraphObject | null> {
+    const page = await this.page("/organization", { select: [...select] });
+    return page.value?.[0] ?? null;
+  }
+
   async get(url: string, headers?: Record<string, string>): Promise<any> {
     return this.send({ method: "GET", url, headers });
   }

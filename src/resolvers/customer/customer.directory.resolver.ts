@@ -25,9 +25,7 @@ export class CustomerDirectoryResolver {
   @FieldResolver(() => Organization, { nullable: true, description: "The tenant's organisation profile: verified domains, country, address." })
   async organization(@Root() customer: Customer, @Ctx() ctx: RequestContext, @Info() info: GraphQLResolveInfo): Promise<Organization | null> {
     const data = await tenantData(ctx, customer.id);
-    // GET /organization is a collection of one item; selecting from it is the one documented read.
-    const page = await data.page("/organization", { select: graphSelect(selectedFields(info, "Organization"), ORGANIZATION_PROPERTIES) });
-    const org = page.value?.[0];
+    const org = await data.organization(graphSelect(selectedFields(info, "Organization"), ORGANIZATION_PROPERTIES));
     return org ? toOrganization(data.tenantId, org) : null;
   }
 

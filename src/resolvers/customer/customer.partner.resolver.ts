@@ -3,6 +3,7 @@ import { GraphQLError } from "graphql";
 import type { RequestContext } from "../../context";
 import type { GdapRelationshipRecord } from "../../loaders/customerDirectory";
 import { roleName } from "../../auth/roles";
+import { tenantData } from "../shared/tenant";
 import { Customer } from "./customer.type";
 import { CustomerReadiness, GdapRelationship, PartnerRelationship, ReadinessState, RelationshipKind } from "./relationship.type";
 
@@ -21,9 +22,9 @@ export class CustomerPartnerResolver {
 
   @FieldResolver(() => CustomerReadiness, { description: "READY, PROPAGATING (a new customer, with the next check time) or DENIED (with the reason). Asks the tenant once." })
   async readiness(@Root() customer: Customer, @Ctx() ctx: RequestContext): Promise<CustomerReadiness> {
-    const record = await ctx.data.customers.get(customer.id);
+    const data = await tenantData(ctx, customer.id);
     try {
-      await ctx.data.tenant(record).get("/organization?$select=id");
+      await data.organization(["id"]);
       return Object.assign(new CustomerReadiness(), { state: ReadinessState.READY, nextCheckAt: null, reason: null });
     } catch (err) {
       const ext = err instanceof GraphQLError ? err.extensions : {};

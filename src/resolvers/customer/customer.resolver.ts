@@ -1,11 +1,12 @@
 import { Arg, Args, Ctx, FieldResolver, ID, Info, Query, Resolver, Root } from "type-graphql";
-import { GraphQLError, type GraphQLResolveInfo } from "graphql";
+import { GraphQLError, responsePathAsArray, type GraphQLResolveInfo } from "graphql";
 import type { RequestContext } from "../../context";
 import { PartnerGraphError } from "../../errors";
 import { checkPageSize, type Connection, PageArgs } from "../shared/connection";
 import { graphConnection } from "../shared/graphConnection";
 import { graphSelect, isSelected, selectedFields, selectedNodeFields } from "../shared/selection";
 import { checkObjectId, checkTenantId } from "../shared/ids";
+import { tenantData } from "../shared/tenant";
 import { User, USER_PROPERTIES, toUser } from "../user/user.type";
 import { UserConnection } from "../user/user.connection";
 import { compileUserQuery, UserListArgs } from "../user/user.filter";
@@ -19,7 +20,7 @@ export class CustomerResolver {
     const all = await ctx.data.customers.list();
     // A regional partner tenant that could not be read leaves the other regions' customers listed.
     for (const f of await ctx.data.customers.failures()) {
-      const path = pathOf(info);
+      const path = responsePathAsArray(info.path);
       if (!(f.error instanceof PartnerGraphError)) {
         // Not one of ours: formatError masks and logs it, like any thrown error.
         ctx.partialErrors.push(new GraphQLError("Internal server error.", { path, originalError: f.error }));
@@ -57,23 +58,16 @@ export class CustomerResolver {
   async users(@Root() customer: Customer, @Args() args: UserListArgs, @Ctx() ctx: RequestContext, @Info() info: GraphQLResolveInfo): Promise<Connection<User>> {
     // Compiled first: bad arguments fail before any Graph call.
     const query = compileUserQuery(args);
-    const record = await ctx.data.customers.get(customer.id);
-    const data = ctx.data.tenant(record);
+    const data = await tenantData(ctx, customer.id);
     const select = graphSelect(selectedNodeFields(info, "User"), USER_PROPERTIES);
-    return graphConnection(data, { path: "/users", select, ...query, count: isSelected(info, "totalCount") }, args, ctx.cursors, (o) => toUser(record.id, o));
+    return graphConnection(data, { path: "/users", select, ...query, count: isSelected(info, "totalCount") }, args, ctx.cursors, (o) => toUser(data.tenantId, o));
   }
 
   @FieldResolver(() => User, { nullable: true, description: "One user by object id or user principal name." })
   async user(@Root() customer: Customer, @Arg("id", () => ID) id: string, @Ctx() ctx: RequestContext, @Info() info: GraphQLResolveInfo): Promise<User | null> {
-    const record = await ctx.data.customers.get(customer.id);
+    const data = await tenantData(ctx, customer.id);
     const select = graphSelect(selectedFields(info, "User"), USER_PROPERTIES);
-    const found = await ctx.data.tenant(record).users.load({ id: checkObjectId(id), select });
-    return found ? toUser(record.id, found) : null;
+    const found = await data.users.load({ id: checkObjectId(id), select });
+    return found ? toUser(data.tenantId, found) : null;
   }
-}
-
-function pathOf(info: GraphQLResolveInfo): Array<string | number> {
-  const out: Array<string | number> = [];
-  for (let p: GraphQLResolveInfo["path"] | undefined = info.path; p; p = p.prev) out.unshift(p.key);
-  return out;
 }

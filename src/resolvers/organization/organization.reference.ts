@@ -8,7 +8,6 @@ import { ORGANIZATION_PROPERTIES, toOrganization, type Organization } from "./or
 export async function resolveOrganizationReference(ref: { tenantId: string; id: string }, ctx: RequestContext, info: GraphQLResolveInfo): Promise<Organization | null> {
   const data = await tenantData(ctx, ref.tenantId);
   if (String(ref.id).toLowerCase() !== data.tenantId) return null;
-  const page = await data.page("/organization", { select: graphSelect(selectedFields(info, "Organization"), ORGANIZATION_PROPERTIES) });
-  const org = page.value?.[0];
+  const org = await data.organization(graphSelect(selectedFields(info, "Organization"), ORGANIZATION_PROPERTIES));
   return org ? toOrganization(data.tenantId, org) : null;
 }

@@ -2,7 +2,8 @@ import type { GraphQLResolveInfo } from "graphql";
 import type { RequestContext } from "../../context";
 import { directoryLookups } from "../../loaders/directoryLookups";
 import { graphSelect, selectedFields } from "../shared/selection";
-import { checkObjectId, checkTenantId } from "../shared/ids";
+import { checkObjectId } from "../shared/ids";
+import { tenantData } from "../shared/tenant";
 import { toUser, USER_PROPERTIES, type User } from "./user.type";
 
 /**
@@ -11,8 +12,8 @@ import { toUser, USER_PROPERTIES, type User } from "./user.type";
  * properties, else ceil(n/20) `$batch` requests — never n.
  */
 export async function resolveUserReference(ref: { tenantId: string; id: string }, ctx: RequestContext, info: GraphQLResolveInfo): Promise<User | null> {
-  const record = await ctx.data.customers.get(checkTenantId(String(ref.tenantId)));
+  const data = await tenantData(ctx, ref.tenantId);
   const select = graphSelect(selectedFields(info, "User"), USER_PROPERTIES);
-  const found = await directoryLookups(ctx.data.tenant(record)).byIds("user").load({ id: checkObjectId(String(ref.id)), select });
-  return found ? toUser(record.id, found) : null;
+  const found = await directoryLookups(data).byIds("user").load({ id: checkObjectId(String(ref.id)), select });
+  return found ? toUser(data.tenantId, found) : null;
 }

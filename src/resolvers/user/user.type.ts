@@ -1,5 +1,6 @@
 import { Directive, Field, ID, ObjectType } from "type-graphql";
 import type { GraphObject } from "../../loaders/tenantData";
+import { sameNames, toDates } from "../shared/tenant";
 
 @Directive('@key(fields: "tenantId id")')
 @ObjectType({ description: "A user of a customer tenant (Microsoft Graph user)." })
@@ -72,18 +73,13 @@ export class User {
 }
 
 /** GraphQL field → Graph properties it needs; fields not listed need none ($select is built from it). */
-export const USER_PROPERTIES: Readonly<Record<string, readonly string[]>> = Object.fromEntries(
-  [
-    "displayName", "userPrincipalName", "mail", "givenName", "surname", "jobTitle", "department", "companyName",
-    "officeLocation", "mobilePhone", "businessPhones", "city", "country", "usageLocation", "preferredLanguage",
-    "accountEnabled", "userType", "employeeId", "createdDateTime", "onPremisesSyncEnabled",
-  ].map((f) => [f, [f]]),
-);
+export const USER_PROPERTIES: Readonly<Record<string, readonly string[]>> = sameNames([
+  "displayName", "userPrincipalName", "mail", "givenName", "surname", "jobTitle", "department", "companyName",
+  "officeLocation", "mobilePhone", "businessPhones", "city", "country", "usageLocation", "preferredLanguage",
+  "accountEnabled", "userType", "employeeId", "createdDateTime", "onPremisesSyncEnabled",
+]);
 
 export function toUser(tenantId: string, o: GraphObject): User {
-  const u = Object.assign(new User(), o) as User & Record<string, unknown>;
-  u.tenantId = tenantId;
-  u.id = o.id;
-  u.createdDateTime = typeof o.createdDateTime === "string" ? new Date(o.createdDateTime) : null;
-  return u;
+  const u = Object.assign(new User(), o, { tenantId, id: o.id }) as User & Record<string, unknown>;
+  return toDates(u, ["createdDateTime"]);
 }
