@@ -6,6 +6,11 @@ import { createApp, type PartnerGraphApp } from "../../src/app";
 import { loadConfig, parsePartnerConfig, type Config } from "../../src/config";
 import { createLogger, type Logger } from "../../src/log";
 
+/** Graph HTTP requests (plain and $batch) the subgraph sent to one tenant. */
+export function graphCallsTo(c: CountersSnapshot, tenantId: string): number {
+  return (c.byTenant[tenantId]?.graph ?? 0) + (c.byTenant[tenantId]?.batch ?? 0);
+}
+
 export interface Harness {
   emulator: RunningEmulator;
   app: PartnerGraphApp;
@@ -16,6 +21,8 @@ export interface Harness {
   query(query: string, variables?: Record<string, unknown>, headers?: Record<string, string>): Promise<{ status: number; body: any }>;
   control<T = any>(method: string, path: string, body?: unknown): Promise<T>;
   counters(): Promise<CountersSnapshot>;
+  /** A token for this API from a region's partner-managed app itself (client credentials): an app caller. */
+  appToken(region: string): Promise<string>;
   resetCounters(): Promise<void>;
   close(): Promise<void>;
 }
@@ -68,6 +75,15 @@ export async function startHarness(options: { emulator?: EmulatorOptions; env?: 
     },
     control,
     counters: () => control<CountersSnapshot>("GET", "/counters"),
+    async appToken(region) {
+      const p = config.partnerTenants.find((t) => t.region === region)!;
+      const res = await fetch(`${emulator.url}/${p.tenantId}/oauth2/v2.0/token`, {
+        method: "POST",
+        dispatcher: controlAgent,
+        body: new URLSearchParams({ grant_type: "client_credentials", client_id: p.app.clientId, client_secret: p.app.clientSecret!, scope: `api://${p.app.clientId}/.default` }),
+      });
+      return ((await res.json()) as { access_token: string }).access_token;
+    },
     resetCounters: async () => void (await control("POST", "/counters/reset")),
     async close() {
       await app.close();

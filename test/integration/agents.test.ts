@@ -1,5 +1,5 @@
 import { SignJWT, decodeJwt, generateKeyPair } from "jose";
-import { startHarness, type Harness } from "../helpers/harness";
+import { graphCallsTo, startHarness, type Harness } from "../helpers/harness";
 
 const naAgent = (name: string) => `${name}@fabrikampartnersna.onmicrosoft.com`;
 
@@ -93,17 +93,18 @@ describe("callers: agents on-behalf-of, apps, and who may call at all", () => {
   });
 
   it("serves an app token (client credentials for this API) in app-only mode", async () => {
-    const na = h.config.partnerTenants.find((p) => p.region === "NA")!;
-    const res = await fetch(`${h.emulator.url}/${na.tenantId}/oauth2/v2.0/token`, {
-      method: "POST",
-      body: new URLSearchParams({ grant_type: "client_credentials", client_id: na.app.clientId, client_secret: na.app.clientSecret!, scope: `api://${na.app.clientId}/.default` }),
-      dispatcher: new (require("undici").Agent)({ connect: { ca: h.emulator.caCert } }),
-    } as RequestInit);
-    const { access_token } = (await res.json()) as { access_token: string };
+    const access_token = await h.appToken("NA");
+    await h.resetCounters();
     const r = await h.query(`{ me { mode demo partnerTenants { region } } customers(first: 1) { totalCount } }`, {}, as(access_token));
     expect(r.body.errors).toBeUndefined();
     expect(r.body.data.me.mode).toBe("APP");
     expect(r.body.data.me.demo).toBe(false);
+    // App-only: every regional partner tenant is listed, each by its own region's app, one $batch each.
+    const c = await h.counters();
+    for (const p of h.config.partnerTenants) {
+      expect(graphCallsTo(c, p.tenantId)).toBe(1);
+      expect(c.byApp[p.app.clientId]?.batch).toBe(1);
+    }
     expect(r.body.data.me.partnerTenants).toHaveLength(4);
   });
 

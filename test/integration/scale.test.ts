@@ -1,7 +1,5 @@
-import type { CountersSnapshot } from "../../emulator/counters";
-import { startHarness, type Harness } from "../helpers/harness";
+import { graphCallsTo, startHarness, type Harness } from "../helpers/harness";
 
-const callsTo = (c: CountersSnapshot, t: string) => (c.byTenant[t]?.graph ?? 0) + (c.byTenant[t]?.batch ?? 0);
 
 /** The question partners ask most: about all customers at once, live, in one operation. */
 describe("hundreds of customers in one operation (1,000-customer cloud)", () => {
@@ -23,7 +21,7 @@ describe("hundreds of customers in one operation (1,000-customer cloud)", () => 
     const c = await h.counters();
     expect(c.total.token ?? 0).toBe(0);
     for (const n of nodes) {
-      expect(callsTo(c, n.id)).toBe(1);
+      expect(graphCallsTo(c, n.id)).toBe(1);
       for (const u of n.users.nodes) expect(u.tenantId).toBe(n.id);
     }
     expect((c.total.graph ?? 0) + (c.total.batch ?? 0)).toBe(300);

@@ -3,7 +3,7 @@ import { randomUUID } from "node:crypto";
 import { existsSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
-import { Agent, fetch } from "undici";
+import { fetch } from "undici";
 import { createClient } from "redis";
 import { startHarness, type Harness } from "../helpers/harness";
 
@@ -66,8 +66,7 @@ describe("token cache shared through Redis by two subgraph processes", () => {
   const QUERY = `{ customers(first: 4) { nodes { id users(first: 1) { nodes { userPrincipalName } } } } }`;
 
   it("lets the second process use the app-only tokens the first acquired", async () => {
-    const na = h.config.partnerTenants.find((p) => p.region === "NA")!;
-    const appToken = await clientCredentialsToken(h, na.tenantId, na.app.clientId, na.app.clientSecret!);
+    const appToken = await h.appToken("NA");
     await h.resetCounters();
     const first = await ask(h.graphqlUrl, appToken, QUERY);
     expect(first.errors).toBeUndefined();
@@ -103,18 +102,6 @@ describe("token cache shared through Redis by two subgraph processes", () => {
     expect((await h.counters()).total.token).toBe(1 + 4);
   });
 });
-
-async function clientCredentialsToken(h: Harness, tenantId: string, clientId: string, secret: string): Promise<string> {
-  const dispatcher = new Agent({ connect: { ca: h.emulator.caCert } });
-  const res = await fetch(`${h.emulator.url}/${tenantId}/oauth2/v2.0/token`, {
-    method: "POST",
-    body: new URLSearchParams({ grant_type: "client_credentials", client_id: clientId, client_secret: secret, scope: `api://${clientId}/.default` }),
-    dispatcher,
-  });
-  const body = (await res.json()) as { access_token: string };
-  await dispatcher.close();
-  return body.access_token;
-}
 
 async function waitForHealth(url: string): Promise<void> {
   for (let i = 0; i < 100; i++) {

@@ -1,8 +1,5 @@
-import type { CountersSnapshot } from "../../emulator/counters";
-import { startHarness, type Harness } from "../helpers/harness";
+import { graphCallsTo, startHarness, type Harness } from "../helpers/harness";
 
-/** Graph requests (plain + $batch) the subgraph sent to one tenant. */
-const graphCalls = (c: CountersSnapshot, tenantId: string) => (c.byTenant[tenantId]?.graph ?? 0) + (c.byTenant[tenantId]?.batch ?? 0);
 
 describe("customers and users, end to end through MSAL, the Graph client and the built-in cloud", () => {
   let h: Harness;
@@ -51,13 +48,13 @@ describe("customers and users, end to end through MSAL, the Graph client and the
       expect(ids).toHaveLength(10);
       const c1 = await fresh.counters();
       for (const id of ids) {
-        expect(graphCalls(c1, id)).toBe(1);
+        expect(graphCallsTo(c1, id)).toBe(1);
         expect(c1.byTenant[id]?.token).toBe(1);
       }
       // The listing: contracts, GDAP customers and GDAP relationships of each partner tenant, one $batch per partner tenant.
       const partners = fresh.config.partnerTenants.map((p) => p.tenantId);
       for (const p of partners) {
-        expect(graphCalls(c1, p)).toBe(1);
+        expect(graphCallsTo(c1, p)).toBe(1);
         expect(c1.byTenant[p]?.batchItem).toBe(3);
       }
       expect(c1.total.token).toBe(ids.length + partners.length);
@@ -76,7 +73,7 @@ describe("customers and users, end to end through MSAL, the Graph client and the
       expect(warm.body.data).toEqual(cold.body.data);
       const c2 = await fresh.counters();
       expect(c2.total.token ?? 0).toBe(0);
-      for (const id of ids) expect(graphCalls(c2, id)).toBe(1);
+      for (const id of ids) expect(graphCallsTo(c2, id)).toBe(1);
     } finally {
       await fresh.close();
     }
