@@ -209,6 +209,24 @@ export async function serial(op: Op, ms: number, minOps = 3): Promise<LoadResult
 export async function fixedRate(op: Op, rate: number, ms: number): Promise<LoadResult> {
   const lat: number[] = [];
   let errors = 0;
+  const { t0 } = await onSchedule(rate, ms, async (due) => {
+    let ok = false;
+    try {
+      ok = await op();
+    } catch {
+      ok = false;
+    }
+    lat.push(performance.now() - due);
+    if (!ok) errors++;
+  });
+  return { ops: lat.length, errors, latencies: lat.sort((a, b) => a - b), elapsedMs: performance.now() - t0 };
+}
+
+/**
+ * Starts `run` every 1/rate seconds for `ms`, each at its due time whether or not earlier ones have
+ * finished, and waits for all of them. `run` gets its scheduled start, from which latency counts.
+ */
+async function onSchedule(rate: number, ms: number, run: (due: number) => Promise<void>): Promise<{ t0: number; total: number; interval: number }> {
   const interval = 1000 / rate;
   const total = Math.max(1, Math.floor((ms / 1000) * rate));
   const t0 = performance.now();
@@ -217,21 +235,10 @@ export async function fixedRate(op: Op, rate: number, ms: number): Promise<LoadR
     const due = t0 + i * interval;
     const wait = due - performance.now();
     if (wait > 1) await sleep(wait);
-    pending.push(
-      (async () => {
-        let ok = false;
-        try {
-          ok = await op();
-        } catch {
-          ok = false;
-        }
-        lat.push(performance.now() - due);
-        if (!ok) errors++;
-      })(),
-    );
+    pending.push(run(due));
   }
   await Promise.all(pending);
-  return { ops: lat.length, errors, latencies: lat.sort((a, b) => a - b), elapsedMs: performance.now() - t0 };
+  return { t0, total, interval };
 }
 
 /** Closed loop: `conns` clients each sending the next operation when the previous answers. */
@@ -338,31 +345,19 @@ export async function openLoop(op: ClassifiedOp, rate: number, ms: number, timeo
   const lat: number[] = [];
   const okLat: number[] = [];
   const outcomes: Record<Outcome, number> = { ok: 0, throttled: 0, timeout: 0, error: 0 };
-  const interval = 1000 / rate;
-  const total = Math.max(1, Math.floor((ms / 1000) * rate));
-  const t0 = performance.now();
-  const pending: Promise<void>[] = [];
-  for (let i = 0; i < total; i++) {
-    const due = t0 + i * interval;
-    const wait = due - performance.now();
-    if (wait > 1) await sleep(wait);
-    pending.push(
-      (async () => {
-        const signal = AbortSignal.timeout(Math.max(1, Math.round(timeoutMs - (performance.now() - due))));
-        let outcome: Outcome;
-        try {
-          outcome = await op(signal);
-        } catch {
-          outcome = signal.aborted ? "timeout" : "error";
-        }
-        const took = performance.now() - due;
-        lat.push(took);
-        if (outcome === "ok") okLat.push(took);
-        outcomes[outcome] += 1;
-      })(),
-    );
-  }
-  await Promise.all(pending);
+  const { t0, total, interval } = await onSchedule(rate, ms, async (due) => {
+    const signal = AbortSignal.timeout(Math.max(1, Math.round(timeoutMs - (performance.now() - due))));
+    let outcome: Outcome;
+    try {
+      outcome = await op(signal);
+    } catch {
+      outcome = signal.aborted ? "timeout" : "error";
+    }
+    const took = performance.now() - due;
+    lat.push(took);
+    if (outcome === "ok") okLat.push(took);
+    outcomes[outcome] += 1;
+  });
   return {
     scheduled: total, outcomes, latencies: lat.sort((a, b) => a - b), okLatencies: okLat.sort((a, b) => a - b),
     elapsedMs: performance.now() - t0, scheduleMs: total * interval,
