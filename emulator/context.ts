@@ -14,6 +14,11 @@ export interface EmulatorSettings {
   batchLimit: "enforce" | "lenient";
   /** Lifetime of issued access tokens in seconds (Entra: about 3,599). */
   tokenLifetimeSeconds: number;
+  /**
+   * Version of the access tokens issued for this API (the partner-managed apps' App ID URIs): 1, as
+   * Entra does while the manifest's accessTokenAcceptedVersion is unset (the default), or 2.
+   */
+  apiTokenVersion: 1 | 2;
 }
 
 /** Everything a handler may use: the world, keys, counters, faults and settings. */

@@ -40,6 +40,12 @@ export interface PartnerApp {
   applicationPermissions: string[];
   /** Delegated permissions (scopes on Microsoft Graph) consented for this app. */
   delegatedPermissions: string[];
+  /**
+   * App roles of this API (defined by the app's own registration, e.g. PartnerGraph.Read.All) granted
+   * to the app's service principal: the `roles` of its client-credential tokens for api://{clientId}.
+   * Absent or empty: such tokens carry no `roles`, as Entra issues them when no role was granted.
+   */
+  apiAppRoles?: string[];
 }
 
 export interface Agent {

@@ -48,6 +48,12 @@ export const APPLICATION_PERMISSIONS: readonly string[] = [
   "DelegatedAdminRelationship.Read.All",
 ];
 
+/**
+ * App roles this API defines in each partner-managed app's registration, and grants to the app's own
+ * service principal (a partner service calling the API app-only). Mirrors src/auth's required role.
+ */
+export const API_APP_ROLES: readonly string[] = ["PartnerGraph.Read.All"];
+
 /** Graph delegated permissions (scopes) consented for the partner apps. */
 export const DELEGATED_PERMISSIONS: readonly string[] = [
   "Directory.Read.All",
@@ -128,6 +134,7 @@ async function partnerTenant(seed: string, region: Region): Promise<PartnerTenan
     certificatePem: cert.certificatePem,
     applicationPermissions: [...APPLICATION_PERMISSIONS],
     delegatedPermissions: [...DELEGATED_PERMISSIONS],
+    apiAppRoles: [...API_APP_ROLES],
   };
   const agents: Agent[] = AGENTS.map((a) => ({
     id: guid(`${seed}/partner/${region}/agent/${a.alias}`),

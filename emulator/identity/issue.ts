@@ -101,51 +101,60 @@ export async function graphDelegatedToken(
   return { access_token: await ctx.keys.sign(claims), expires_in: t.lifetime };
 }
 
-/** A v2 token for this API on behalf of an agent (aud = the partner-managed app's client id). */
+/**
+ * A token for this API on behalf of an agent, in the version the API's registration asks for
+ * (settings.apiTokenVersion; claims.md). v1: iss sts.windows.net, aud = the App ID URI, `appid`,
+ * `upn`/`unique_name`. v2: iss {authority}/{tid}/v2.0, aud = the client id, `azp`, `preferred_username`.
+ */
 export async function apiUserToken(
   ctx: EmulatorContext,
   input: { partner: PartnerTenant; agent: Agent; azp: string; acr: ClientAuthMethod },
 ): Promise<TokenResult> {
   const t = times(ctx);
-  const claims = {
-    aud: input.partner.app.clientId,
-    iss: v2Issuer(ctx, input.partner.id),
+  const tid = input.partner.id;
+  const common = {
     iat: t.iat, nbf: t.nbf, exp: t.exp,
-    azp: input.azp,
-    azpacr: input.acr,
     idtyp: "user",
     name: input.agent.displayName,
     oid: input.agent.id,
-    preferred_username: input.agent.userPrincipalName,
     scp: "access_as_user",
     sub: input.agent.id,
-    tid: input.partner.id,
+    tid,
     uti: uti(),
-    ver: "2.0",
   };
+  const claims = ctx.settings.apiTokenVersion === 2
+    ? { ...common, aud: input.partner.app.clientId, iss: v2Issuer(ctx, tid), azp: input.azp, azpacr: input.acr, preferred_username: input.agent.userPrincipalName, ver: "2.0" }
+    : {
+        ...common, aud: apiAppIdUri(input.partner.app.clientId), iss: v1Issuer(tid), appid: input.azp, appidacr: input.acr,
+        amr: ["pwd"], upn: input.agent.userPrincipalName, unique_name: input.agent.userPrincipalName, ver: "1.0",
+      };
   return { access_token: await ctx.keys.sign(claims), expires_in: t.lifetime };
 }
 
-/** App-only v2 token for this API (client credentials with `api://{clientId}/.default`). */
+/**
+ * App-only token for this API (client credentials with `api://{clientId}/.default`), in the version
+ * the registration asks for. `roles` = the API's app roles granted to the client (PartnerApp.apiAppRoles);
+ * left out when none was granted, as Entra does.
+ */
 export async function apiAppToken(
   ctx: EmulatorContext,
   input: { resourceApp: PartnerApp; tid: string; client: PartnerApp; acr: ClientAuthMethod },
 ): Promise<TokenResult> {
   const t = times(ctx);
-  const claims = {
-    aud: input.resourceApp.clientId,
-    iss: v2Issuer(ctx, input.tid),
+  // Only the resource app itself can hold a grant of its roles here (it is the one app in its tenant).
+  const roles = input.client.clientId === input.resourceApp.clientId ? input.client.apiAppRoles ?? [] : [];
+  const common: Record<string, unknown> = {
     iat: t.iat, nbf: t.nbf, exp: t.exp,
-    azp: input.client.clientId,
-    azpacr: input.acr,
     idtyp: "app",
     oid: input.client.servicePrincipalId,
-    roles: ["Partner.Read.All"],
     sub: input.client.servicePrincipalId,
     tid: input.tid,
     uti: uti(),
-    ver: "2.0",
+    ...(roles.length > 0 ? { roles } : {}),
   };
+  const claims = ctx.settings.apiTokenVersion === 2
+    ? { ...common, aud: input.resourceApp.clientId, iss: v2Issuer(ctx, input.tid), azp: input.client.clientId, azpacr: input.acr, ver: "2.0" }
+    : { ...common, aud: apiAppIdUri(input.resourceApp.clientId), iss: v1Issuer(input.tid), appid: input.client.clientId, appidacr: input.acr, ver: "1.0" };
   return { access_token: await ctx.keys.sign(claims), expires_in: t.lifetime };
 }
 

@@ -22,8 +22,17 @@ export function appPresentIn(app: { partner: PartnerTenant; app: PartnerApp }, r
   return ref.tenant.partnerTenantId === app.partner.id;
 }
 
-/** Whether an agent may act in a tenant: its own partner tenant or a customer that partner manages. */
+/** GDAP relationships that still admit the partner's agents (active, or expiring but not yet ended; the seed treats the same two as effective). */
+const ADMITTING: ReadonlySet<string> = new Set(["active", "expiring"]);
+
+/**
+ * Whether an agent may act in a tenant: its own partner tenant, or a customer that partner manages
+ * through a relationship in force (DAP, or a GDAP relationship active or expiring). Without one the
+ * agent is a stranger there and Entra answers AADSTS50020; with one, which data it reads is Graph's
+ * decision (roles), not the token endpoint's.
+ */
 export function agentMayActIn(agent: Agent, ref: TenantRef): boolean {
   if (ref.kind === "partner") return ref.tenant.id === agent.partnerTenantId;
-  return ref.tenant.partnerTenantId === agent.partnerTenantId;
+  if (ref.tenant.partnerTenantId !== agent.partnerTenantId) return false;
+  return ref.tenant.dap || ref.tenant.gdapRelationships.some((r) => ADMITTING.has(r.status));
 }

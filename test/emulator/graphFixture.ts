@@ -257,7 +257,7 @@ export async function graphFixture(settings: Partial<EmulatorSettings> = {}): Pr
     keys: keys as SigningKeys,
     counters: new Counters(),
     faults: new FaultInjector(),
-    settings: { propagationSeconds: 180, throttling: false, throttleScale: 1, batchLimit: "enforce", tokenLifetimeSeconds: 3599, ...settings },
+    settings: { propagationSeconds: 180, throttling: false, throttleScale: 1, batchLimit: "enforce", tokenLifetimeSeconds: 3599, apiTokenVersion: 1, ...settings },
     baseUrl: BASE_URL,
     now: () => clock.now,
   };

@@ -174,11 +174,22 @@ describe("client credentials", () => {
     expect(res.status).toBe(200);
   });
 
-  it("issues an app token for this API", async () => {
+  it("issues an app token for this API: v1 by default (accessTokenAcceptedVersion unset), roles only when granted", async () => {
     const res = await token(f.na.id, secretForm(f, `api://${f.na.app.clientId}/.default`));
-    expect(decodeJwt(body(res).access_token)).toMatchObject({
-      aud: f.na.app.clientId, iss: `${BASE_URL}/${f.na.id}/v2.0`, ver: "2.0", idtyp: "app", roles: ["Partner.Read.All"], azp: f.na.app.clientId,
-    });
+    const v1 = decodeJwt(body(res).access_token);
+    expect(v1).toMatchObject({ aud: `api://${f.na.app.clientId}`, iss: `https://sts.windows.net/${f.na.id}/`, ver: "1.0", idtyp: "app", appid: f.na.app.clientId });
+    expect(v1.roles).toBeUndefined();
+    f.na.app.apiAppRoles = ["PartnerGraph.Read.All"];
+    f.ctx.settings.apiTokenVersion = 2;
+    try {
+      const v2 = decodeJwt(body(await token(f.na.id, secretForm(f, `api://${f.na.app.clientId}/.default`))).access_token);
+      expect(v2).toMatchObject({
+        aud: f.na.app.clientId, iss: `${BASE_URL}/${f.na.id}/v2.0`, ver: "2.0", idtyp: "app", roles: ["PartnerGraph.Read.All"], azp: f.na.app.clientId,
+      });
+    } finally {
+      f.na.app.apiAppRoles = undefined;
+      f.ctx.settings.apiTokenVersion = 1;
+    }
   });
 
   it("rejects a scope without /.default (AADSTS1002012)", async () => {
@@ -359,6 +370,37 @@ describe("on-behalf-of", () => {
     expect(b.error_description).toContain(`User account '${f.agent.userPrincipalName}' from identity provider 'https://sts.windows.net/${f.na.id}/' does not exist in tenant '${f.euCustomer.displayName}'`);
   });
 
+  it("rejects a managed customer whose every relationship has ended (AADSTS50020)", async () => {
+    const { access_token } = await issueAgentApiToken(f.ctx, f.agent.id);
+    f.naCustomer.dap = false;
+    f.naCustomer.gdapRelationships = [];
+    try {
+      expectAadError(await obo(f.naCustomer.id, access_token), 400, "invalid_grant", 50020);
+    } finally {
+      f.naCustomer.dap = true;
+    }
+  });
+
+  it("accepts v1 and v2 assertions, each only with the issuer of its version", async () => {
+    for (const version of [1, 2] as const) {
+      f.ctx.settings.apiTokenVersion = version;
+      const claims = decodeJwt((await issueAgentApiToken(f.ctx, f.agent.id)).access_token);
+      expect(claims.ver).toBe(version === 1 ? "1.0" : "2.0");
+      expect((await obo(f.naCustomer.id, await f.ctx.keys.sign(claims))).status).toBe(200);
+      const otherForm = version === 1 ? `${BASE_URL}/${f.na.id}/v2.0` : `https://sts.windows.net/${f.na.id}/`;
+      expectAadError(await obo(f.naCustomer.id, await f.ctx.keys.sign({ ...claims, iss: otherForm })), 400, "invalid_grant", 50013);
+    }
+    f.ctx.settings.apiTokenVersion = 1;
+  });
+
+  it("rejects an assertion signed with a key rotated out since (AADSTS50013)", async () => {
+    const { access_token } = await issueAgentApiToken(f.ctx, f.agent.id);
+    await f.ctx.keys.rotate();
+    const b = expectAadError(await obo(f.naCustomer.id, access_token), 400, "invalid_grant", 50013);
+    expect(b.error_description).toContain("The key was not found.");
+    expect((await obo(f.naCustomer.id, (await issueAgentApiToken(f.ctx, f.agent.id)).access_token)).status).toBe(200);
+  });
+
   it("challenges agents that must pass MFA (AADSTS50079 with claims)", async () => {
     const { access_token } = await issueAgentApiToken(f.ctx, f.mfaAgent.userPrincipalName);
     const b = expectAadError(await obo(f.naCustomer.id, access_token), 400, "interaction_required", 50079);
@@ -426,7 +468,7 @@ describe("authorization code with PKCE", () => {
   it("supports the plain PKCE method and API scopes", async () => {
     const code = await codeFrom(await signIn(f.na.id, f.agent.userPrincipalName, "Passw0rd!", { code_challenge: verifier, code_challenge_method: "plain", scope: `api://${f.na.app.clientId}/access_as_user openid` }));
     const b = body(await redeem(f.na.id, code, { scope: `api://${f.na.app.clientId}/access_as_user openid` }));
-    expect(decodeJwt(b.access_token)).toMatchObject({ aud: f.na.app.clientId, scp: "access_as_user", ver: "2.0", tid: f.na.id });
+    expect(decodeJwt(b.access_token)).toMatchObject({ aud: `api://${f.na.app.clientId}`, scp: "access_as_user", ver: "1.0", tid: f.na.id });
   });
 
   it("rejects an unknown code (AADSTS70008)", async () => {
@@ -476,13 +518,22 @@ describe("password grant", () => {
     return token(tenant, { client_id: f.na.app.clientId, grant_type: "password", username, password, scope });
   }
 
-  it("issues an API token for a demo agent", async () => {
+  it("issues an API token for a demo agent: v1 by default, v2 when the registration asks for it", async () => {
     const res = await ropc(f.na.id, f.agent.userPrincipalName, "Passw0rd!");
     expect(res.status).toBe(200);
     expect(decodeJwt(body(res).access_token)).toMatchObject({
-      iss: `${BASE_URL}/${f.na.id}/v2.0`, aud: f.na.app.clientId, tid: f.na.id, oid: f.agent.id, sub: f.agent.id, scp: "access_as_user",
-      azp: f.na.app.clientId, idtyp: "user", ver: "2.0", preferred_username: f.agent.userPrincipalName, name: f.agent.displayName,
+      iss: `https://sts.windows.net/${f.na.id}/`, aud: `api://${f.na.app.clientId}`, tid: f.na.id, oid: f.agent.id, sub: f.agent.id, scp: "access_as_user",
+      appid: f.na.app.clientId, idtyp: "user", ver: "1.0", upn: f.agent.userPrincipalName, name: f.agent.displayName,
     });
+    f.ctx.settings.apiTokenVersion = 2;
+    try {
+      expect(decodeJwt(body(await ropc(f.na.id, f.agent.userPrincipalName, "Passw0rd!")).access_token)).toMatchObject({
+        iss: `${BASE_URL}/${f.na.id}/v2.0`, aud: f.na.app.clientId, tid: f.na.id, oid: f.agent.id, sub: f.agent.id, scp: "access_as_user",
+        azp: f.na.app.clientId, idtyp: "user", ver: "2.0", preferred_username: f.agent.userPrincipalName, name: f.agent.displayName,
+      });
+    } finally {
+      f.ctx.settings.apiTokenVersion = 1;
+    }
   });
 
   it("accepts api://{clientId}/.default", async () => {
@@ -503,7 +554,7 @@ describe("issueAgentApiToken", () => {
     const { access_token, expires_in } = await issueAgentApiToken(f.ctx, f.euAgent.userPrincipalName.toUpperCase());
     expect(expires_in).toBe(3599);
     expect(decodeJwt(access_token)).toMatchObject({
-      iss: `${BASE_URL}/${f.eu.id}/v2.0`, aud: f.eu.app.clientId, tid: f.eu.id, oid: f.euAgent.id, scp: "access_as_user", idtyp: "user", ver: "2.0",
+      iss: `https://sts.windows.net/${f.eu.id}/`, aud: `api://${f.eu.app.clientId}`, tid: f.eu.id, oid: f.euAgent.id, scp: "access_as_user", idtyp: "user", ver: "1.0",
     });
     await expect(issueAgentApiToken(f.ctx, "ghost@example.com")).rejects.toThrow();
   });

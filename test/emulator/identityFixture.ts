@@ -109,7 +109,7 @@ export async function buildFixture(): Promise<Fixture> {
     keys: await (signingKeys ??= SigningKeys.generate()),
     counters: new Counters(),
     faults: new FaultInjector(),
-    settings: { propagationSeconds: 180, throttling: true, throttleScale: 1, batchLimit: "enforce", tokenLifetimeSeconds: 3599 },
+    settings: { propagationSeconds: 180, throttling: true, throttleScale: 1, batchLimit: "enforce", tokenLifetimeSeconds: 3599, apiTokenVersion: 1 },
     baseUrl: BASE_URL,
     now: () => clock.now,
   };
