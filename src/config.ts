@@ -17,6 +17,17 @@ export interface PartnerTenantConfig {
   app: PartnerAppConfig;
 }
 
+/**
+ * A partner service that calls this API app-only and may reach more regions than the one of the
+ * partner tenant its token was issued in (which it always reaches).
+ */
+export interface AppCallerConfig {
+  /** Client id of the calling app: the token's `appid` (v1) or `azp` (v2). */
+  appId: string;
+  /** Further regions it reaches; each must be a configured partner tenant's region. */
+  regions: RegionCode[];
+}
+
 export interface Config {
   port: number;
   /** Microsoft Graph root, e.g. https://graph.microsoft.com (no version, no trailing slash). */
@@ -24,6 +35,8 @@ export interface Config {
   /** Entra authority host, e.g. https://login.microsoftonline.com. */
   authorityHost: string;
   partnerTenants: PartnerTenantConfig[];
+  /** App-only callers allowed beyond their own partner tenant's region (PARTNER_CONFIG `appCallers`). */
+  appCallers: AppCallerConfig[];
   /** Extra CA certificates (PEM) to trust besides the system roots: the built-in cloud's CA. */
   extraCaPem?: string;
   /** No PARTNER_CONFIG: start the built-in cloud in-process and serve token-less requests app-only. */
@@ -64,12 +77,14 @@ export class ConfigError extends Error {}
  */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Config> {
   const demoMode = !env.PARTNER_CONFIG;
-  const partner = demoMode ? undefined : readPartnerConfig(env.PARTNER_CONFIG!, env);
+  const raw = demoMode ? undefined : readPartnerConfig(env.PARTNER_CONFIG!);
+  const partner = raw === undefined ? undefined : parsePartnerConfig(raw, env);
   const config: Config = {
     port: intVar(env, "PORT", 4000),
     graphEndpoint: httpsUrl(env, "GRAPH_ENDPOINT", "https://graph.microsoft.com"),
     authorityHost: httpsUrl(env, "AUTHORITY_HOST", "https://login.microsoftonline.com"),
     partnerTenants: partner ?? [],
+    appCallers: partner ? parseAppCallers(raw, partner) : [],
     extraCaPem: env.EXTRA_CA_FILE ? readFileSync(env.EXTRA_CA_FILE, "utf8") : undefined,
     demoMode,
     corsOrigins: (env.CORS_ORIGINS ?? "").split(",").map((s) => s.trim()).filter(Boolean),
@@ -115,14 +130,35 @@ export function parsePartnerConfig(raw: unknown, env: NodeJS.ProcessEnv = proces
   });
 }
 
-function readPartnerConfig(path: string, env: NodeJS.ProcessEnv): PartnerTenantConfig[] {
-  let raw: unknown;
+/**
+ * `appCallers` of PARTNER_CONFIG (optional): `[{ "appId": "<client id>", "regions": ["EU"] }]`. Without
+ * an entry an app caller reaches only the region of the partner tenant that issued its token.
+ */
+export function parseAppCallers(raw: unknown, partners: PartnerTenantConfig[]): AppCallerConfig[] {
+  const list = (raw as { appCallers?: unknown })?.appCallers;
+  if (list === undefined) return [];
+  if (!Array.isArray(list)) throw new ConfigError("PARTNER_CONFIG: appCallers must be an array");
+  const regions = new Set(partners.map((p) => p.region.toUpperCase()));
+  const seen = new Set<string>();
+  return list.map((c: Record<string, any>, i) => {
+    const where = `PARTNER_CONFIG appCallers[${i}]`;
+    if (!isGuid(c?.appId)) throw new ConfigError(`${where}.appId must be a client id (GUID)`);
+    if (seen.has(c.appId.toLowerCase())) throw new ConfigError(`${where}: appId ${c.appId} appears twice`);
+    seen.add(c.appId.toLowerCase());
+    if (!Array.isArray(c.regions) || c.regions.length === 0) throw new ConfigError(`${where}.regions must be a non-empty array of regions`);
+    c.regions.forEach((r: unknown, j: number) => {
+      if (typeof r !== "string" || !regions.has(r.toUpperCase())) throw new ConfigError(`${where}.regions[${j}] must be the region of a configured partner tenant, got '${String(r)}'`);
+    });
+    return { appId: c.appId.toLowerCase(), regions: [...new Set(c.regions.map((r: string) => r.toUpperCase()))] as string[] };
+  });
+}
+
+function readPartnerConfig(path: string): unknown {
   try {
-    raw = JSON.parse(readFileSync(path, "utf8"));
+    return JSON.parse(readFileSync(path, "utf8"));
   } catch (err) {
     throw new ConfigError(`PARTNER_CONFIG: cannot read ${path} as JSON (${(err as Error).message})`);
   }
-  return parsePartnerConfig(raw, env);
 }
 
 function intVar(env: NodeJS.ProcessEnv, name: string, fallback: number): number {

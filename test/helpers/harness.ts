@@ -3,7 +3,7 @@ import { Agent, fetch } from "undici";
 import { startEmulator, type EmulatorOptions, type RunningEmulator } from "../../emulator";
 import type { CountersSnapshot } from "../../emulator/counters";
 import { createApp, type PartnerGraphApp } from "../../src/app";
-import { loadConfig, parsePartnerConfig, type Config } from "../../src/config";
+import { loadConfig, parseAppCallers, parsePartnerConfig, type Config } from "../../src/config";
 import { createLogger, type Logger } from "../../src/log";
 
 /** Graph HTTP requests (plain and $batch) the subgraph sent to one tenant. */
@@ -31,18 +31,24 @@ export interface Harness {
  * The built-in cloud and the subgraph, both real: the subgraph reaches the emulator over HTTPS through
  * MSAL and the Graph client, trusting the emulator's CA explicitly; tests call the subgraph over HTTP.
  */
-export async function startHarness(options: { emulator?: EmulatorOptions; env?: Record<string, string>; demoMode?: boolean; log?: Logger; partnerConfig?: (raw: any) => any } = {}): Promise<Harness> {
+export async function startHarness(
+  options: { emulator?: EmulatorOptions; env?: Record<string, string>; demoMode?: boolean; log?: Logger; partnerConfig?: (raw: any) => any; config?: (c: Config) => Config } = {},
+): Promise<Harness> {
   const emulator = await startEmulator(options.emulator);
   const base = loadConfig({ LOG_LEVEL: "silent", CURSOR_SECRET: "test-cursor-secret-of-at-least-32-chars", ...options.env });
-  const config: Config = Object.freeze({
+  const raw = options.partnerConfig ? options.partnerConfig(emulator.partnerConfig()) : emulator.partnerConfig();
+  const partnerTenants = parsePartnerConfig(raw);
+  const configured: Config = {
     ...base,
     demoMode: options.demoMode ?? true,
     port: 0,
     graphEndpoint: emulator.url,
     authorityHost: emulator.url,
     extraCaPem: emulator.caCert,
-    partnerTenants: parsePartnerConfig(options.partnerConfig ? options.partnerConfig(emulator.partnerConfig()) : emulator.partnerConfig()),
-  });
+    partnerTenants,
+    appCallers: parseAppCallers(raw, partnerTenants),
+  };
+  const config: Config = Object.freeze(options.config ? options.config(configured) : configured);
   const app = await createApp(config, options.log ?? createLogger(process.env.TEST_LOG_LEVEL ?? "silent"));
   await new Promise<void>((resolve) => app.http.listen(0, "127.0.0.1", resolve));
   const graphqlUrl = `http://127.0.0.1:${(app.http.address() as AddressInfo).port}/graphql`;

@@ -1,6 +1,7 @@
 import { createHash, randomBytes } from "node:crypto";
+import { SignJWT, decodeJwt, generateKeyPair } from "jose";
 import { Agent, fetch } from "undici";
-import { startHarness, type Harness } from "../helpers/harness";
+import { graphCallsTo, startHarness, type Harness } from "../helpers/harness";
 
 /**
  * Microsoft's documented partner flow: the agent signs in with the authorization code flow (PKCE) at
@@ -76,5 +77,39 @@ describe("an agent's own Graph token for one customer tenant", () => {
     const r = await h.query(`{ me { mode } }`, {}, { authorization: `Bearer ${apiToken}`, "x-customer-graph-token": readersToken });
     expect(r.status).toBe(403);
     expect(r.body.errors[0].extensions.code).toBe("FORBIDDEN");
+  });
+
+  it("refuses a customer token of a tenant that is not one of the caller's customers (its own partner tenant), with no Graph call there", async () => {
+    const apiToken = (await h.control<{ access_token: string }>("POST", "/agents/token", { agent: AGENT })).access_token;
+    const partnerTenantId = String(decodeJwt(apiToken).tid);
+    // The agent's listing is fresh: checking the tenant against it needs no further call.
+    await h.query(`{ customers(first: 1) { totalCount } }`, {}, { authorization: `Bearer ${apiToken}` });
+    const graphToken = await signInAtCustomer(partnerTenantId);
+    expect(decodeJwt(graphToken).tid).toBe(partnerTenantId);
+    await h.resetCounters();
+    const r = await h.query(`query($id: ID!) { customers(first: 5) { nodes { id } } customer(id: $id) { users(first: 1) { nodes { id } } } }`, { id: partnerTenantId }, {
+      authorization: `Bearer ${apiToken}`, "x-customer-graph-token": `Bearer ${graphToken}`,
+    });
+    expect(r.status).toBe(403);
+    expect(r.body.errors).toEqual([{ message: "The customer token is for a tenant that is not one of the caller's customers.", extensions: { code: "FORBIDDEN" } }]);
+    expect(graphCallsTo(await h.counters(), partnerTenantId)).toBe(0);
+  });
+
+  it("refuses a customer token naming another region's customer, with no Graph call to that tenant", async () => {
+    const apiToken = (await h.control<{ access_token: string }>("POST", "/agents/token", { agent: AGENT })).access_token;
+    const seeded = await h.control<{ customers: Array<{ id: string; region: string }> }>("GET", "/tenants");
+    const eu = seeded.customers.find((c) => c.region === "EU")!;
+    // Graph tokens are not ours to verify: one the agent made up names the tenant it wants.
+    const { privateKey } = await generateKeyPair("RS256");
+    const now = Math.floor(Date.now() / 1000);
+    const madeUp = await new SignJWT({ tid: eu.id, oid: decodeJwt(apiToken).oid, aud: h.emulator.url, iat: now, nbf: now, exp: now + 3600 })
+      .setProtectedHeader({ alg: "RS256" }).sign(privateKey);
+    await h.resetCounters();
+    const r = await h.query(`{ customers(first: 5) { nodes { id users(first: 1) { nodes { id } } } } }`, {}, {
+      authorization: `Bearer ${apiToken}`, "x-customer-graph-token": madeUp,
+    });
+    expect(r.status).toBe(403);
+    expect(r.body.errors[0].extensions.code).toBe("FORBIDDEN");
+    expect(graphCallsTo(await h.counters(), eu.id)).toBe(0);
   });
 });
