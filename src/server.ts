@@ -89,10 +89,12 @@ export async function createPartnerGraphServer(deps: ServerDeps): Promise<Partne
     if (customerToken !== undefined) {
       // The agent's own Graph token of one customer: that tenant only, never mixed with OBO or app-only.
       if (caller.mode !== "agent") throw withHttpStatus(new PartnerGraphError("FORBIDDEN", "A customer token is accepted from agents only."), 403);
-      const access = new CustomerTokenAccess(customerToken, caller.agentId, config.graphEndpoint);
+      // Its tenant must be one of the agent's customers, as the agent's own (delegated) listing says.
+      const own = new RequestData(caller, new DelegatedAccess(deps.apps, caller, assertion!), graph);
+      const access = await CustomerTokenAccess.verified(customerToken, caller.agentId, config.graphEndpoint, (tenantId) => own.customers.get(tenantId));
       return { ...shared, caller, data: new RequestData(caller, access, graph, access.tenantId), partialErrors: [] };
     }
-    const access = caller.mode === "agent" ? new DelegatedAccess(deps.apps, caller, assertion!) : appOnly;
+    const access = caller.mode === "agent" ? new DelegatedAccess(deps.apps, caller, assertion!) : new AppOnlyAccess(deps.apps, deps.regions, caller.regions);
     return { ...shared, caller, data: new RequestData(caller, access, graph), partialErrors: [] };
   }
 

@@ -20,6 +20,22 @@ export function toAuthError(err: unknown, tenantId: string): Error {
     const errorNo = (err as { errorNo?: string }).errorNo;
     const code = Number(errorNo ?? AADSTS.exec(`${err.errorMessage} ${err.message}`)?.[1] ?? NaN);
     switch (code) {
+      // The caller's token passed our checks but not Entra's: expired there (500133, we allow a little
+      // clock skew) or no longer valid (50013: e.g. its signing key was rotated out). Retrying cannot
+      // help; the client must get a new token.
+      case 500133:
+      case 50013:
+        return new PartnerGraphError("UNAUTHENTICATED", "The caller's token is no longer accepted by the identity platform; sign in again for a new one.", {
+          tenantId,
+          aadsts: code,
+        });
+      // The agent is a stranger in this tenant: no DAP or GDAP relationship of its partner is in force there.
+      case 50020:
+        return new PartnerGraphError("FORBIDDEN", "The agent has no access to this customer tenant: no partner relationship (DAP or GDAP) with it is in force.", {
+          tenantId,
+          reason: "NO_RELATIONSHIP",
+          aadsts: code,
+        });
       case 90002:
         return new PartnerGraphError("NOT_FOUND", "No such tenant.", { tenantId });
       case 90033: // "A transient error has occurred" — also what MSAL replays while it throttles the endpoint itself

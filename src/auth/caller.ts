@@ -4,11 +4,16 @@
 export type Caller =
   | {
       mode: "app";
-      /** Cache partition: everything app-only callers see is the partner app's view. */
-      partition: "app";
+      /**
+       * Cache partition: app-only callers see the partner apps' view of the regions they reach, so
+       * callers reaching the same regions share it (`app` in demo mode: every region; `app:EU+NA`).
+       */
+      partition: string;
       /** Demo mode serves token-less requests app-only; a real app token sets appId. */
       appId?: string;
       partnerTenantId?: string;
+      /** Regions whose customers this caller reaches (upper case); undefined in demo mode: all. */
+      regions?: string[];
     }
   | {
       mode: "agent";

@@ -15,7 +15,9 @@ const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
  * tenant in the operation is FORBIDDEN.
  *
  * We cannot verify a token addressed to Graph (it is not ours to validate; Graph does). We only read
- * its tenant and subject, and refuse it unless it names the same agent the verified API token does.
+ * its tenant and subject, and refuse it unless it names the same agent the verified API token does
+ * and a tenant among that agent's customers (checked against the agent's own listing before any Graph
+ * call with the token: a made-up or foreign-tenant token never reaches Graph).
  */
 export class CustomerTokenAccess implements TenantAccess {
   readonly tenantId: string;
@@ -41,6 +43,24 @@ export class CustomerTokenAccess implements TenantAccess {
       // Nothing to renew: the frontend must sign the agent in again.
       renew: () => undefined,
     };
+  }
+
+  /**
+   * The access for a request, once its tenant is known to be one of the caller's customers.
+   * `customerOfCaller` resolves when it is, and rejects with FORBIDDEN (or UPSTREAM_UNAVAILABLE while
+   * the listing cannot be read) otherwise.
+   */
+  static async verified(token: string, agentId: string, graphResource: string, customerOfCaller: (tenantId: string) => Promise<unknown>): Promise<CustomerTokenAccess> {
+    const access = new CustomerTokenAccess(token, agentId, graphResource);
+    try {
+      await customerOfCaller(access.tenantId);
+    } catch (err) {
+      const code = err instanceof PartnerGraphError ? err.code : undefined;
+      if (code === "FORBIDDEN") throw withHttpStatus(new PartnerGraphError("FORBIDDEN", "The customer token is for a tenant that is not one of the caller's customers."), 403);
+      if (code === "UPSTREAM_UNAVAILABLE") throw withHttpStatus(new PartnerGraphError("UPSTREAM_UNAVAILABLE", "The caller's customers could not be read to check the customer token; retry shortly.", { retryAfter: 5 }), 503);
+      throw err;
+    }
+    return access;
   }
 
   async forCustomer(tenantId: string): Promise<TokenSource> {

@@ -7,7 +7,9 @@ export class CallerResolver {
   @Query(() => Caller, { description: "Who is calling, in which mode, through which partner tenants." })
   me(@Ctx() ctx: RequestContext): Caller {
     const c = ctx.caller;
-    const partners = ctx.partners.filter((p) => c.mode === "app" || p.tenantId.toLowerCase() === c.partnerTenantId.toLowerCase());
+    const partners = ctx.partners.filter((p) =>
+      c.mode === "app" ? !c.regions || c.regions.includes(p.region.toUpperCase()) : p.tenantId.toLowerCase() === c.partnerTenantId.toLowerCase(),
+    );
     return Object.assign(new Caller(), {
       mode: c.mode === "agent" ? CallerMode.AGENT : CallerMode.APP,
       demo: c.mode === "app" && c.appId === undefined && ctx.demo,
