@@ -99,13 +99,14 @@ describe("callers: agents on-behalf-of, apps, and who may call at all", () => {
     expect(r.body.errors).toBeUndefined();
     expect(r.body.data.me.mode).toBe("APP");
     expect(r.body.data.me.demo).toBe(false);
-    // App-only: every regional partner tenant is listed, each by its own region's app, one $batch each.
+    // App-only: the partner tenant that issued the token is listed by its region's app, one $batch;
+    // no other region is reached (test/integration/callerTokens.test.ts covers configured extra regions).
     const c = await h.counters();
     for (const p of h.config.partnerTenants) {
-      expect(graphCallsTo(c, p.tenantId)).toBe(1);
-      expect(c.byApp[p.app.clientId]?.batch).toBe(1);
+      expect(graphCallsTo(c, p.tenantId)).toBe(p.region === "NA" ? 1 : 0);
+      expect(c.byApp[p.app.clientId]?.batch ?? 0).toBe(p.region === "NA" ? 1 : 0);
     }
-    expect(r.body.data.me.partnerTenants).toHaveLength(4);
+    expect(r.body.data.me.partnerTenants).toEqual([{ region: "NA" }]);
   });
 
   it("routes a sign-in name to its region's app and the customer's authority", async () => {
