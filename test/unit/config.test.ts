@@ -1,4 +1,4 @@
-import { ConfigError, loadConfig, parsePartnerConfig } from "../../src/config";
+import { ConfigError, loadConfig, parseAppCallers, parsePartnerConfig } from "../../src/config";
 
 const partner = (region: string, tenantId = "11111111-1111-1111-1111-111111111111") => ({
   region,
@@ -37,5 +37,26 @@ describe("parsePartnerConfig", () => {
 
   it("refuses an app without credentials", () => {
     expect(() => parsePartnerConfig({ partnerTenants: [{ ...partner("NA"), app: { clientId: "22222222-2222-2222-2222-222222222222" } }] })).toThrow("needs clientSecret");
+  });
+});
+
+describe("parseAppCallers", () => {
+  const partners = parsePartnerConfig({ partnerTenants: [partner("NA"), partner("EU", "33333333-3333-3333-3333-333333333333")] });
+  const APP = "44444444-4444-4444-4444-444444444444";
+
+  it("is optional: without it an app caller reaches its own partner tenant's region only", () => {
+    expect(parseAppCallers({ partnerTenants: [] }, partners)).toEqual([]);
+  });
+
+  it("accepts configured regions, normalised", () => {
+    expect(parseAppCallers({ appCallers: [{ appId: APP.toUpperCase(), regions: ["eu", "EU"] }] }, partners)).toEqual([{ appId: APP, regions: ["EU"] }]);
+  });
+
+  it("refuses a region no partner tenant serves, a bad app id, a repeated app and an empty list, naming the field", () => {
+    expect(() => parseAppCallers({ appCallers: [{ appId: APP, regions: ["AS"] }] }, partners)).toThrow("PARTNER_CONFIG appCallers[0].regions[0] must be the region of a configured partner tenant, got 'AS'");
+    expect(() => parseAppCallers({ appCallers: [{ appId: "svc", regions: ["EU"] }] }, partners)).toThrow("appCallers[0].appId must be a client id");
+    expect(() => parseAppCallers({ appCallers: [{ appId: APP, regions: ["EU"] }, { appId: APP, regions: ["NA"] }] }, partners)).toThrow("appears twice");
+    expect(() => parseAppCallers({ appCallers: [{ appId: APP, regions: [] }] }, partners)).toThrow(ConfigError);
+    expect(() => parseAppCallers({ appCallers: {} }, partners)).toThrow("appCallers must be an array");
   });
 });
