@@ -44,7 +44,7 @@ export async function handleIdentity(req: EmuRequest, ctx: EmulatorContext): Pro
 
 /**
  * A token for this API on behalf of an agent (id or UPN), as the demo sign-in of the control API
- * hands out: v2, aud = the agent's regional partner-managed app, `scp = access_as_user`.
+ * hands out: in the version settings.apiTokenVersion names (v1 by default), aud = the agent's regional partner-managed app, `scp = access_as_user`.
  */
 export async function issueAgentApiToken(ctx: EmulatorContext, agentIdOrUpn: string): Promise<{ access_token: string; expires_in: number }> {
   const found = ctx.world.agent(agentIdOrUpn);

@@ -26,7 +26,7 @@ export function requireNoMfa(agent: Agent): void {
 }
 
 /**
- * A delegated token for an agent: a v1 Graph token in the target tenant (claims.md), or a v2 token
+ * A delegated token for an agent: a v1 Graph token in the target tenant (claims.md), or a token
  * for this API when the scope names `api://{clientId}`. The response carries `client_info`, from
  * which MSAL builds the account it caches OBO and auth-code results under.
  */
