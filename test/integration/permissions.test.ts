@@ -42,10 +42,12 @@ describe("application permissions in a customer tenant", () => {
   });
 
   it("uses a permission granted afterwards at once, through a newly acquired token", async () => {
-    await h.query(q, { id: customerId });
+    const groups = `query($id: ID!) { customer(id: $id) { groups(first: 1) { nodes { id } } } }`;
+    const before = await h.query(groups, { id: customerId });
+    expect(before.body.errors[0].extensions.code).toBe("CONSENT_MISSING");
     await h.control("PUT", "/partners/NA/app-permissions", { customerId, applicationPermissions: ["User.Read.All", "Group.Read.All"] });
     await h.resetCounters();
-    const r = await h.query(`query($id: ID!) { customer(id: $id) { groups(first: 1) { nodes { id } } } }`, { id: customerId });
+    const r = await h.query(groups, { id: customerId });
     expect(r.body.errors).toBeUndefined();
     expect(r.body.data.customer.groups.nodes).toHaveLength(1);
     expect((await h.counters()).byTenant[customerId].token).toBe(1);
