@@ -72,8 +72,18 @@ describe("customers when the GDAP APIs refuse a region", () => {
     expect(r.body.errors.map((e: any) => [e.path.join("."), e.extensions.code])).toEqual([["customer.relationship.gdap", "CONSENT_MISSING"]]);
   });
 
-  it("names a cloud without the GDAP API (404) as such, not as the client's input", async () => {
-    await h.control("PUT", "/partners/EU/gdap-api", { available: false, status: 404 });
+  it("does the same for an agent of that region (on-behalf-of)", async () => {
+    await h.control("PUT", "/partners/EU/gdap-api", { available: false });
+    const { access_token } = await h.control<{ access_token: string }>("POST", "/agents/token", { agent: "reader@fabrikampartnerseu.onmicrosoft.com" });
+    const r = await h.query(`{ customers(first: 100) { nodes { id relationship { kind gdap { status } } } } }`, {}, { authorization: `Bearer ${access_token}` });
+    const nodes: any[] = r.body.data.customers.nodes;
+    expect(nodes.map((n) => n.id).sort()).toEqual(eu.customers.filter((c) => c.dap).map((c) => c.id).sort());
+    expect(r.body.errors).toHaveLength(nodes.length);
+    for (const e of r.body.errors) expect([e.path.slice(3).join("."), e.extensions.code, e.extensions.reason]).toEqual(["relationship.gdap", "CONSENT_MISSING", "GDAP_API_DENIED"]);
+  });
+
+  it.each([400, 404])("names a cloud without the GDAP API (Graph answers %s) as such, not as the client's input", async (status) => {
+    await h.control("PUT", "/partners/EU/gdap-api", { available: false, status });
     const target = eu.customers.find((c) => c.dap)!;
     const r = await h.query(`query($id: ID!) { customer(id: $id) { displayName relationship { gdap { status } } } }`, { id: target.id });
     expect(r.body.data.customer.displayName).toEqual(expect.any(String));
