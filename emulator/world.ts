@@ -62,11 +62,24 @@ export class World {
     return dir;
   }
 
-  /** Creates a customer tenant whose partner relationship propagates after `propagationMs`. */
-  createCustomer(input: { region: Region; displayName?: string; propagationMs: number; now: number }): CustomerTenant {
+  /**
+   * Application permissions the partner-managed app holds in a customer: the customer's own grant, else
+   * the one set for the partner's customers, else what the app was consented (pre-consent grants it).
+   */
+  appPermissionsIn(customer: CustomerTenant): string[] {
+    const partner = this.partner(customer.partnerTenantId);
+    return customer.appPermissions ?? partner?.customerAppPermissions ?? partner?.app.applicationPermissions ?? [];
+  }
+
+  /**
+   * Creates a customer tenant whose partner relationship propagates after `propagationMs`: with a GDAP
+   * relationship (the default), and/or a DAP contract (`/contracts` only, when `gdap` is false).
+   */
+  createCustomer(input: { region: Region; displayName?: string; propagationMs: number; now: number; gdap?: boolean; dap?: boolean }): CustomerTenant {
     const partner = this.partnerForRegion(input.region);
     if (!partner) throw new Error(`no partner tenant serves region ${input.region}`);
-    const customer = newCustomerTenant(partner, this.dataset.customers.length, input.displayName, new Date(input.now));
+    const gdap = input.gdap ?? true;
+    const customer = newCustomerTenant(partner, this.dataset.customers.length, input.displayName, new Date(input.now), { gdap, dap: input.dap ?? !gdap });
     // Token `iat` has whole seconds; rounding up keeps a token minted just after the window from being judged as minted before it.
     customer.propagatedAt = Math.ceil((input.now + input.propagationMs) / 1000) * 1000;
     this.dataset.customers.push(customer);

@@ -13,6 +13,8 @@ export interface ErrorDetails {
   /** Graph's request-id, for support cases with Microsoft. */
   requestId?: string;
   requiredRoles?: string[];
+  /** Application permissions (app roles on Microsoft Graph) any one of which the denied call needed. */
+  requiredPermissions?: string[];
   [key: string]: unknown;
 }
 

@@ -20,6 +20,7 @@ import { operationLimitsPlugin } from "./operationLimits";
 import { GraphBudget } from "./graph/budget";
 import { InFlightLimits, TenantBreakers } from "./graph/resilience";
 import { ListingCache } from "./loaders/customerDirectory";
+import { DenialEpisodes } from "./loaders/readiness";
 import { RequestData } from "./loaders/requestData";
 import type { Logger } from "./log";
 import { CursorCodec } from "./resolvers/shared/cursor";
@@ -75,6 +76,7 @@ export async function createPartnerGraphServer(deps: ServerDeps): Promise<Partne
     budget: new GraphBudget(config.graphBudgetScale),
     operationTimeoutMs: config.operationTimeoutMs,
     listings: new ListingCache(config.customerListTtlMs),
+    denials: new DenialEpisodes(),
   };
   const signInRouting = new SignInRouter(deps.apps, deps.regions, config.authorityHost);
   const partners = config.partnerTenants.map((p) => ({ region: p.region, tenantId: p.tenantId, displayName: p.displayName ?? null, appId: p.app.clientId }));

@@ -62,6 +62,10 @@ export async function handleControl(req: EmuRequest, ctx: EmulatorContext): Prom
   }
   const preConsent = /^PUT \/partners\/([A-Z]{2})\/pre-consent$/.exec(key);
   if (preConsent) return setPreConsent(ctx, preConsent[1] as Region, body);
+  const gdapApi = /^PUT \/partners\/([A-Z]{2})\/gdap-api$/.exec(key);
+  if (gdapApi) return setGdapApi(ctx, gdapApi[1] as Region, body);
+  const permissions = /^PUT \/partners\/([A-Z]{2})\/app-permissions$/.exec(key);
+  if (permissions) return setAppPermissions(ctx, permissions[1] as Region, body);
   return json(404, { error: `no control route ${key}` });
 }
 
@@ -85,11 +89,16 @@ function createCustomer(ctx: EmulatorContext, body: Record<string, unknown>): Em
   const region = String(body.region ?? "NA") as Region;
   if (!REGIONS.includes(region) || !ctx.world.partnerForRegion(region)) return json(400, { error: `no partner tenant serves region '${region}'` });
   const seconds = typeof body.propagationSeconds === "number" ? body.propagationSeconds : ctx.settings.propagationSeconds;
+  const gdap = body.gdap !== false;
+  const dap = typeof body.dap === "boolean" ? body.dap : !gdap;
+  if (!gdap && !dap) return json(400, { error: "a customer needs a GDAP relationship or a DAP contract" });
   const customer = ctx.world.createCustomer({
     region,
     displayName: typeof body.displayName === "string" ? body.displayName : undefined,
     propagationMs: seconds * 1000,
     now: ctx.now(),
+    gdap,
+    dap,
   });
   return json(201, { ...customerSummary(customer), propagatedAt: new Date(customer.propagatedAt).toISOString() });
 }
@@ -99,6 +108,43 @@ function setPreConsent(ctx: EmulatorContext, region: Region, body: Record<string
   if (!partner) return json(404, { error: `no partner tenant serves region '${region}'` });
   partner.appInAdminAgents = body.enabled !== false;
   return json(200, { region, appInAdminAgents: partner.appInAdminAgents });
+}
+
+/**
+ * Makes the region's GDAP APIs refuse its partner tenant, as Graph does for an app without
+ * DelegatedAdminRelationship.Read.All or a DAP-only partner (403 Authorization_RequestDenied), or a
+ * cloud without the API (400 / 404). `{"available": true}` restores them.
+ */
+function setGdapApi(ctx: EmulatorContext, region: Region, body: Record<string, unknown>): EmuResponse {
+  const partner = ctx.world.partnerForRegion(region);
+  if (!partner) return json(404, { error: `no partner tenant serves region '${region}'` });
+  const status = body.status ?? 403;
+  if (status !== 400 && status !== 403 && status !== 404) return json(400, { error: "status must be 400, 403 or 404" });
+  partner.gdapApiDenial = body.available === false ? status : undefined;
+  return json(200, { region, available: partner.gdapApiDenial === undefined, status: partner.gdapApiDenial ?? null });
+}
+
+/**
+ * Sets the application permissions the region's app holds in one customer (`customerId`) or in all its
+ * customers; `null` goes back to what the app was consented. Tokens carry the permissions of their
+ * issuance, as Entra's do: a token acquired before the change keeps the old ones.
+ */
+function setAppPermissions(ctx: EmulatorContext, region: Region, body: Record<string, unknown>): EmuResponse {
+  const partner = ctx.world.partnerForRegion(region);
+  if (!partner) return json(404, { error: `no partner tenant serves region '${region}'` });
+  const raw = body.applicationPermissions;
+  if (raw !== null && !(Array.isArray(raw) && raw.every((p) => typeof p === "string"))) {
+    return json(400, { error: "applicationPermissions must be an array of permission names, or null" });
+  }
+  const permissions = raw === null ? undefined : [...(raw as string[])];
+  if (body.customerId === undefined) {
+    partner.customerAppPermissions = permissions;
+    return json(200, { region, applicationPermissions: permissions ?? partner.app.applicationPermissions });
+  }
+  const customer = ctx.world.customer(String(body.customerId));
+  if (!customer || customer.partnerTenantId !== partner.id) return json(404, { error: `no customer '${String(body.customerId)}' in region '${region}'` });
+  customer.appPermissions = permissions;
+  return json(200, { region, customerId: customer.id, applicationPermissions: ctx.world.appPermissionsIn(customer) });
 }
 
 function customerSummary(c: EmulatorContext["world"]["dataset"]["customers"][number]) {

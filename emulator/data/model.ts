@@ -76,6 +76,17 @@ export interface PartnerTenant {
   adminAgentsGroupId: string;
   /** Pre-consent: the app's service principal is a member of AdminAgents (control API can remove it). */
   appInAdminAgents: boolean;
+  /**
+   * Application permissions the app holds in every customer of this partner, when set (control API);
+   * unset, the app's consented `applicationPermissions`. A customer's own grant overrides it.
+   */
+  customerAppPermissions?: string[];
+  /**
+   * When set, the GDAP APIs (`/tenantRelationships/*`) refuse this partner tenant with this answer:
+   * 403 for an app without DelegatedAdminRelationship.Read.All or a DAP-only partner, 400 or 404 for a
+   * cloud without the API (control API). Unset: they answer.
+   */
+  gdapApiDenial?: 400 | 403 | 404;
 }
 
 export type GdapStatus =
@@ -114,6 +125,8 @@ export interface CustomerTenant {
   propagatedAt: number;
   /** Has Intune licences; without them managedDevices calls fail. */
   intuneLicensed: boolean;
+  /** Application permissions the partner's app holds in this tenant, when set (control API); else the partner's. */
+  appPermissions?: string[];
   /** How many objects its directory holds (generated lazily, deterministic from the tenant id). */
   sizes: DirectorySizes;
   /**

@@ -343,10 +343,18 @@ function seededCustomer(seed: string, partner: PartnerTenant, i: number, size: S
 }
 
 /**
- * A customer created through the control API: a fresh GDAP customer of the partner's region whose
- * relationship became active at `createdAt`. The caller decides when it has propagated.
+ * A customer created through the control API: a fresh customer of the partner's region whose
+ * relationship began at `createdAt`: a GDAP relationship (active), a DAP contract (listed only by
+ * `/contracts`, with no creation time anywhere the partner can read), or both. The caller decides
+ * when it has propagated.
  */
-export function newCustomerTenant(partner: PartnerTenant, index: number, displayName: string | undefined, createdAt: Date): CustomerTenant {
+export function newCustomerTenant(
+  partner: PartnerTenant,
+  index: number,
+  displayName: string | undefined,
+  createdAt: Date,
+  kind: { gdap: boolean; dap: boolean } = { gdap: true, dap: false },
+): CustomerTenant {
   const region = partner.region;
   const r = region.toLowerCase();
   const id = guid(`${partner.id}/created-customer/${index}`);
@@ -367,17 +375,22 @@ export function newCustomerTenant(partner: PartnerTenant, index: number, display
     countryLetterCode: d.pick(REGION_COUNTRIES[region]),
     createdDateTime: iso(at),
     partnerTenantId: partner.id,
-    dap: false,
+    dap: kind.dap,
     gdapRelationships: [],
     propagatedAt: 0,
     intuneLicensed: true,
     sizes: sizesFor(d, "new", true),
   };
-  customer.gdapRelationships.push(relationship(partner.id, id, "default", {
-    displayName: `${slug}-${region}-N${num}-Default`, status: "active", duration: "P730D", autoExtendDuration: "PT0S",
-    created: at, activated: at, end: at + 730 * DAY_MS, modified: at, roles: RELATIONSHIP_ROLES,
-    customer: { tenantId: id, displayName: name },
-  }));
+  if (kind.dap) {
+    customer.contract = { id: guid(`${partner.id}/created-contract/${index}`), contractType: "ResellerPartner", defaultDomainName: initialDomain, displayName: name };
+  }
+  if (kind.gdap) {
+    customer.gdapRelationships.push(relationship(partner.id, id, "default", {
+      displayName: `${slug}-${region}-N${num}-Default`, status: "active", duration: "P730D", autoExtendDuration: "PT0S",
+      created: at, activated: at, end: at + 730 * DAY_MS, modified: at, roles: RELATIONSHIP_ROLES,
+      customer: { tenantId: id, displayName: name },
+    }));
+  }
   grantAgentRoles(partner, customer);
   return customer;
 }

@@ -163,9 +163,20 @@ export function effectiveGdapRoles(customer: CustomerTenant, granted: readonly s
 
 const denied = (): Denial => ({ status: 403, code: "Authorization_RequestDenied", message: Messages.insufficientPrivileges });
 
+/** Graph's answers when the GDAP APIs refuse a partner: no permission (403), or no such API in this cloud. */
+function gdapApiDenial(status: 400 | 403 | 404): Denial {
+  if (status === 403) return denied();
+  if (status === 400) return { status, code: "BadRequest", message: Messages.segmentNotFound("tenantRelationships") };
+  return { status, code: "Request_ResourceNotFound", message: Messages.resourceNotFound("tenantRelationships") };
+}
+
 /** Undefined when the caller may read `resource` in its token's tenant, otherwise the denial. */
 export function authorize(caller: Caller, resource: ResourceKind, ctx: EmulatorContext): Denial | undefined {
   const customer = ctx.world.customer(caller.tid);
+
+  // A partner tenant whose GDAP APIs are switched off (control API): refused whatever the token holds.
+  const gdapDenial = resource === "delegatedAdmin" ? ctx.world.partner(caller.tid)?.gdapApiDenial : undefined;
+  if (gdapDenial) return gdapApiDenial(gdapDenial);
 
   // A token acquired before the partner relationship reached the customer never gains the
   // pre-consented permissions (auth-cloudsolutionprovider.md): denied, even after the window.

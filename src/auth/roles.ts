@@ -1,6 +1,8 @@
 /**
- * Entra built-in roles a GDAP relationship can grant, by role template id, and the roles each kind of
- * Graph data needs. Used to tell an agent precisely which role they lack (ROLE_MISSING).
+ * What each kind of Graph data needs: the Entra built-in roles a GDAP relationship can grant (by role
+ * template id), so an agent is told which role they lack (ROLE_MISSING), and the application
+ * permissions, so an app-only caller is told which permission the partner-managed app lacks
+ * (CONSENT_MISSING).
  */
 export const ROLE_NAMES: Readonly<Record<string, string>> = {
   "62e90394-69f5-4237-9190-012177145e10": "Global Administrator",
@@ -23,4 +25,39 @@ export function rolesFor(data: "directory" | "intune"): string[] {
 
 export function roleName(templateId: string): string {
   return ROLE_NAMES[templateId.toLowerCase()] ?? templateId;
+}
+
+/** The kinds of Graph data this API reads, as Graph's permission reference groups them. */
+export type DataKind = "organization" | "users" | "groups" | "devices" | "managedDevices" | "directoryObjects" | "contracts" | "delegatedAdmin";
+
+/**
+ * Application permissions any one of which lets the app read data of this kind, least privileged
+ * first (Graph's permission tables for list/get of each resource; Directory.Read.All covers the
+ * directory, never Intune).
+ */
+const APP_PERMISSIONS: Readonly<Record<DataKind, readonly string[]>> = {
+  organization: ["Organization.Read.All", "Directory.Read.All"],
+  users: ["User.Read.All", "Directory.Read.All"],
+  groups: ["GroupMember.Read.All", "Group.Read.All", "Directory.Read.All"],
+  devices: ["Device.Read.All", "Directory.Read.All"],
+  managedDevices: ["DeviceManagementManagedDevices.Read.All"],
+  directoryObjects: ["Directory.Read.All"],
+  contracts: ["Directory.Read.All"],
+  delegatedAdmin: ["DelegatedAdminRelationship.Read.All"],
+};
+
+export function permissionsFor(kind: DataKind): string[] {
+  return [...APP_PERMISSIONS[kind]];
+}
+
+/** The kind of data a Graph URL (relative to the version root) reads: its first segment, Intune navigations apart. */
+export function dataKindOf(url: string): DataKind {
+  const path = url.split("?")[0].toLowerCase();
+  if (/^\/(devicemanagement\/|users\/[^/]+\/manageddevices)/.test(path)) return "managedDevices";
+  if (path.startsWith("/tenantrelationships/")) return "delegatedAdmin";
+  const first = path.split("/")[1] ?? "";
+  const kinds: Record<string, DataKind> = {
+    organization: "organization", users: "users", groups: "groups", devices: "devices", directoryobjects: "directoryObjects", contracts: "contracts",
+  };
+  return kinds[first.replace(/\(.*$/, "")] ?? "directoryObjects";
 }

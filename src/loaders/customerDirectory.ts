@@ -1,6 +1,20 @@
 import { PartnerGraphError } from "../errors";
 import { buildQuery, skiptokenOf } from "../graph/odata";
+import { NEW_CUSTOMER_HORIZON_SECONDS } from "./readiness";
 import type { TenantData } from "./tenantData";
+
+/**
+ * Why a partner tenant's GDAP lists answer with a refusal that lasts: the caller lacks
+ * DelegatedAdminRelationship.Read.All (or the partner has DAP only), or the cloud has no GDAP API.
+ * Set as `extensions.reason` by the partner tenant's failure mapper.
+ */
+export const GDAP_API_DENIED = "GDAP_API_DENIED";
+export const GDAP_API_NOT_AVAILABLE = "GDAP_API_NOT_AVAILABLE";
+
+function isGdapApiRefusal(err: PartnerGraphError): boolean {
+  const reason = err.extensions.reason;
+  return reason === GDAP_API_DENIED || reason === GDAP_API_NOT_AVAILABLE;
+}
 
 /** A GDAP relationship of the partner with a customer, as the partner tenant lists it. */
 export interface GdapRelationshipRecord {
@@ -25,11 +39,23 @@ export interface CustomerRecord {
   /** Listed in the partner tenant's /contracts (the DAP-era partner contract). */
   contract: boolean;
   gdapRelationships: GdapRelationshipRecord[];
+  /**
+   * Why the GDAP part of this customer is unknown: its partner tenant's GDAP lists could not be read
+   * (no DelegatedAdminRelationship.Read.All, a DAP-only partner, a cloud without the API, an outage).
+   */
+  gdapUnavailable?: PartnerGraphError;
+  /** When this process first saw the customer in a listing of its partner tenant that had not had it before. */
+  firstSeenAt?: number;
 }
 
-/** When the partner relationship with this customer began, if known: the newest relationship's creation. */
+/**
+ * When the partner relationship with this customer began, as far as anything tells: the newest GDAP
+ * relationship's creation, or the moment a listing first showed the customer (a DAP-only customer has
+ * no date the partner can read). Undefined when nothing tells.
+ */
 export function relationshipCreatedAt(c: CustomerRecord): number | undefined {
   const times = c.gdapRelationships.map((r) => Date.parse(r.createdDateTime ?? "")).filter((t) => !Number.isNaN(t));
+  if (c.firstSeenAt !== undefined) times.push(c.firstSeenAt);
   return times.length ? Math.max(...times) : undefined;
 }
 
@@ -45,26 +71,78 @@ const GDAP_PAGE = 300;
 const RELATIONSHIP_FIELDS = ["id", "displayName", "status", "customer", "accessDetails", "createdDateTime", "activatedDateTime", "endDateTime", "autoExtendDuration"];
 
 /**
- * The caller's customers: the union, over every regional partner tenant, of its `/contracts` (DAP
- * customers) and `/tenantRelationships/delegatedAdminCustomers` (GDAP customers), merged by tenant id
- * and sorted by name, with the GDAP relationships of each. The three lists of every partner tenant are
- * asked for in one wave. Read once per operation; a customer not in it is not reachable.
+ * What one listing produced: the customers, the partner tenants whose customers could not be listed
+ * (`part: "customers"`: all of them missing) or whose GDAP lists failed for a passing reason
+ * (`part: "gdap"`: customers known only through GDAP missing), and the partner tenants whose
+ * `/contracts` was read.
  */
-/** What one listing produced: the customers, and the partner tenants that could not be read. */
 export interface Listing {
   customers: Map<string, CustomerRecord>;
-  failures: Array<{ partnerTenantId: string; region: string; error: Error }>;
+  failures: Array<{ partnerTenantId: string; region: string; error: Error; part: "customers" | "gdap" }>;
+  listed: string[];
 }
+
+/** How often one caller partition may make us re-read its partner tenants for an id the cached listing lacks. */
+export const UNKNOWN_ID_REFRESH_MS = 10_000;
 
 /**
  * Complete listings, kept for a short time per caller partition ("app", or one agent's token), so an
  * operation does not re-read the partner tenants each time. Never shared between partitions: an agent
  * sees only what its own token listed. Incomplete listings are never kept.
+ *
+ * Also what the process has seen of each partner tenant's customers, so a customer that appears in a
+ * listing after one without it is known to be new (its relationship began in between): the only date
+ * a DAP-only customer has.
  */
 export class ListingCache {
   private readonly entries = new Map<string, { listing: Listing; expires: number }>();
+  private readonly refreshedAt = new Map<string, number>();
+  private readonly known = new Map<string, Set<string>>();
+  private readonly firstSeen = new Map<string, number>();
 
-  constructor(private readonly ttlMs: number, private readonly now: () => number = Date.now, private readonly maxEntries = 1000) {}
+  constructor(
+    private readonly ttlMs: number,
+    private readonly now: () => number = Date.now,
+    private readonly maxEntries = 1000,
+    private readonly refreshIntervalMs = UNKNOWN_ID_REFRESH_MS,
+  ) {}
+
+  /**
+   * Whether this partition may re-read its listing now because an id was not in it: at most once per
+   * interval, so unknown ids cannot make us read the partner tenants at will.
+   */
+  mayRefresh(partition: string): boolean {
+    const now = this.now();
+    const last = this.refreshedAt.get(partition);
+    if (last !== undefined && now - last < this.refreshIntervalMs) return false;
+    this.refreshedAt.delete(partition);
+    if (this.refreshedAt.size >= this.maxEntries) this.refreshedAt.delete(this.refreshedAt.keys().next().value!);
+    this.refreshedAt.set(partition, now);
+    return true;
+  }
+
+  /**
+   * Notes the customers of each partner tenant this listing read, and marks on each record when it was
+   * first seen, if a listing of its partner tenant before this one did not have it.
+   */
+  sight(listing: Listing): void {
+    const now = this.now();
+    const horizonMs = NEW_CUSTOMER_HORIZON_SECONDS * 1000;
+    for (const [id, at] of this.firstSeen) if (now - at >= horizonMs) this.firstSeen.delete(id);
+    // A partner tenant whose GDAP lists failed for now may be missing customers: not a basis for "new".
+    const partial = new Set(listing.failures.map((f) => f.partnerTenantId));
+    const byPartner = new Map<string, string[]>(listing.listed.filter((p) => !partial.has(p)).map((p) => [p, []]));
+    for (const c of listing.customers.values()) byPartner.get(c.partnerTenantId)?.push(c.id);
+    for (const [partner, ids] of byPartner) {
+      const before = this.known.get(partner);
+      if (before) for (const id of ids) if (!before.has(id) && !this.firstSeen.has(id)) this.firstSeen.set(id, now);
+      this.known.set(partner, new Set(ids));
+    }
+    for (const c of listing.customers.values()) {
+      const at = this.firstSeen.get(c.id);
+      if (at !== undefined) c.firstSeenAt = at;
+    }
+  }
 
   get(partition: string): Listing | undefined {
     const hit = this.entries.get(partition);
@@ -81,8 +159,18 @@ export class ListingCache {
   }
 }
 
+/**
+ * The caller's customers: the union, over every regional partner tenant, of its `/contracts` (DAP
+ * customers) and `/tenantRelationships/delegatedAdminCustomers` (GDAP customers), merged by tenant id
+ * and sorted by name, with the GDAP relationships of each. The three lists of every partner tenant are
+ * asked for in one wave. `/contracts` is the base: GDAP lists that cannot be read leave the contracts'
+ * customers listed, their GDAP part unknown. Read once per operation; a customer not in it is not reachable.
+ */
 export class CustomerDirectory {
   private listing?: Promise<Listing>;
+  /** The listing came from the cache, so an id it lacks may be a customer created since. */
+  private fromCache = false;
+  private refresh?: Promise<Listing>;
 
   constructor(
     private readonly partners: () => Promise<PartnerSource[]>,
@@ -106,8 +194,16 @@ export class CustomerDirectory {
    * not be read, an unlisted tenant may be one of its customers: that is UPSTREAM_UNAVAILABLE.
    */
   async get(tenantId: string): Promise<CustomerRecord> {
-    const listing = await this.load();
-    const record = listing.customers.get(tenantId.toLowerCase());
+    const id = tenantId.toLowerCase();
+    let listing = await this.load();
+    // A customer created after the cached listing was read: read it again, once per operation and at
+    // most once per interval for this caller partition.
+    if (!listing.customers.has(id) && this.fromCache && this.cache) {
+      this.refresh ??= this.cache.store.mayRefresh(this.cache.partition) ? this.fetchAndKeep() : Promise.resolve(listing);
+      this.listing = this.refresh;
+      listing = await this.refresh;
+    }
+    const record = listing.customers.get(id);
     if (record) return record;
     if (listing.failures.length > 0) {
       throw new PartnerGraphError("UPSTREAM_UNAVAILABLE", "The partner's customer list could not be read completely; try again.", {
@@ -119,13 +215,22 @@ export class CustomerDirectory {
 
   private load(): Promise<Listing> {
     if (!this.listing && this.pinned) {
-      this.listing = this.pinned().then((c) => ({ customers: new Map([[c.id, c]]), failures: [] }));
+      this.listing = this.pinned().then((c) => ({ customers: new Map([[c.id, c]]), failures: [], listed: [] }));
     }
     if (!this.listing) {
       const cached = this.cache?.store.get(this.cache.partition);
-      this.listing = cached ? Promise.resolve(cached) : this.fetchAll().then((l) => (this.cache?.store.set(this.cache.partition, l), l));
+      this.fromCache = cached !== undefined;
+      this.listing = cached ? Promise.resolve(cached) : this.fetchAndKeep();
     }
     return this.listing;
+  }
+
+  private fetchAndKeep(): Promise<Listing> {
+    return this.fetchAll().then((l) => {
+      this.cache?.store.sight(l);
+      this.cache?.store.set(this.cache.partition, l);
+      return l;
+    });
   }
 
   /** Every partner tenant alone: one that fails leaves the others' customers listed. */
@@ -134,30 +239,47 @@ export class CustomerDirectory {
     const settled = await Promise.allSettled(partners.map((p) => this.partnerListing(p)));
     const customers = new Map<string, CustomerRecord>();
     const failures: Listing["failures"] = [];
+    const listed: string[] = [];
     settled.forEach((s, i) => {
+      const { partnerTenantId, region } = partners[i];
       if (s.status === "rejected") {
-        failures.push({ partnerTenantId: partners[i].partnerTenantId, region: partners[i].region, error: s.reason as Error });
+        failures.push({ partnerTenantId, region, error: s.reason as Error, part: "customers" });
         return;
       }
-      for (const c of s.value) mergeCustomer(customers, c);
+      listed.push(partnerTenantId);
+      if (s.value.gdapFailure) failures.push({ partnerTenantId, region, error: s.value.gdapFailure, part: "gdap" });
+      for (const c of s.value.customers) mergeCustomer(customers, c);
     });
-    return { customers, failures };
+    return { customers, failures, listed };
   }
 
-  /** The three lists of one partner tenant, asked for together (one $batch). */
-  private async partnerListing(p: PartnerSource): Promise<CustomerRecord[]> {
-    const [contracts, gdap, relationships] = await Promise.all([
+  /**
+   * The three lists of one partner tenant, asked for together (one $batch). GDAP lists that fail leave
+   * the contracts' customers with their GDAP part unavailable; a refusal (no permission, no such API)
+   * is a lasting answer, anything else a passing one that makes the listing incomplete.
+   */
+  private async partnerListing(p: PartnerSource): Promise<{ customers: CustomerRecord[]; gdapFailure?: Error }> {
+    const [contracts, gdap] = await Promise.all([
       this.contractsOf(p),
-      this.gdapCustomersOf(p),
-      allPages(p.data, "/tenantRelationships/delegatedAdminRelationships", RELATIONSHIP_FIELDS, GDAP_PAGE),
+      Promise.all([
+        this.gdapCustomersOf(p),
+        allPages(p.data, "/tenantRelationships/delegatedAdminRelationships", RELATIONSHIP_FIELDS, GDAP_PAGE),
+      ]).then(
+        ([customers, relationships]) => ({ customers, relationships, error: undefined }),
+        (error: unknown) => {
+          if (!(error instanceof PartnerGraphError)) throw error;
+          return { customers: [], relationships: [], error };
+        },
+      ),
     ]);
     const byId = new Map<string, CustomerRecord>();
-    for (const c of [...contracts, ...gdap]) mergeCustomer(byId, c);
-    for (const row of relationships) {
+    for (const c of [...contracts, ...gdap.customers]) mergeCustomer(byId, c);
+    for (const row of gdap.relationships) {
       const tenantId = String((row.customer as { tenantId?: unknown } | undefined)?.tenantId ?? "").toLowerCase();
       byId.get(tenantId)?.gdapRelationships.push(toRelationship(row));
     }
-    return [...byId.values()];
+    if (gdap.error) for (const c of byId.values()) c.gdapUnavailable = gdap.error;
+    return { customers: [...byId.values()], gdapFailure: gdap.error && !isGdapApiRefusal(gdap.error) ? gdap.error : undefined };
   }
 
   private async contractsOf(partner: PartnerSource): Promise<CustomerRecord[]> {
@@ -216,6 +338,7 @@ function mergeCustomer(into: Map<string, CustomerRecord>, c: CustomerRecord): vo
     contract: seen.contract || c.contract,
     defaultDomainName: seen.defaultDomainName ?? c.defaultDomainName,
     gdapRelationships: [...seen.gdapRelationships, ...c.gdapRelationships],
+    gdapUnavailable: seen.gdapUnavailable ?? c.gdapUnavailable,
   });
 }
 

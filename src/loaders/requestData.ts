@@ -5,7 +5,8 @@ import { TenantGraphClient, type CallPolicy } from "../graph/graphClient";
 import type { GraphBudget } from "../graph/budget";
 import type { InFlightLimits, TenantBreakers } from "../graph/resilience";
 import { CustomerDirectory, type CustomerRecord, type ListingCache } from "./customerDirectory";
-import { customerFailureMapper } from "./failures";
+import { customerFailureMapper, partnerFailureMapper } from "./failures";
+import type { DenialEpisodes } from "./readiness";
 import { TenantData, type FailureMapper } from "./tenantData";
 
 export interface GraphSettings {
@@ -18,6 +19,8 @@ export interface GraphSettings {
   operationTimeoutMs: number;
   /** Recent complete customer listings per caller partition. */
   listings: ListingCache;
+  /** When each (caller partition, customer) began to be denied, for customers whose age nothing tells. */
+  denials: DenialEpisodes;
   now?: () => number;
 }
 
@@ -48,7 +51,7 @@ export class RequestData {
       (await access.partnerTenants()).map(({ region, tokens }) => ({
         region,
         partnerTenantId: tokens.tenantId,
-        data: this.dataFor(tokens.tenantId, async () => tokens),
+        data: this.dataFor(tokens.tenantId, async () => tokens, partnerFailureMapper(tokens.tenantId)),
       })),
       { store: graph.listings, partition: caller.partition },
       pinnedTenantId ? () => this.describeTenant(pinnedTenantId) : undefined,
@@ -60,7 +63,7 @@ export class RequestData {
     let source: TokenSource | undefined;
     const tokens = async () => (source ??= await this.access.forCustomer(customer.id, customer.region));
     const renew = () => void tokens().then((s) => s.renew(), () => undefined);
-    return this.dataFor(customer.id, tokens, customerFailureMapper(customer, this.caller, renew, this.graph.now ?? Date.now));
+    return this.dataFor(customer.id, tokens, customerFailureMapper(customer, this.caller, renew, this.graph.denials, this.graph.now ?? Date.now));
   }
 
   /** A tenant described by its own /organization, read with its own token. */

@@ -1,4 +1,4 @@
-import type { CustomerTenant, PartnerApp, PartnerTenant } from "../../data/model";
+import type { CustomerTenant, PartnerTenant } from "../../data/model";
 import type { EmulatorContext } from "../../context";
 import { authenticateClient } from "../clientAuth";
 import { Errors } from "../errors";
@@ -26,7 +26,7 @@ export async function clientCredentialsGrant(g: GrantContext): Promise<TokenResp
           audience: resource.audience,
           tid,
           app: client.app,
-          roles: ref.kind === "partner" ? client.app.applicationPermissions : customerRoles(ctx, client.partner, client.app, ref.tenant),
+          roles: ref.kind === "partner" ? client.app.applicationPermissions : customerRoles(ctx, client.partner, ref.tenant),
           acr: client.acr,
         })
       : await apiToken();
@@ -45,8 +45,9 @@ export async function clientCredentialsGrant(g: GrantContext): Promise<TokenResp
  * AdminAgents, or before the partner relationship has reached the tenant (a token minted then
  * never gains them: Microsoft's "acquire a new token" advice).
  */
-function customerRoles(ctx: EmulatorContext, partner: PartnerTenant, app: PartnerApp, customer: CustomerTenant): string[] | undefined {
+function customerRoles(ctx: EmulatorContext, partner: PartnerTenant, customer: CustomerTenant): string[] | undefined {
   if (!partner.appInAdminAgents) return undefined;
   if (ctx.now() < customer.propagatedAt) return undefined;
-  return app.applicationPermissions;
+  // What the app holds in this customer now (the control API may narrow it); fixed in the token from here on.
+  return ctx.world.appPermissionsIn(customer);
 }

@@ -28,7 +28,9 @@ export class CustomerResolver {
       }
       // Keep the cause's code and details (a claims challenge, a retryAfter), at this field's path.
       const { code: _code, ...details } = f.error.extensions as Record<string, unknown>;
-      const message = `The customers of the ${f.region} partner tenant could not be listed (${f.error.message}); the list is incomplete.`;
+      const message = f.part === "gdap"
+        ? `The GDAP customers of the ${f.region} partner tenant could not be listed (${f.error.message}); customers known only through GDAP are missing.`
+        : `The customers of the ${f.region} partner tenant could not be listed (${f.error.message}); the list is incomplete.`;
       ctx.partialErrors.push(new PartnerGraphError(f.error.code, message, { ...details, tenantId: f.partnerTenantId }, path));
     }
     // Cursors of this list are bound to the caller (app, or one agent), not to one token of theirs.
