@@ -82,6 +82,7 @@ type BreakerState =
  */
 export class TenantBreakers {
   private readonly state = new Map<string, BreakerState>();
+  private settles = 0;
   private readonly windowMs: number;
   private readonly minVolume: number;
   private readonly failureRate: number;
@@ -121,6 +122,7 @@ export class TenantBreakers {
   /** Records final outcomes of calls of this circuit; in half-open, they decide (any success closes). */
   settle(tenantId: string, circuit: Circuit, outcome: { ok: number; failed: number }): void {
     if (outcome.ok === 0 && outcome.failed === 0) return;
+    if (++this.settles % SWEEP_EVERY === 0) this.sweep();
     const k = key(tenantId, circuit);
     const s = this.current(k);
     const now = this.now();
@@ -146,6 +148,19 @@ export class TenantBreakers {
 
   record(tenantId: string, circuit: Circuit, failed: boolean): void {
     this.settle(tenantId, circuit, failed ? { ok: 0, failed: 1 } : { ok: 1, failed: 0 });
+  }
+
+  /**
+   * Forgets circuits that time has made irrelevant: closed ones whose failures left the window, open
+   * ones long past their open time. Agent partitions come and go with their tokens; this keeps the
+   * map to the circuits that still matter.
+   */
+  private sweep(): void {
+    const now = this.now();
+    for (const [k, s] of this.state) {
+      if (s.mode === "closed" && s.outcomes.every((o) => now - o.at >= this.windowMs)) this.state.delete(k);
+      else if (s.mode === "open" && now - s.until >= this.windowMs) this.state.delete(k);
+    }
   }
 
   /** Gives the probe slot back undecided (the probe sent nothing): the next caller probes. */
@@ -184,6 +199,9 @@ export class TenantBreakers {
     s.wake();
   }
 }
+
+/** How many settles between sweeps of stale circuits. */
+const SWEEP_EVERY = 1_000;
 
 function key(tenantId: string, circuit: Circuit): string {
   return `${tenantId.toLowerCase()}|${circuit}`;
