@@ -67,6 +67,15 @@ export interface Config {
   graphBudgetScale: number;
   /** Operations in progress at once; beyond it new ones are refused at once (load shedding). */
   maxConcurrentOperations: number;
+  /**
+   * Circuit breakers per tenant and workload (and per caller partition for the token endpoint): open
+   * when, over `breakerWindowMs`, at least `breakerMinVolume` final outcomes (after retries) were seen
+   * and `breakerFailureRate` of them failed; stay open `breakerOpenMs`, then let one probe through.
+   */
+  breakerWindowMs: number;
+  breakerMinVolume: number;
+  breakerFailureRate: number;
+  breakerOpenMs: number;
 }
 
 export class ConfigError extends Error {}
@@ -102,7 +111,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Confi
     maxOperationDepth: positive(env, "MAX_OPERATION_DEPTH", 12),
     graphBudgetScale: fraction(env, "GRAPH_BUDGET_SCALE", 1),
     maxConcurrentOperations: positive(env, "MAX_CONCURRENT_OPERATIONS", 500),
+    breakerWindowMs: positive(env, "BREAKER_WINDOW_MS", 10_000),
+    breakerMinVolume: positive(env, "BREAKER_MIN_VOLUME", 5),
+    breakerFailureRate: fraction(env, "BREAKER_FAILURE_RATE", 0.5),
+    breakerOpenMs: positive(env, "BREAKER_OPEN_MS", 10_000),
   };
+  if (config.breakerFailureRate <= 0 || config.breakerFailureRate > 1) throw new ConfigError("BREAKER_FAILURE_RATE must be above 0 and at most 1");
   if (env.CURSOR_SECRET && env.CURSOR_SECRET.length < 32) throw new ConfigError("CURSOR_SECRET must be at least 32 characters");
   return Object.freeze(config);
 }

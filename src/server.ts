@@ -72,7 +72,14 @@ export async function createPartnerGraphServer(deps: ServerDeps): Promise<Partne
     graphEndpoint: config.graphEndpoint,
     dispatcher: deps.dispatcher,
     limits: new InFlightLimits(config.maxInFlight, config.maxInFlightPerTenant),
-    breakers: new TenantBreakers(),
+    breakers: new TenantBreakers({
+      windowMs: config.breakerWindowMs,
+      minVolume: config.breakerMinVolume,
+      failureRate: config.breakerFailureRate,
+      openMs: config.breakerOpenMs,
+      // A probe outlives no operation: past its deadline plus a margin, it counts as failed.
+      probeTimeoutMs: config.operationTimeoutMs + 1_000,
+    }),
     budget: new GraphBudget(config.graphBudgetScale),
     operationTimeoutMs: config.operationTimeoutMs,
     listings: new ListingCache(config.customerListTtlMs),

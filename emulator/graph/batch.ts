@@ -2,7 +2,7 @@ import type { EmulatorContext } from "../context";
 import { seededRandom } from "../faults";
 import { jsonBody, type EmuRequest, type EmuResponse } from "../http";
 import type { Caller } from "./authorize";
-import { canonicalHeaderName, graphError, Messages, okJson, requestInfo, type RequestInfo } from "./errors";
+import { canonicalHeaderName, graphError, Invented, Messages, okJson, requestInfo, type RequestInfo } from "./errors";
 import { serveOne, splitPath } from "./pipeline";
 
 /**
@@ -33,7 +33,7 @@ export interface BatchItemResponse {
 
 type Parsed = { ok: true; items: BatchItem[] } | { ok: false; message: string };
 
-const INVALID = "Invalid batch payload format.";
+const INVALID = Invented.invalidBatch;
 
 function parse(raw: unknown): Parsed {
   const requests = (raw as { requests?: unknown } | undefined)?.requests;
@@ -59,21 +59,21 @@ function parse(raw: unknown): Parsed {
 function validate(items: BatchItem[], ctx: EmulatorContext): string | undefined {
   if (items.length === 0) return INVALID;
   if (items.length > BATCH_LIMIT && ctx.settings.batchLimit === "enforce") {
-    return "Number of requests inside batch exceeds the limit.";
+    return Messages.batchTooLarge;
   }
   const ids = new Set<string>();
   for (const item of items) {
     const key = item.id.toLowerCase();
-    if (ids.has(key)) return `Batch request ids must be unique. Duplicate id: '${item.id}'.`;
+    if (ids.has(key)) return Invented.duplicateBatchId(item.id);
     ids.add(key);
   }
   for (const item of items) {
     if (item.body !== undefined && item.body !== null && !item.headers["content-type"]) {
-      return `Write request id : ${item.id} does not contain Content-Type header or body.`;
+      return Invented.batchItemWithoutContentType(item.id);
     }
     for (const dep of item.dependsOn) {
       if (!ids.has(dep.toLowerCase()) || dep.toLowerCase() === item.id.toLowerCase()) {
-        return `Request id '${item.id}' depends on '${dep}', which is not a request of this batch.`;
+        return Invented.unknownDependency(item.id, dep);
       }
     }
   }
@@ -137,8 +137,7 @@ async function runItem(item: BatchItem, outer: EmuRequest, version: string, call
 
 function failedDependency(item: BatchItem, ctx: EmulatorContext, outer: EmuRequest): BatchItemResponse {
   const info = requestInfo({ ...outer, headers: { "client-request-id": item.headers["client-request-id"] } }, ctx.now());
-  // The body of a 424 item is not documented (graph-facts "Not confirmed"); this one names the cause.
-  const res = graphError(info, 424, "FailedDependency", "The request could not be processed because a request it depends on failed.");
+  const res = graphError(info, 424, "FailedDependency", Invented.failedDependency);
   return itemResponse(item.id, res);
 }
 
@@ -185,6 +184,6 @@ export async function handleBatch(req: EmuRequest, caller: Caller, ctx: Emulator
   if (invalid) return graphError(info, 400, "BadRequest", invalid);
   const { version } = splitPath(req.url);
   const answers = await execute(parsed.items, req, version, caller, ctx);
-  if (!answers) return graphError(info, 400, "BadRequest", "The dependsOn relations of the batch form a cycle.");
+  if (!answers) return graphError(info, 400, "BadRequest", Invented.dependencyCycle);
   return okJson(info, { responses: shuffle(answers, parsed.items.map((i) => i.id).join("|")) });
 }

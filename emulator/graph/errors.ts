@@ -88,36 +88,75 @@ export function graphError(
   };
 }
 
-/** The messages Graph uses for the errors the router and resources raise. */
-export const Messages = {
+/**
+ * Error texts, in two groups, so nobody mistakes our words for Microsoft's (issue 9):
+ *
+ * - `Quoted`: texts Microsoft's documentation shows or that were observed from the service (source
+ *   next to each; graph-facts.md holds the references). Clients may meet these exact strings.
+ * - `Invented`: texts the emulator makes up where Microsoft documents no message (or only a status).
+ *   Code against the status and `code`, never against these strings: Graph's own words differ.
+ *
+ * The router, pipeline, batch and fault texts come from here. Still inline elsewhere: authorize.ts's
+ * 401 texts (quoted, graph-facts §6 error table) and resources.ts's invalid getByIds body (invented).
+ */
+export const Quoted = {
+  /** graph-facts §6, error table (Authorization_RequestDenied). */
   insufficientPrivileges: "Insufficient privileges to complete the operation.",
+  /** graph-facts §6 (401 without an identity of the calling app). */
   identityNotFound: "The identity of the calling application could not be established.",
+  /** graph-facts §6 (405). */
   methodNotAllowed: "Specified HTTP method is not allowed for the request target.",
-  segmentNotFound: (segment: string) => `Resource not found for the segment '${segment}'.`,
+  /** graph-facts §6 (Request_ResourceNotFound). */
   resourceNotFound: (id: string) =>
     `Resource '${id}' does not exist or one of its queried reference-property objects are not present.`,
+  /** graph-facts §2 (Graph's 429 body). */
   throttled: "Please retry again later.",
   /** Intune's 429 body (observed, graph-facts §2). */
   intuneThrottled: "An error has occurred.",
   /** Intune on a tenant without an Intune licence (observed in Microsoft365DSC and CIPP error handling). */
   intuneNotApplicable: "Request not applicable to target tenant.",
+  /** graph-facts §1: reported, not documented (microsoftgraph-postman-collections#9). */
+  batchTooLarge: "Number of requests inside batch exceeds the limit.",
+  /** graph-facts §6 (InvalidAuthenticationToken). */
+  tokenValidationFailure: "Access token validation failure.",
 } as const;
 
-/** Codes and messages for statuses injected by the fault injector. */
+export const Invented = {
+  /** The wording of OData's unknown-segment error is not documented for Graph. */
+  segmentNotFound: (segment: string) => `Resource not found for the segment '${segment}'.`,
+  invalidBatch: "Invalid batch payload format.",
+  duplicateBatchId: (id: string) => `Batch request ids must be unique. Duplicate id: '${id}'.`,
+  batchItemWithoutContentType: (id: string) => `Write request id : ${id} does not contain Content-Type header or body.`,
+  unknownDependency: (id: string, dep: string) => `Request id '${id}' depends on '${dep}', which is not a request of this batch.`,
+  dependencyCycle: "The dependsOn relations of the batch form a cycle.",
+  /** The body of a 424 item is not documented (graph-facts "Not confirmed"). */
+  failedDependency: "The request could not be processed because a request it depends on failed.",
+  /** Bodies of injected faults: Graph documents the statuses, not these texts. */
+  internalServerError: "An internal server error occurred.",
+  badGateway: "The gateway received an invalid response.",
+  serviceUnavailable: "The service is temporarily unavailable. Please retry later.",
+  gatewayTimeout: "The request timed out.",
+  genericFault: "An error has occurred.",
+} as const;
+
+/** Both groups, under the names the router and resources use. */
+export const Messages = { ...Quoted, ...Invented } as const;
+
+/** Codes and messages for statuses injected by the fault injector (texts: `Invented`, but 429's). */
 export function faultError(status: number): { code: string; message: string } {
   switch (status) {
     case 429:
-      return { code: "TooManyRequests", message: Messages.throttled };
+      return { code: "TooManyRequests", message: Quoted.throttled };
     case 500:
-      return { code: "InternalServerError", message: "An internal server error occurred." };
+      return { code: "InternalServerError", message: Invented.internalServerError };
     case 502:
-      return { code: "BadGateway", message: "The gateway received an invalid response." };
+      return { code: "BadGateway", message: Invented.badGateway };
     case 503:
-      return { code: "ServiceUnavailable", message: "The service is temporarily unavailable. Please retry later." };
+      return { code: "ServiceUnavailable", message: Invented.serviceUnavailable };
     case 504:
-      return { code: "GatewayTimeout", message: "The request timed out." };
+      return { code: "GatewayTimeout", message: Invented.gatewayTimeout };
     default:
-      return { code: status >= 500 ? "UnknownError" : "BadRequest", message: "An error has occurred." };
+      return { code: status >= 500 ? "UnknownError" : "BadRequest", message: Invented.genericFault };
   }
 }
 

@@ -49,7 +49,7 @@ export async function serveOne(req: EmuRequest, caller: Caller, ctx: EmulatorCon
   if (denial) return graphError(info, denial.status, denial.code, denial.message, { intune, headers: denial.headers });
 
   const view = tenantView(ctx, caller.tid);
-  if (!view) return graphError(info, 401, "InvalidAuthenticationToken", "Access token validation failure.");
+  if (!view) return graphError(info, 401, "InvalidAuthenticationToken", Messages.tokenValidationFailure);
 
   // The Graph API for Intune needs an Intune licence in the tenant (Intune API docs); the answer
   // unlicensed tenants get is observed as 400 "Request not applicable to target tenant."

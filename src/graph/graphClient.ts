@@ -3,11 +3,15 @@ import type { Agent } from "undici";
 import { PartnerGraphError } from "../errors";
 import type { TokenSource } from "../auth/tokenSource";
 import type { GraphBudget } from "./budget";
-import { isIdempotent, MAX_ATTEMPTS, RETRYABLE, retryDelayMs, workloadOf, type InFlightLimits, type TenantBreakers } from "./resilience";
+import { sleep, waitFor } from "./cancellation";
+import { identityCircuit, isIdempotent, MAX_ATTEMPTS, RETRYABLE, retryDelayMs, workloadOf, type Circuit, type InFlightLimits, type TenantBreakers, type Workload } from "./resilience";
 import type { GraphRequest, GraphResponse } from "./types";
 
 /** Graph's limit of requests in one JSON batch. */
 export const BATCH_LIMIT = 20;
+
+/** The code of the answer for requests our own budget kept back (not sent, so not Graph's answer). */
+const BUDGET_CODE = "ClientBudgetExhausted";
 
 /** Retries are ours (per batch item, with deadlines); the SDK's own outer retry is switched off. */
 const NO_SDK_RETRY = new RetryHandlerOptions(0, 0);
@@ -20,6 +24,8 @@ export interface CallPolicy {
   /** Epoch ms after which nothing more is sent and waits end. */
   deadline: number;
   signal: AbortSignal;
+  /** The caller's partition ("app", or one agent's): token-endpoint failures are counted per partition. */
+  partition?: string;
 }
 
 /**
@@ -30,6 +36,8 @@ export class TenantGraphClient {
   private readonly client: Client;
   /** The SDK wraps whatever the auth provider throws into a GraphError; this keeps our typed error. */
   private tokenError?: Error;
+  /** This caller partition's circuit of the tenant's token endpoint. */
+  private readonly identity: Circuit;
 
   constructor(
     readonly tenantId: string,
@@ -38,18 +46,20 @@ export class TenantGraphClient {
     dispatcher: Agent,
     private readonly policy: CallPolicy,
   ) {
+    this.identity = identityCircuit(policy.partition ?? "app");
     this.client = Client.initWithMiddleware({
       authProvider: {
         getAccessToken: async () => {
           try {
             const token = await (await tokens()).getToken();
             this.tokenError = undefined;
-            this.policy.breakers.record(this.tenantId, "identity", false);
+            this.policy.breakers.record(this.tenantId, this.identity, false);
             return token;
           } catch (err) {
             this.tokenError = err instanceof Error ? err : new Error(String(err));
             // Only an unavailable token endpoint counts against its circuit; a refusal is an answer.
-            if (err instanceof PartnerGraphError && err.code === "UPSTREAM_UNAVAILABLE") this.policy.breakers.record(this.tenantId, "identity", true);
+            const unavailable = err instanceof PartnerGraphError && (err.code === "UPSTREAM_UNAVAILABLE" || err.code === "TIMEOUT");
+            this.policy.breakers.record(this.tenantId, this.identity, unavailable);
             throw err;
           }
         },
@@ -70,60 +80,140 @@ export class TenantGraphClient {
    * Items of a tenant and workload whose circuit is open are answered at once without a call.
    */
   async execute(requests: readonly GraphRequest[]): Promise<GraphResponse[]> {
-    // A tenant whose token endpoint keeps failing is answered at once, like a failing workload.
-    const tokenBlocked = this.policy.breakers.blockedFor(this.tenantId, "identity");
-    if (tokenBlocked > 0) {
-      throw new PartnerGraphError("UPSTREAM_UNAVAILABLE", "The identity platform is unavailable for this tenant.", { tenantId: this.tenantId, retryAfter: Math.ceil(tokenBlocked / 1000) });
+    // A tenant whose token endpoint keeps failing (for this caller partition) is answered at once.
+    const token = await this.admit(this.identity);
+    if (!token.go) {
+      throw new PartnerGraphError("UPSTREAM_UNAVAILABLE", "The identity platform is unavailable for this tenant.", { tenantId: this.tenantId, retryAfter: Math.ceil(token.retryAfterMs / 1000) });
     }
     const results: GraphResponse[] = new Array(requests.length);
-    let pending = requests.map((_, i) => i);
-    for (let attempt = 0; pending.length > 0; attempt++) {
-      const go: number[] = [];
-      for (const i of pending) {
-        const blocked = this.policy.breakers.blockedFor(this.tenantId, workloadOf(requests[i]));
-        if (blocked > 0) results[i] = circuitOpen(blocked);
-        else go.push(i);
+    /** Per workload of these requests: may it go, and does this call hold its half-open probe? */
+    const admitted = new Map<Workload, { go: true; probe: boolean } | { go: false; retryAfterMs: number }>();
+    /** Whether Graph itself gave each item's current answer (not an open circuit or our budget). */
+    const fromGraph: boolean[] = new Array(requests.length).fill(false);
+    const sentOf = new Map<Workload, number>();
+    let thrown = false;
+    let tokenFailed = false;
+    try {
+      let pending = requests.map((_, i) => i);
+      for (let attempt = 0; pending.length > 0; attempt++) {
+        const go: number[] = [];
+        for (const i of pending) {
+          const w = workloadOf(requests[i]);
+          // Decided once per workload for all of these items: the probe carries every item of its workload.
+          let a = admitted.get(w);
+          if (!a || !a.go) {
+            a = await this.admit(w);
+            admitted.set(w, a);
+          }
+          if (a.go) go.push(i);
+          else {
+            results[i] = circuitOpen(a.retryAfterMs);
+            fromGraph[i] = false;
+          }
+        }
+        // Counted when a call really leaves (not while it waits for a slot): only those can fail at Graph.
+        const started = (sent: readonly GraphRequest[]) => sent.forEach((r) => sentOf.set(workloadOf(r), (sentOf.get(workloadOf(r)) ?? 0) + 1));
+        const answers = go.length ? await this.withinBudget(go.map((i) => requests[i]), started) : [];
+        const retry: number[] = [];
+        go.forEach((i, k) => {
+          const res = answers[k];
+          results[i] = res;
+          fromGraph[i] = res.body?.error?.code !== BUDGET_CODE;
+          if (RETRYABLE.has(res.status) && isIdempotent(requests[i]) && attempt + 1 < MAX_ATTEMPTS) retry.push(i);
+        });
+        if (retry.length === 0) break;
+        const wait = retryDelayMs(retry.map((i) => results[i]), attempt);
+        if (Date.now() + wait >= this.policy.deadline) break;
+        await sleep(wait, this.policy.signal);
+        if (this.policy.signal.aborted) break;
+        pending = retry;
       }
-      const answers = go.length ? await this.withinBudget(go.map((i) => requests[i])) : [];
-      const retry: number[] = [];
-      go.forEach((i, k) => {
-        const res = answers[k];
-        results[i] = res;
-        this.policy.breakers.record(this.tenantId, workloadOf(requests[i]), res.status >= 500);
-        if (RETRYABLE.has(res.status) && isIdempotent(requests[i]) && attempt + 1 < MAX_ATTEMPTS) retry.push(i);
-      });
-      if (retry.length === 0) break;
-      const wait = retryDelayMs(retry.map((i) => results[i]), attempt);
-      if (Date.now() + wait >= this.policy.deadline) break;
-      await sleep(wait, this.policy.signal);
-      if (this.policy.signal.aborted) break;
-      pending = retry;
+      return results;
+    } catch (err) {
+      // A timeout or an unreachable Graph is a failure of what was sent; a token failure is the identity circuit's.
+      tokenFailed = err === this.tokenError;
+      thrown = !tokenFailed && err instanceof PartnerGraphError && (err.code === "TIMEOUT" || err.code === "UPSTREAM_UNAVAILABLE");
+      throw err;
+    } finally {
+      this.settleOutcomes(requests, results, fromGraph, admitted, sentOf, thrown, tokenFailed);
+      if (token.probe) this.policy.breakers.abandon(this.tenantId, this.identity);
     }
-    return results;
+  }
+
+  /**
+   * Records each workload's final outcomes (after retries) on its breaker: a 5xx from Graph is a
+   * failure, any other answer from Graph a success; a call that threw (timeout, unreachable) failed for
+   * every item it sent. A half-open probe that got no answer at all counts as failed, never as nothing.
+   */
+  private settleOutcomes(
+    requests: readonly GraphRequest[],
+    results: GraphResponse[],
+    fromGraph: boolean[],
+    admitted: Map<Workload, { go: boolean; probe?: boolean }>,
+    sentOf: Map<Workload, number>,
+    thrown: boolean,
+    tokenFailed: boolean,
+  ): void {
+    const tally = new Map<Workload, { ok: number; failed: number }>();
+    requests.forEach((req, i) => {
+      const w = workloadOf(req);
+      const t = tally.get(w) ?? { ok: 0, failed: 0 };
+      if (!thrown && fromGraph[i] && results[i]) results[i].status >= 500 ? t.failed++ : t.ok++;
+      tally.set(w, t);
+    });
+    for (const [w, a] of admitted) {
+      const t = tally.get(w) ?? { ok: 0, failed: 0 };
+      const sent = sentOf.get(w) ?? 0;
+      if (thrown) t.failed += sent;
+      if (a.go && a.probe && t.ok === 0 && t.failed === 0) {
+        // A probe that left and got no answer failed (timeout, abort); one that never reached Graph decides nothing.
+        if (sent > 0 && !tokenFailed) t.failed = 1;
+        else {
+          this.policy.breakers.abandon(this.tenantId, w);
+          continue;
+        }
+      }
+      this.policy.breakers.settle(this.tenantId, w, t);
+    }
+  }
+
+  /**
+   * Asks the circuit's breaker whether to go. While another call probes a half-open circuit, waits
+   * for that probe's outcome (within the deadline) instead of failing at once: items of the same
+   * operation are not failed because a probe was chosen; they fail only if the probe does.
+   */
+  private async admit(circuit: Circuit): Promise<{ go: true; probe: boolean } | { go: false; retryAfterMs: number }> {
+    for (;;) {
+      const a = this.policy.breakers.admit(this.tenantId, circuit);
+      if (a.go || !a.probeInFlight) return a;
+      const left = this.policy.deadline - Date.now();
+      if (left <= 0 || this.policy.signal.aborted) return { go: false, retryAfterMs: a.retryAfterMs };
+      await waitFor(a.probeInFlight, left, this.policy.signal);
+    }
   }
 
   /**
    * Waits until the tenant's client-side budget allows these requests, then sends them. A wait that
    * would pass the deadline sends nothing: the requests are answered as throttled, with when to retry.
    */
-  private async withinBudget(requests: GraphRequest[]): Promise<GraphResponse[]> {
+  private async withinBudget(requests: GraphRequest[], started: (sent: readonly GraphRequest[]) => void): Promise<GraphResponse[]> {
     const planned = requests.map((req) => ({ req, workload: workloadOf(req) }));
     const wait = this.policy.budget.reserve(this.tenantId, planned);
     if (wait > 0) {
       if (Date.now() + wait >= this.policy.deadline) {
         this.policy.budget.refund(this.tenantId, planned);
-        return requests.map(() => ({ status: 429, headers: { "retry-after": String(Math.ceil(wait / 1000)) }, body: { error: { code: "ClientBudgetExhausted" } } }));
+        return requests.map(() => ({ status: 429, headers: { "retry-after": String(Math.ceil(wait / 1000)) }, body: { error: { code: BUDGET_CODE } } }));
       }
       await sleep(wait, this.policy.signal);
     }
-    return this.sendAll(requests);
+    return this.sendAll(requests, started);
   }
 
-  private sendAll(requests: GraphRequest[]): Promise<GraphResponse[]> {
-    if (requests.length === 1) return this.limited(() => this.send(requests[0])).then((r) => [r]);
+  private sendAll(requests: GraphRequest[], started: (sent: readonly GraphRequest[]) => void): Promise<GraphResponse[]> {
+    if (requests.length === 1) return this.limited(() => (started(requests), this.send(requests[0]))).then((r) => [r]);
     const chunks: GraphRequest[][] = [];
     for (let i = 0; i < requests.length; i += BATCH_LIMIT) chunks.push(requests.slice(i, i + BATCH_LIMIT));
-    return Promise.all(chunks.map((c) => this.limited(() => this.batch(c)))).then((r) => r.flat());
+    return Promise.all(chunks.map((c) => this.limited(() => (started(c), this.batch(c))))).then((r) => r.flat());
   }
 
   private limited<T>(fn: () => Promise<T>): Promise<T> {
@@ -187,18 +277,6 @@ function circuitOpen(blockedMs: number): GraphResponse {
 
 function timeout(tenantId: string): PartnerGraphError {
   return new PartnerGraphError("TIMEOUT", "This customer tenant did not answer within the operation's deadline.", { tenantId });
-}
-
-function sleep(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    const done = () => {
-      clearTimeout(t);
-      signal.removeEventListener("abort", done);
-      resolve();
-    };
-    const t = setTimeout(done, ms);
-    signal.addEventListener("abort", done, { once: true });
-  });
 }
 
 function headersOf(h: Headers): Record<string, string> {

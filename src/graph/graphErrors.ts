@@ -1,11 +1,26 @@
 import { PartnerGraphError } from "../errors";
-import type { GraphResponse } from "./types";
+import type { GraphRequest, GraphResponse } from "./types";
+
+/**
+ * Graph rejected (400) a request our own code built: a defect of this server, not of the client's
+ * arguments. Deliberately not a PartnerGraphError: formatError masks it as INTERNAL_SERVER_ERROR and
+ * logs its message, which carries what support needs (Graph's code and request-id, the tenant, the
+ * path) and nothing of the query string, where the client's values are.
+ */
+export class GraphRejectedOurRequest extends Error {
+  override readonly name = "GraphRejectedOurRequest";
+
+  constructor(readonly tenantId: string, readonly graphCode: string, readonly requestId: string | undefined, method: string, path: string) {
+    super(`Microsoft Graph answered 400 ${graphCode || "(no code)"} (request-id ${requestId ?? "none"}) to ${method} ${path} in tenant ${tenantId}, a request this server built`);
+  }
+}
 
 /**
  * The single mapping from a failed Graph answer to our error vocabulary. Graph's message is not passed
  * on (it may name objects of the tenant); its code decides, and its request-id travels for support.
+ * A 400 is BAD_USER_INPUT only for a request that carries the client's own text (`req.clientInput`).
  */
-export function toGraphError(res: GraphResponse, tenantId: string): PartnerGraphError {
+export function toGraphError(res: GraphResponse, tenantId: string, req?: GraphRequest): PartnerGraphError | GraphRejectedOurRequest {
   const err = res.body?.error ?? {};
   const code: string = typeof err.code === "string" ? err.code : "";
   const requestId: string | undefined = err.innerError?.["request-id"] ?? res.headers["request-id"];
@@ -17,7 +32,8 @@ export function toGraphError(res: GraphResponse, tenantId: string): PartnerGraph
       if (/not applicable to target tenant/i.test(String(err.message ?? ""))) {
         return new PartnerGraphError("FORBIDDEN", "Intune is not available in this customer tenant.", { ...details, reason: "INTUNE_NOT_AVAILABLE" });
       }
-      return new PartnerGraphError("BAD_USER_INPUT", "Microsoft Graph rejected the query built from these arguments.", details);
+      if (req?.clientInput) return new PartnerGraphError("BAD_USER_INPUT", "Microsoft Graph rejected the search text of these arguments.", details);
+      return new GraphRejectedOurRequest(tenantId, code, requestId, req?.method ?? "GET", (req?.url ?? "").split("?")[0] || "(unknown)");
     case 401:
       return new PartnerGraphError("CONSENT_MISSING", "Microsoft Graph did not accept the partner's identity in this customer tenant.", details);
     case 403:

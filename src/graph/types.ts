@@ -4,8 +4,13 @@ export interface GraphRequest {
   url: string;
   headers?: Record<string, string>;
   body?: unknown;
-  /** A POST that only reads (getByIds) may be re-sent after a transient failure. */
+  /** A POST that only reads (getByIds) may be re-sent after a transient failure, like a GET. */
   idempotent?: boolean;
+  /**
+   * The request carries the client's own free text (a `$search` it typed), so a 400 from Graph is the
+   * client's to fix: BAD_USER_INPUT. Without it, a 400 means our code built a request Graph rejects.
+   */
+  clientInput?: boolean;
 }
 
 export interface GraphResponse {

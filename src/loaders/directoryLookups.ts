@@ -78,7 +78,7 @@ export class DirectoryLookups {
           const chunks: string[][] = [];
           for (let i = 0; i < bulkIds.length; i += GET_BY_IDS_MAX) chunks.push(bulkIds.slice(i, i + GET_BY_IDS_MAX));
           try {
-            const pages = await Promise.all(chunks.map((ids) => this.data.post("/directoryObjects/getByIds", { ids, types: [type] })));
+            const pages = await Promise.all(chunks.map((ids) => this.data.post("/directoryObjects/getByIds", { ids, types: [type] }, { readOnly: true })));
             for (const page of pages) for (const o of (page?.value ?? []) as GraphObject[]) found.set(o.id.toLowerCase(), o);
           } catch (err) {
             bulkError = err instanceof Error ? err : new Error(String(err));

@@ -46,6 +46,7 @@ export class RequestData {
       budget: graph.budget,
       deadline: Date.now() + graph.operationTimeoutMs,
       signal: AbortSignal.timeout(graph.operationTimeoutMs),
+      partition: caller.partition,
     };
     this.customers = new CustomerDirectory(async () =>
       (await access.partnerTenants()).map(({ region, tokens }) => ({

@@ -28,7 +28,7 @@ export class TenantData {
   constructor(
     readonly tenantId: string,
     graph: TenantGraphClient,
-    private readonly fail: FailureMapper = (res) => toGraphError(res, tenantId),
+    private readonly fail: FailureMapper = (res, req) => toGraphError(res, tenantId, req),
   ) {
     this.requests = new DataLoader((reqs) => graph.execute(reqs), { maxBatchSize: BATCH_LIMIT, cacheKeyFn: requestKey, batchScheduleFn: coalesceWindow });
   }
@@ -47,15 +47,19 @@ export class TenantData {
     return loader;
   }
 
-  /** A POST through the same batching (e.g. `/directoryObjects/getByIds`); not cached across identical bodies by accident, since the body is part of the key. */
-  async post(url: string, body: unknown, headers?: Record<string, string>): Promise<any> {
-    return this.send({ method: "POST", url, body, headers: { "Content-Type": "application/json", ...headers } });
+  /**
+   * A POST through the same batching (e.g. `/directoryObjects/getByIds`); not cached across identical
+   * bodies by accident, since the body is part of the key. `readOnly`: the POST only reads, so it is
+   * re-sent after a 429/503/504 like a GET.
+   */
+  async post(url: string, body: unknown, options: { headers?: Record<string, string>; readOnly?: boolean } = {}): Promise<any> {
+    return this.send({ method: "POST", url, body, headers: { "Content-Type": "application/json", ...options.headers }, idempotent: options.readOnly });
   }
 
   /** One page of a collection (`/users`, `/groups/{id}/members`, …). */
   async page(path: string, query: ODataQuery): Promise<GraphPage<GraphObject>> {
     const headers = needsEventualConsistency(query) ? { ConsistencyLevel: "eventual" } : undefined;
-    return this.get(`${path}${buildQuery(query)}`, headers);
+    return this.send({ method: "GET", url: `${path}${buildQuery(query)}`, headers, clientInput: Boolean(query.search) });
   }
 
   /**
@@ -68,13 +72,22 @@ export class TenantData {
   }
 
   async get(url: string, headers?: Record<string, string>): Promise<any> {
-    return this.send({ method: "GET", url, headers });
+    // A `$search` is only ever the client's free text (e.g. a `$count` of a searched list).
+    return this.send({ method: "GET", url, headers, clientInput: carriesSearch(url) });
   }
 
   private async send(req: GraphRequest): Promise<any> {
     const res = await this.requests.load(req);
     if (res.status >= 200 && res.status < 300) return res.body;
-    throw this.fail(res, req);
+    throw this.failure(res, req);
+  }
+
+  /**
+   * A 400 is decided here for every mapper: the client's fault only for a request carrying its own
+   * text; otherwise our code built a request Graph rejects — a defect, masked and logged.
+   */
+  private failure(res: GraphResponse, req: GraphRequest): Error {
+    return res.status === 400 ? toGraphError(res, this.tenantId, req) : this.fail(res, req);
   }
 
   /**
@@ -100,7 +113,7 @@ export class TenantData {
           const url = `${collection}/${encodeURIComponent(id)}${buildQuery({ select: [...select].sort() })}`;
           const req: GraphRequest = { method: "GET", url };
           results.set(id, this.requests.load(req).then(
-            (res) => (res.status === 404 ? null : res.status >= 200 && res.status < 300 ? (res.body as GraphObject) : this.fail(res, req)),
+            (res) => (res.status === 404 ? null : res.status >= 200 && res.status < 300 ? (res.body as GraphObject) : this.failure(res, req)),
             (err: Error) => err,
           ));
         }
@@ -109,4 +122,9 @@ export class TenantData {
       { cacheKeyFn: (k) => `${k.id.toLowerCase()}|${[...k.select].sort().join(",")}` },
     );
   }
+}
+
+function carriesSearch(url: string): boolean {
+  const q = url.indexOf("?");
+  return q >= 0 && new URLSearchParams(url.slice(q + 1)).has("$search");
 }

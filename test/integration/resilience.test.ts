@@ -81,7 +81,8 @@ describe("Graph failing, throttling and slow: retries, deadlines, caps and break
     expect(once.body.errors[0].extensions.code).toBe("UPSTREAM_UNAVAILABLE");
     expect(once.body.data.customers.nodes.filter((n: any) => n.users !== null)).toHaveLength(31);
     expect(once.body.data.customers.nodes.find((n: any) => n.id === down).users).toBeNull();
-    await h.query(USERS_OF_CUSTOMERS, { n: 32 });
+    // Each operation adds one final failure of that tenant: the circuit opens at its minimum volume (5).
+    for (let i = 0; i < 4; i++) await h.query(USERS_OF_CUSTOMERS, { n: 32 });
     await h.resetCounters();
     const open = await h.query(USERS_OF_CUSTOMERS, { n: 32 });
     const err = open.body.errors.find((e: any) => e.extensions.tenantId === down);
@@ -184,6 +185,104 @@ describe("Graph failing, throttling and slow: retries, deadlines, caps and break
       const c = await fresh.counters();
       expect(c.byTenant[list[0]]?.token ?? 0).toBe(0);
       expect(c.byTenant[list[1]]?.graph ?? c.byTenant[list[1]]?.batch).toBe(1);
+    } finally {
+      await fresh.close();
+    }
+  });
+
+  it("does not open a circuit on 30% transient 503s that retries absorb (161 operations at concurrency 10)", async () => {
+    const fresh = await startHarness({ env: { OPERATION_TIMEOUT_MS: "20000" } });
+    try {
+      await fresh.query(USERS_OF_CUSTOMERS, { n: 5 });
+      await fresh.control("PUT", "/faults", { graphErrorRates: { "503": 0.3 }, retryAfter: "0.02", seed: 13 });
+      const outcomes: any[] = [];
+      let next = 0;
+      const worker = async () => {
+        while (next < 161) {
+          next++;
+          outcomes.push((await fresh.query(USERS_OF_CUSTOMERS, { n: 5 })).body);
+        }
+      };
+      await Promise.all(Array.from({ length: 10 }, worker));
+      const errors = outcomes.flatMap((b) => b.errors ?? []);
+      expect(errors.filter((e: any) => e.extensions?.graphCode === "CircuitOpen")).toEqual([]);
+      // A final failure needs six 503s in a row for one item (0.3^6 ≈ 0.07%): at most a couple in 805 items.
+      expect(outcomes.filter((b) => b.errors).length).toBeLessThanOrEqual(2);
+      const c = await fresh.counters();
+      expect((c.total.graph ?? 0) + (c.total.batchItem ?? 0)).toBeGreaterThan(161 * 5);
+    } finally {
+      await fresh.close();
+    }
+  });
+
+  it("lets the half-open probe decide for every item of its operation: none fails because another went first", async () => {
+    const fresh = await startHarness({ env: { BREAKER_OPEN_MS: "300", OPERATION_TIMEOUT_MS: "8000" } });
+    try {
+      const list: string[] = (await fresh.query(`{ customers(first: 100) { nodes { id } } }`)).body.data.customers.nodes.map((c: any) => c.id);
+      const sizes = (await fresh.query(`{ customers(first: 100) { nodes { id users(first: 1) { totalCount } } } }`)).body.data.customers.nodes;
+      const tenant = sizes.filter((n: any) => n.users.totalCount >= 45).map((n: any) => n.id)[0] ?? list[0];
+      const users = (await fresh.query(`query($id: ID!) { customer(id: $id) { users(first: 45) { nodes { id } } } }`, { id: tenant })).body.data.customer.users.nodes.map((u: any) => u.id);
+      expect(users.length).toBeGreaterThan(20);
+      await fresh.control("PUT", "/faults", { outageTenants: [tenant], retryAfter: "0.01" });
+      for (let i = 0; i < 6; i++) await fresh.query(`query($id: ID!) { customer(id: $id) { users(first: 1) { nodes { id } } } }`, { id: tenant });
+      const open = await fresh.query(`query($id: ID!) { customer(id: $id) { users(first: 1) { nodes { id } } } }`, { id: tenant });
+      expect(open.body.errors[0].extensions).toMatchObject({ code: "UPSTREAM_UNAVAILABLE", graphCode: "CircuitOpen" });
+      // The tenant recovers; once the open time is over, one operation asks for 45 users by id: three
+      // $batches of one workload in one operation. The first is the probe; the others wait for it.
+      await fresh.control("PUT", "/faults", { outageTenants: [] });
+      const openMs = (fresh.config as any).breakerOpenMs ?? 10_000;
+      await new Promise((r) => setTimeout(r, openMs + 50));
+      const r = await fresh.query(usersById(users), { id: tenant });
+      expect(r.body.errors).toBeUndefined();
+      expect(Object.values(r.body.data.customer).map((u: any) => u.id)).toEqual(users);
+    } finally {
+      await fresh.close();
+    }
+  });
+
+  it("keeps an agent's failing token exchanges from refusing app-only callers of the same tenant", async () => {
+    const fresh = await startHarness({ demoMode: false });
+    try {
+      const appToken = await fresh.appToken("NA");
+      const agentToken = (await fresh.control<{ access_token: string }>("POST", "/agents/token", { agent: "admin@fabrikampartnersna.onmicrosoft.com" })).access_token;
+      const as = (t: string) => ({ authorization: `Bearer ${t}` });
+      const agentCustomers: string[] = (await fresh.query(`{ customers(first: 100) { nodes { id } } }`, {}, as(agentToken))).body.data.customers.nodes.map((c: any) => c.id);
+      const appCustomers: string[] = (await fresh.query(`{ customers(first: 100) { nodes { id } } }`, {}, as(appToken))).body.data.customers.nodes.map((c: any) => c.id);
+      const tenant = agentCustomers.find((id) => appCustomers.includes(id))!;
+      const q = `query($id: ID!) { customer(id: $id) { users(first: 1) { nodes { id } } } }`;
+      // The app's token for this tenant is cached; then the tenant's token endpoint fails.
+      expect((await fresh.query(q, { id: tenant }, as(appToken))).body.errors).toBeUndefined();
+      await fresh.control("PUT", "/faults", { tokenFailure: { rate: 1, tenants: [tenant] } });
+      for (let i = 0; i < 6; i++) await fresh.query(q, { id: tenant }, as(agentToken));
+      await fresh.resetCounters();
+      const agentAgain = await fresh.query(q, { id: tenant }, as(agentToken));
+      expect(agentAgain.body.errors[0].extensions).toMatchObject({ code: "UPSTREAM_UNAVAILABLE", tenantId: tenant });
+      expect((await fresh.counters()).byTenant[tenant]?.token ?? 0).toBe(0);
+      const app = await fresh.query(q, { id: tenant }, as(appToken));
+      expect(app.body.errors).toBeUndefined();
+      expect(app.body.data.customer.users.nodes).toHaveLength(1);
+    } finally {
+      await fresh.close();
+    }
+  });
+
+  it("answers every operation whose Graph calls were cancelled while queued, and serves the next ones: no slot leaks", async () => {
+    const fresh = await startHarness({ env: { GRAPH_MAX_IN_FLIGHT: "2", OPERATION_TIMEOUT_MS: "600", MAX_CONCURRENT_OPERATIONS: "40" } });
+    try {
+      const list: string[] = (await fresh.query(`{ customers(first: 100) { nodes { id } } }`)).body.data.customers.nodes.map((c: any) => c.id);
+      await fresh.query(USERS_OF_CUSTOMERS, { n: 30 });
+      // Graph is slow: 30 operations queue behind two slots and pass their deadline while queued.
+      await fresh.control("PUT", "/latency", { graph: { kind: "fixed", ms: 400 } });
+      const q = `query($id: ID!) { customer(id: $id) { users(first: 1) { nodes { id } } } }`;
+      const slow = await Promise.all(list.slice(0, 30).map((id) => fresh.query(q, { id })));
+      expect(slow.filter((a) => a.body.errors?.[0]?.extensions?.code === "TIMEOUT").length).toBeGreaterThan(20);
+      // Graph is fast again: every next operation is served, none refused or left waiting (one at a
+      // time, so only a leaked slot, not the machine's speed, could make one wait).
+      await fresh.control("PUT", "/latency", { graph: { kind: "none" } });
+      const next = [];
+      for (const id of list.slice(0, 30)) next.push(await fresh.query(q, { id }));
+      expect(next.filter((a) => a.body.errors).map((a) => a.body.errors)).toEqual([]);
+      expect(next.filter((a) => a.status === 200 && a.body.data.customer.users.nodes.length === 1)).toHaveLength(30);
     } finally {
       await fresh.close();
     }
