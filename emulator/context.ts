@@ -14,6 +14,12 @@ export interface EmulatorSettings {
   batchLimit: "enforce" | "lenient";
   /** Lifetime of issued access tokens in seconds (Entra: about 3,599). */
   tokenLifetimeSeconds: number;
+  /**
+   * "documented" (the default when absent): only the $filter operators Microsoft documents per
+   * resource and property are served, others are Graph's 400; "lenient" also serves the ones Graph is
+   * observed to accept (e.g. Intune `in`, ranges).
+   */
+  filterSupport?: "documented" | "lenient";
 }
 
 /** Everything a handler may use: the world, keys, counters, faults and settings. */
