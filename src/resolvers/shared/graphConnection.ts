@@ -20,6 +20,9 @@ export interface GraphListQuery {
   advanced?: boolean;
 }
 
+/** Pages one connection may walk: re-paging to position 100,000 with pages of 999 takes 101. */
+const MAX_WALKED_PAGES = 200;
+
 /** Where a walk over Graph pages starts: a page's skiptoken (absent: the first page), its options, items to skip. */
 interface WalkStart {
   skiptoken?: string;
@@ -64,6 +67,7 @@ export async function graphConnection<T>(
   let skip = start.skip;
   let index = pos.offset;
   let more = false;
+  let walked = 0;
   for (;;) {
     const value = page.value ?? [];
     const next = skiptokenOf(page["@odata.nextLink"]);
@@ -82,6 +86,8 @@ export async function graphConnection<T>(
       more = j < value.length || next !== undefined;
       break;
     }
+    // Empty pages are legal, so only a cap guarantees an end if Graph's tokens never run out.
+    if (++walked > MAX_WALKED_PAGES) throw new Error(`Graph paging of ${list.path} did not end after ${MAX_WALKED_PAGES} pages.`);
     token = next;
     page = await fetchPage(start.options, next);
   }
