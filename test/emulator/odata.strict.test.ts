@@ -114,6 +114,9 @@ describe("Entra devices: deviceId supports eq, ne, not, startsWith (no `in`)", (
     expect(ids(list(deviceSpec, devices, "/devices", "?$filter=deviceId eq 'x2'"))).toEqual(["d2"]);
     expect(list(deviceSpec, devices, "/devices", "?$filter=deviceId in ('x1','x2')")).toMatchObject({ status: 400, code: "Request_UnsupportedQuery" });
     expect(ids(list(deviceSpec, devices, "/devices", "?$filter=deviceId in ('x1','x2')", { support: "lenient" }))).toEqual(["d1", "d2"]);
+    // The device page documents no `in` on operatingSystem or isCompliant either.
+    expect(list(deviceSpec, devices, "/devices", "?$filter=operatingSystem in ('Windows','iOS')")).toMatchObject({ status: 400, code: "Request_UnsupportedQuery" });
+    expect(list(deviceSpec, devices, "/devices", "?$filter=isCompliant in (true)")).toMatchObject({ status: 400, code: "Request_UnsupportedQuery" });
     // `or` is free on directory resources.
     expect(ids(list(deviceSpec, devices, "/devices", "?$filter=deviceId eq 'x1' or deviceId eq 'x2'"))).toEqual(["d1", "d2"]);
   });
