@@ -19,6 +19,12 @@ export interface EmulatorSettings {
    * Entra does while the manifest's accessTokenAcceptedVersion is unset (the default), or 2.
    */
   apiTokenVersion: 1 | 2;
+  /**
+   * "documented" (the default when absent): only the $filter operators Microsoft documents per
+   * resource and property are served, others are Graph's 400; "lenient" also serves the ones Graph is
+   * observed to accept (e.g. Intune `in`, ranges).
+   */
+  filterSupport?: "documented" | "lenient";
 }
 
 /** Everything a handler may use: the world, keys, counters, faults and settings. */

@@ -79,6 +79,7 @@ function updateSettings(ctx: EmulatorContext, body: Record<string, unknown>): Em
   if (typeof body.throttling === "boolean") s.throttling = body.throttling;
   if (typeof body.throttleScale === "number" && body.throttleScale > 0) s.throttleScale = body.throttleScale;
   if (body.batchLimit === "enforce" || body.batchLimit === "lenient") s.batchLimit = body.batchLimit;
+  if (body.filterSupport === "documented" || body.filterSupport === "lenient") s.filterSupport = body.filterSupport;
   if (typeof body.tokenLifetimeSeconds === "number" && body.tokenLifetimeSeconds > 0) s.tokenLifetimeSeconds = body.tokenLifetimeSeconds;
   if (body.apiTokenVersion === 1 || body.apiTokenVersion === 2) s.apiTokenVersion = body.apiTokenVersion;
   Object.assign(ctx.settings, s);

@@ -69,6 +69,7 @@ async function collection(
     contextUrl: metadata(s, fragment),
     skiptokenSecret: od.skiptokenSecret(s.view.tenantId, s.req.url.pathname),
     countSegment,
+    filterSupport: s.ctx.settings.filterSupport,
   });
   if (!result.ok) return graphError(s.info, result.status, result.code, result.message, { intune: s.intune });
   return result.contentType === "text/plain" ? okText(s.info, result.body) : okJson(s.info, result.body);
@@ -118,7 +119,7 @@ async function serveCollection(set: EntitySet, count: boolean, s: Serve): Promis
     const result = await od.queryCollection({
       spec, items, requestUrl: s.req.url, consistencyLevel: s.req.headers["consistencylevel"],
       contextUrl: gdapMetadata(s, fragment), skiptokenSecret: od.skiptokenSecret(s.view.tenantId, s.req.url.pathname),
-      countSegment: count,
+      countSegment: count, filterSupport: s.ctx.settings.filterSupport,
     });
     if (!result.ok) return graphError(s.info, result.status, result.code, result.message);
     return result.contentType === "text/plain" ? okText(s.info, result.body) : okJson(s.info, result.body);

@@ -24,7 +24,10 @@ export const unknownProperty = (name: string, spec: ResourceSpec): QueryError =>
   badRequest(`Could not find a property named '${name}' on type 'microsoft.graph.${spec.entityType}'.`);
 
 export const unsupportedFilter = (property: string, spec: ResourceSpec): QueryError =>
-  unsupported(`Unsupported or invalid query filter clause specified for property '${property}' of resource '${spec.resourceName}'.`);
+  queryError(
+    400,
+    spec.unsupportedFilterCode ?? "Request_UnsupportedQuery",`Unsupported or invalid query filter clause specified for property '${property}' of resource '${spec.resourceName}'.`,
+  );
 
 export const advancedRequired = (operator: string): QueryError =>
   unsupported(

@@ -504,10 +504,22 @@ export function usedOperators(root: FilterNode): OperatorUse[] {
     };
     switch (node.kind) {
       case "and":
-      case "or":
         visit(node.left, negated);
         visit(node.right, negated);
         return;
+      case "or": {
+        // Every property under an `or` is reported with `or` too: Intune allows `or` on enums only.
+        const from = out.length;
+        visit(node.left, negated);
+        visit(node.right, negated);
+        const seen = new Set<string>();
+        for (const use of out.slice(from)) {
+          if (use.op === "or" || seen.has(use.property)) continue;
+          seen.add(use.property);
+          out.push({ property: use.property, op: "or", path: use.path, viaLambda: use.viaLambda });
+        }
+        return;
+      }
       case "not":
         visit(node.operand, true);
         return;

@@ -17,7 +17,7 @@ import { matchSearch, parseSearch, searchTerms, SearchSyntaxError, type SearchNo
 import { canonicalName, contextWithSelect, project, resolveSelect, splitSelect } from "./select";
 import { makeSkiptoken, queryBinding, readSkiptoken, withSkiptoken } from "./skiptoken";
 import type {
-  CollectionQueryInput, CollectionQueryResult, EntityQueryInput, EntityQueryResult, FilterOp,
+  CollectionQueryInput, CollectionQueryResult, EntityQueryInput, EntityQueryResult, FilterOp, FilterSupport,
   MixedResourceSpec, PropertyType, ResourceSpec,
 } from "./types";
 
@@ -99,15 +99,22 @@ function literalFits(use: OperatorUse, type: PropertyType): boolean {
   }
 }
 
-function validateFilter(ast: FilterNode, spec: ResourceSpec, advanced: boolean): QueryError | null {
+function validateFilter(ast: FilterNode, spec: ResourceSpec, advanced: boolean, support: FilterSupport): QueryError | null {
   const uses = usedOperators(ast);
+  const lenient = support === "lenient";
   for (const use of uses) {
     const p = spec.properties[use.property];
     if (!p) return unknownProperty(use.property, spec);
+    if (use.op === "or") {
+      // `or` is free unless the service documents it per property (Intune: enums only).
+      if (spec.orPerProperty && !lenient && !p.filter?.includes("or")) return unsupportedFilter(use.property, spec);
+      continue;
+    }
+    const allowed = (op: FilterOp) => Boolean(p.filter?.includes(op) || (lenient && p.lenientFilter?.includes(op)));
     // Collections are filtered only through lambdas and /$count; lambdas apply only to collections.
     const direct = use.op === "any" || use.op === "all" || use.op === "count";
     const shapeOk = isCollection(p.type) ? direct || use.viaLambda || use.op === "not" : !direct && !use.viaLambda;
-    if (!shapeOk || !p.filter?.includes(use.op)) return unsupportedFilter(use.property, spec);
+    if (!shapeOk || !allowed(use.op)) return unsupportedFilter(use.property, spec);
     if (!literalFits(use, p.type)) {
       const kind = OPERATOR_KIND[use.op];
       return queryError(
@@ -121,6 +128,7 @@ function validateFilter(ast: FilterNode, spec: ResourceSpec, advanced: boolean):
   }
   if (spec.directory && !advanced) {
     for (const use of uses) {
+      if (use.op === "or") continue;
       if (ALWAYS_ADVANCED.has(use.op) || spec.properties[use.property].advancedFilter?.includes(use.op)) {
         return advancedRequired(OPERATOR_TEXT[use.op] ?? use.op);
       }
@@ -129,7 +137,7 @@ function validateFilter(ast: FilterNode, spec: ResourceSpec, advanced: boolean):
   return null;
 }
 
-function readFilter(raw: string | undefined, spec: ResourceSpec, advanced: boolean): FilterNode | null | QueryError {
+function readFilter(raw: string | undefined, spec: ResourceSpec, advanced: boolean, support: FilterSupport): FilterNode | null | QueryError {
   if (raw === undefined) return null;
   let ast: FilterNode;
   try {
@@ -140,7 +148,7 @@ function readFilter(raw: string | undefined, spec: ResourceSpec, advanced: boole
   }
   const unknown = renameProperties(ast, (name) => canonicalName(spec, name));
   if (unknown !== null) return unknownProperty(unknown, spec);
-  return validateFilter(ast, spec, advanced) ?? ast;
+  return validateFilter(ast, spec, advanced, support) ?? ast;
 }
 
 // $search ---------------------------------------------------------------------------------------
@@ -281,6 +289,8 @@ export function queryCollection(input: CollectionQueryInput): CollectionQueryRes
   const advanced = !base.directory || (eventual && countTrue);
 
   if (opts.has("$expand")) return badRequest("$expand is not supported by the emulator.");
+  // Intune has no $count segment at all: Graph answers 404 for the unknown segment.
+  if (input.countSegment && base.noCountSegment) return queryError(404, "ResourceNotFound", "Resource not found for the segment '$count'.");
   if (input.countSegment && base.directory && !eventual) return badRequest(COUNT_NOT_SUPPORTED);
   const skip = readSkip(opts.get("$skip"), base);
   if (isQueryError(skip)) return skip;
@@ -288,7 +298,7 @@ export function queryCollection(input: CollectionQueryInput): CollectionQueryRes
   if (isQueryError(top)) return top;
   const select = readCollectionSelect(opts.get("$select"), spec);
   if (isQueryError(select)) return select;
-  const filter = readFilter(opts.get("$filter"), base, advanced);
+  const filter = readFilter(opts.get("$filter"), base, advanced, input.filterSupport ?? "documented");
   if (isQueryError(filter)) return filter;
   const search = readSearch(opts.get("$search"), base, eventual);
   if (isQueryError(search)) return search;

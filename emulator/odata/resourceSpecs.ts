@@ -101,7 +101,8 @@ const groupProperties: Record<string, PropertySpec> = {
   displayName: str(EQ.concat(RANGE, "startsWith", "eqNull"), { orderBy: "basic", search: "tokenized" }),
   description: str(STR, { search: "tokenized" }),
   groupTypes: strs(COLL),
-  mailEnabled: bool(EQ),
+  // The group page lists eq, ne, NOT for mailEnabled (and `in` for securityEnabled); `in` is the general rule.
+  mailEnabled: bool(["eq", "ne", "not"], { lenientFilter: ["in"] }),
   securityEnabled: bool(EQ),
   mail: str(STR, { search: "prefix" }),
   mailNickname: str(STR, { search: "prefix" }),
@@ -147,15 +148,18 @@ export const deviceSpec: ResourceSpec = {
   maxPageSize: 999,
   properties: {
     id: str(EQ),
-    deviceId: str([...EQ, "startsWith"]),
+    // The device page lists eq, ne, not, startsWith for deviceId, not `in` (graph-facts §4); `in` is the
+    // general directory rule, so a lenient reading accepts it.
+    deviceId: str(["eq", "ne", "not", "startsWith"], { lenientFilter: ["in"] }),
     accountEnabled: bool(EQ),
     displayName: str(STR, { orderBy: "advanced", search: "tokenized" }),
-    operatingSystem: str(STR),
-    operatingSystemVersion: str(STR),
+    // The device page's lists (graph-facts §4); `in` only by the general directory rule, so lenient.
+    operatingSystem: str(["eq", "ne", "not", ...RANGE, "startsWith", "eqNull"], { lenientFilter: ["in"] }),
+    operatingSystemVersion: str(["eq", "ne", "not", ...RANGE, "startsWith", "eqNull"], { lenientFilter: ["in"] }),
     trustType: str(EQ_NULL),
-    isCompliant: bool(EQ_NULL),
-    isManaged: bool(EQ_NULL),
-    approximateLastSignInDateTime: date([...DATE, "eqNull"], { orderBy: "advanced" }),
+    isCompliant: bool(["eq", "ne", "not"], { lenientFilter: ["in", "eqNull"] }),
+    isManaged: bool(["eq", "ne", "not"], { lenientFilter: ["in", "eqNull"] }),
+    approximateLastSignInDateTime: date(["eq", "ne", "not", ...RANGE, "eqNull"], { orderBy: "advanced", lenientFilter: ["in"] }),
     complianceExpirationDateTime: date(),
     onPremisesLastSyncDateTime: date(DATE),
     manufacturer: str(STR),
@@ -179,9 +183,18 @@ export const deviceSpec: ResourceSpec = {
 };
 
 // managedDevice (Intune, not the directory) ---------------------------------------------------
-/** Intune documents few filters (beta: deviceName eq/contains, enums eq/or); we accept a few more, explicitly. */
-const IN_EQ: FilterOp[] = ["eq", "ne", "in"];
-const enumProp = () => prop("enum", IN_EQ, { orderBy: "basic" });
+/**
+ * Intune documents few filters: v1.0 lists none per property; the beta page allows `deviceName` with
+ * eq and contains, and enums with eq and `or` (graph-facts §4). The strictest reading: `eq` on scalar
+ * properties, `or` only between enum clauses, `contains` only on deviceName, and an undocumented pair
+ * is a 400 `BadRequest`. What Intune is observed to accept beyond that (in, ne, ranges, startsWith,
+ * `or` anywhere) is served only with filter support "lenient".
+ */
+const LENIENT_EQ: FilterOp[] = ["ne", "in"];
+const LENIENT_STR: FilterOp[] = [...LENIENT_EQ, "contains", "startsWith"];
+const LENIENT_DATE: FilterOp[] = [...RANGE];
+const intuneStr = (lenient: FilterOp[] = LENIENT_STR, opts: Opts = {}) => str(["eq"], { lenientFilter: lenient, ...opts });
+const enumProp = () => prop("enum", ["eq", "or"], { orderBy: "basic", lenientFilter: LENIENT_EQ });
 
 export const managedDeviceSpec: ResourceSpec = {
   entityType: "managedDevice",
@@ -190,34 +203,37 @@ export const managedDeviceSpec: ResourceSpec = {
   defaultPageSize: 1000,
   maxPageSize: 1000,
   supportsSkip: true,
+  orPerProperty: true,
+  unsupportedFilterCode: "BadRequest",
+  noCountSegment: true,
   properties: {
-    id: str(IN_EQ),
-    userId: str(IN_EQ),
-    deviceName: str([...IN_EQ, "contains", "startsWith"], { orderBy: "basic" }),
-    managedDeviceName: str(["eq", "contains"]),
+    id: intuneStr(LENIENT_EQ),
+    userId: intuneStr(LENIENT_EQ),
+    deviceName: str(["eq", "contains"], { orderBy: "basic", lenientFilter: [...LENIENT_EQ, "startsWith"] }),
+    managedDeviceName: intuneStr(["contains"]),
     managedDeviceOwnerType: enumProp(),
-    enrolledDateTime: date(["eq", ...RANGE], { orderBy: "basic" }),
-    lastSyncDateTime: date(["eq", ...RANGE], { orderBy: "basic" }),
-    operatingSystem: str([...IN_EQ, "contains", "startsWith"], { orderBy: "basic" }),
-    osVersion: str(["eq", "startsWith", ...RANGE]),
+    enrolledDateTime: date(["eq"], { orderBy: "basic", lenientFilter: LENIENT_DATE }),
+    lastSyncDateTime: date(["eq"], { orderBy: "basic", lenientFilter: LENIENT_DATE }),
+    operatingSystem: intuneStr(LENIENT_STR, { orderBy: "basic" }),
+    osVersion: intuneStr(["startsWith", ...RANGE]),
     complianceState: enumProp(),
-    jailBroken: str(["eq"]),
+    jailBroken: intuneStr([]),
     managementAgent: enumProp(),
     azureADRegistered: bool(["eq"]),
-    azureADDeviceId: str(IN_EQ),
+    azureADDeviceId: intuneStr(LENIENT_EQ),
     deviceEnrollmentType: enumProp(),
     deviceRegistrationState: enumProp(),
-    emailAddress: str(["eq", "contains", "startsWith"]),
-    userPrincipalName: str(["eq", "contains", "startsWith"], { orderBy: "basic" }),
-    userDisplayName: str(["eq", "contains", "startsWith"], { orderBy: "basic" }),
-    model: str(["eq", "contains", "startsWith"]),
-    manufacturer: str(["eq", "contains", "startsWith"]),
-    serialNumber: str(["eq", "contains", "startsWith"]),
-    imei: str(["eq"]),
-    meid: str(["eq"]),
-    phoneNumber: str(["eq"]),
-    wiFiMacAddress: str(["eq"]),
-    subscriberCarrier: str(["eq"]),
+    emailAddress: intuneStr(["contains", "startsWith"]),
+    userPrincipalName: intuneStr(["contains", "startsWith"], { orderBy: "basic" }),
+    userDisplayName: intuneStr(["contains", "startsWith"], { orderBy: "basic" }),
+    model: intuneStr(["contains", "startsWith"]),
+    manufacturer: intuneStr(["contains", "startsWith"]),
+    serialNumber: intuneStr(["contains", "startsWith"]),
+    imei: intuneStr([]),
+    meid: intuneStr([]),
+    phoneNumber: intuneStr([]),
+    wiFiMacAddress: intuneStr([]),
+    subscriberCarrier: intuneStr([]),
     isEncrypted: bool(["eq"]),
     isSupervised: bool(["eq"]),
     totalStorageSpaceInBytes: prop("int"),
@@ -271,6 +287,7 @@ export const contractSpec: ResourceSpec = {
 };
 
 // GDAP (tenantRelationships): not the directory; $top at most 300 --------------------------
+const IN_EQ: FilterOp[] = ["eq", "ne", "in"];
 export const delegatedAdminCustomerSpec: ResourceSpec = {
   entityType: "delegatedAdminCustomer",
   annotatesItemType: true,

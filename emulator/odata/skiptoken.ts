@@ -1,18 +1,17 @@
 /**
- * Opaque `$skiptoken`s: base64url of {o: offset, h: HMAC}. The HMAC covers the path, the options that
- * decide the result set ($filter, $search, $orderby, $count…) and the offset, so a token cannot be
- * edited or replayed against another query. $top and $select are not bound: they shape a page, not
- * the set, and clients change them between pages.
+ * Opaque `$skiptoken`s: base64url of {o: offset, h: HMAC}. The HMAC covers the path, every query
+ * option of the request that produced it ($top, $count, $select, $filter, $orderby, $search, …) and
+ * the offset: Graph's token is valid only with the exact options it was issued for (graph-facts §3:
+ * clients call the nextLink as given), so a changed option with an old token is a 400.
  * nextLinks keep the request's query text as sent (only $skiptoken is replaced), as Graph does.
  */
 import { createHmac, timingSafeEqual } from "node:crypto";
 
 const isSkiptokenKey = (key: string): boolean => key.toLowerCase() === "$skiptoken";
-const PAGE_SHAPING = new Set(["$skiptoken", "$top", "$select"]);
 
-/** What a token is bound to: the path and the other query options, order-independent. */
+/** What a token is bound to: the path and every other query option (decoded), order-independent. */
 export function queryBinding(url: URL): string {
-  const pairs = [...url.searchParams].filter(([k]) => !PAGE_SHAPING.has(k.toLowerCase())).sort((a, b) =>
+  const pairs = [...url.searchParams].filter(([k]) => !isSkiptokenKey(k)).sort((a, b) =>
     a[0] === b[0] ? (a[1] < b[1] ? -1 : a[1] > b[1] ? 1 : 0) : a[0] < b[0] ? -1 : 1,
   );
   return JSON.stringify([url.pathname, pairs]);

@@ -16,7 +16,16 @@ export type FilterOp =
   | "eq" | "ne" | "not" | "in" | "ge" | "le" | "gt" | "lt"
   | "startsWith" | "endsWith" | "eqNull" | "any" | "count"
   // Added: `contains` (Intune managedDevice deviceName) and the `all` lambda (parsed; listed on no directory property).
-  | "contains" | "all";
+  | "contains" | "all"
+  // `or` joining clauses on this property; checked only where `ResourceSpec.orPerProperty` is set.
+  | "or";
+
+/**
+ * How strictly $filter support is read: "documented" accepts only the operators Microsoft documents
+ * per resource and property (the strictest reading; the default), "lenient" also those Graph is
+ * observed to accept beyond that (`lenientFilter`).
+ */
+export type FilterSupport = "documented" | "lenient";
 
 export interface PropertySpec {
   type: PropertyType;
@@ -27,6 +36,8 @@ export interface PropertySpec {
    * beyond ne/not/endsWith/$count/eq-null which always need them. E.g. user `companyName`.
    */
   advancedFilter?: FilterOp[];
+  /** Operators accepted beyond `filter` only when filter support is "lenient" (observed, undocumented). */
+  lenientFilter?: FilterOp[];
   /** $orderby: "basic" works without advanced query parameters, "advanced" needs them. */
   orderBy?: "basic" | "advanced";
   /** $search: "tokenized" (displayName, description) or "prefix" (other strings behave like startsWith). */
@@ -51,6 +62,12 @@ export interface ResourceSpec {
   supportsSkip?: boolean;
   /** Every item carries its `@odata.type` even in a plain collection (documented for GDAP resources). */
   annotatesItemType?: boolean;
+  /** `or` is allowed only on properties listing it (Intune: enums only); elsewhere `or` is free. */
+  orPerProperty?: boolean;
+  /** Error code of an undocumented operator/property pair (directory: Request_UnsupportedQuery; Intune: BadRequest). */
+  unsupportedFilterCode?: string;
+  /** The service has no `/$count` segment on this collection (Intune): it answers 404. */
+  noCountSegment?: boolean;
 }
 
 /** For collections mixing types (memberOf, members, owners, …): a spec per `@odata.type`. */
@@ -76,6 +93,8 @@ export interface CollectionQueryInput {
   skiptokenSecret: string;
   /** True for `/{collection}/$count` segment requests: answer text/plain with the number. */
   countSegment?: boolean;
+  /** How strictly $filter operators are checked; "documented" when absent. */
+  filterSupport?: FilterSupport;
 }
 
 export type CollectionQueryResult =

@@ -1,3 +1,5 @@
+import { badInput } from "../errors";
+
 /**
  * Builds Graph query strings from typed options. Every literal goes through `odataString`, and every
  * value is percent-encoded here, because the Graph SDK passes query strings through untouched.
@@ -14,8 +16,22 @@ export interface ODataQuery {
   advanced?: boolean;
 }
 
+/** A UTF-16 surrogate without its pair: no UTF-8 (so no URL) can carry it. */
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
+/**
+ * Refuses text that cannot be percent-encoded: a lone surrogate (`"\ud800"` is valid JSON) would
+ * otherwise make `encodeURIComponent` throw a URIError deep in URL building.
+ */
+export function checkWellFormed(value: string, argument?: string): string {
+  if (LONE_SURROGATE.test(value)) {
+    throw badInput("A string argument holds an unpaired UTF-16 surrogate (not valid Unicode text).", argument ? { argument } : {});
+  }
+  return value;
+}
+
 export function odataString(value: string): string {
-  return `'${value.replace(/'/g, "''")}'`;
+  return `'${checkWellFormed(value).replace(/'/g, "''")}'`;
 }
 
 export function buildQuery(q: ODataQuery): string {
@@ -46,5 +62,5 @@ export function skiptokenOf(nextLink: string | undefined): string | undefined {
 }
 
 function enc(v: string): string {
-  return encodeURIComponent(v).replace(/'/g, "%27");
+  return encodeURIComponent(checkWellFormed(v)).replace(/'/g, "%27");
 }

@@ -1,5 +1,4 @@
 import DataLoader from "dataloader";
-import { MAX_IN_VALUES } from "../graph/filters/odataFilter";
 import { odataString } from "../graph/odata";
 import type { GraphObject, ObjectKey, TenantData } from "./tenantData";
 
@@ -39,8 +38,10 @@ const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
  * - `byIds(type)`: objects by id through `POST /directoryObjects/getByIds` (one call for up to 1,000
  *   ids) when every key's selection is within Graph's default property set; otherwise, and for a
  *   single id, through the per-id loader (`GET /users/{id}`, batched 20 to a `$batch`).
- * - `devicesByDeviceId` / `managedDevicesByAzureADDeviceId`: the Entra ↔ Intune join, as
- *   `$filter=deviceId in (…)` / `azureADDeviceId in (…)` with at most 15 values per call.
+ * - `devicesByDeviceId` / `managedDevicesByAzureADDeviceId`: the Entra ↔ Intune join, one
+ *   `$filter=deviceId eq '…'` / `azureADDeviceId eq '…'` item per value, 20 to a `$batch`: `eq` is
+ *   the only operator both resources document for these properties (no `in` on device.deviceId;
+ *   Intune allows `or` only between enum values), and n values still cost ⌈n/20⌉ requests.
  */
 export class DirectoryLookups {
   private readonly byIdLoaders = new Map<string, DataLoader<ObjectKey, GraphObject | null, string>>();
@@ -48,8 +49,8 @@ export class DirectoryLookups {
   readonly managedDevicesByAzureADDeviceId: DataLoader<ValueKey, GraphObject | null, string>;
 
   constructor(private readonly data: TenantData) {
-    this.devicesByDeviceId = this.valueLoader("/devices", "deviceId", 999);
-    this.managedDevicesByAzureADDeviceId = this.valueLoader("/deviceManagement/managedDevices", "azureADDeviceId", 1000);
+    this.devicesByDeviceId = this.valueLoader("/devices", "deviceId");
+    this.managedDevicesByAzureADDeviceId = this.valueLoader("/deviceManagement/managedDevices", "azureADDeviceId");
   }
 
   byIds(type: "user" | "group"): DataLoader<ObjectKey, GraphObject | null, string> {
@@ -91,40 +92,29 @@ export class DirectoryLookups {
   }
 
   /**
-   * Objects of `path` by the value of `property`: the values asked for in one tick become
-   * `property in (…)` calls of at most 15 values, all sent together, selecting the union of what the
-   * keys need. An absent value is `null`.
+   * Objects of `path` by the value of `property`: each value asked for in one tick becomes one
+   * `property eq 'value'` request, all issued together (so the tenant's loader sends them as one wave
+   * of `$batch`es of 20), selecting the union of what the keys need. An absent value is `null`.
    */
-  private valueLoader(path: string, property: string, top: number): DataLoader<ValueKey, GraphObject | null, string> {
+  private valueLoader(path: string, property: string): DataLoader<ValueKey, GraphObject | null, string> {
     return new DataLoader<ValueKey, GraphObject | null, string>(
       async (keys) => {
         const select = new Set<string>(["id", property]);
         keys.forEach((k) => k.select.forEach((p) => select.add(p)));
         const values = [...new Set(keys.map((k) => k.value.toLowerCase()))];
-        const chunks: string[][] = [];
-        for (let i = 0; i < values.length; i += MAX_IN_VALUES) chunks.push(values.slice(i, i + MAX_IN_VALUES));
-        const byValue = new Map<string, GraphObject>();
-        let failure: Error | undefined;
-        try {
-          const pages = await Promise.all(
-            chunks.map((chunk) =>
-              this.data.page(path, {
-                select: [...select].sort(),
-                filter: chunk.length === 1 ? `${property} eq ${odataString(chunk[0]!)}` : `${property} in (${chunk.map(odataString).join(",")})`,
-                top,
-              }),
-            ),
-          );
-          for (const page of pages) {
-            for (const o of page.value ?? []) {
-              const v = String(o[property] ?? "").toLowerCase();
-              if (v && !byValue.has(v)) byValue.set(v, o);
+        const byValue = new Map<string, GraphObject | Error | null>();
+        await Promise.all(
+          values.map(async (value) => {
+            try {
+              // One match is expected; two let a duplicate registration show as the first, deterministically.
+              const page = await this.data.page(path, { select: [...select].sort(), filter: `${property} eq ${odataString(value)}`, top: 2 });
+              byValue.set(value, (page.value ?? []).find((o) => String(o[property] ?? "").toLowerCase() === value) ?? null);
+            } catch (err) {
+              byValue.set(value, err instanceof Error ? err : new Error(String(err)));
             }
-          }
-        } catch (err) {
-          failure = err instanceof Error ? err : new Error(String(err));
-        }
-        return keys.map((k) => failure ?? byValue.get(k.value.toLowerCase()) ?? null);
+          }),
+        );
+        return keys.map((k) => byValue.get(k.value.toLowerCase()) ?? null);
       },
       { cacheKeyFn: (k) => `${k.value.toLowerCase()}|${[...k.select].sort().join(",")}` },
     );

@@ -184,9 +184,9 @@ describe("evaluate", () => {
 describe("usedOperators", () => {
   const pairs = (filter: string) => usedOperators(parseFilter(filter)).map((u) => `${u.property}:${u.op}${u.viaLambda ? "@" : ""}`);
 
-  it("lists comparison and function operators per property", () => {
+  it("lists comparison and function operators per property, and or for every property under an or", () => {
     expect(pairs("displayName eq 'a' and startsWith(mail,'b') or endsWith(userPrincipalName,'c')")).toEqual([
-      "displayName:eq", "mail:startsWith", "userPrincipalName:endsWith",
+      "displayName:eq", "mail:startsWith", "userPrincipalName:endsWith", "displayName:or", "mail:or", "userPrincipalName:or",
     ]);
   });
 
@@ -195,7 +195,7 @@ describe("usedOperators", () => {
   });
 
   it("reports not for every property under a negation", () => {
-    expect(pairs("not(companyName eq 'x' or city eq 'y')")).toEqual(["companyName:eq", "companyName:not", "city:eq", "city:not"]);
+    expect(pairs("not(companyName eq 'x' or city eq 'y')")).toEqual(["companyName:eq", "companyName:not", "city:eq", "city:not", "companyName:or", "city:or"]);
   });
 
   it("reports a lambda as any on its collection, with inner operators on the same collection", () => {

@@ -5,8 +5,19 @@ describe("CursorCodec", () => {
   const scope = { tenantId: "tenant-a", query: "/users\u0000\u0000\u0000" };
 
   it("round-trips a position for the same tenant and query", () => {
-    const cursor = codec.encode(scope, { skiptoken: "abc", offset: 3 });
-    expect(codec.decode(cursor, scope)).toEqual({ skiptoken: "abc", offset: 3 });
+    const cursor = codec.encode(scope, { offset: 3 });
+    expect(codec.decode(cursor, scope)).toEqual({ offset: 3 });
+  });
+
+  it("keeps a page's skiptoken together with the exact options it belongs to", () => {
+    const position = { offset: 13, page: { skiptoken: "abc", skip: 3, options: { top: 10, count: true, select: "digest" } } };
+    expect(codec.decode(codec.encode(scope, position), scope)).toEqual(position);
+  });
+
+  it("never carries a URL: the payload holds only the token value, numbers and digests", () => {
+    const cursor = codec.encode(scope, { offset: 1, page: { skiptoken: "tok", skip: 0, options: { top: 5, count: false, select: "d" } } });
+    const body = Buffer.from(cursor, "base64url").subarray(16).toString("utf8");
+    expect(body).not.toMatch(/https?:|\/v1\.0|\$select|\$top/);
   });
 
   it("treats an absent cursor as the start", () => {
@@ -25,7 +36,7 @@ describe("CursorCodec", () => {
   });
 
   it("refuses a tampered cursor", () => {
-    const cursor = codec.encode(scope, { skiptoken: "abc", offset: 3 });
+    const cursor = codec.encode(scope, { offset: 3, page: { skiptoken: "abc", skip: 3, options: { top: 10, count: false, select: "d" } } });
     const raw = Buffer.from(cursor, "base64url");
     raw[raw.length - 3] ^= 1;
     expect(() => codec.decode(raw.toString("base64url"), scope)).toThrow("The cursor is not valid for this list.");

@@ -56,6 +56,16 @@ describe("FilterBuilder", () => {
   });
 });
 
+describe("lone surrogates", () => {
+  it("are refused as BAD_USER_INPUT in filter literals and search terms; paired surrogates are fine", () => {
+    for (const bad of ["\ud800", "a\udc00", "\udbff\ud800"]) {
+      expect(() => new FilterBuilder().eq("department", bad)).toThrow(expect.objectContaining({ extensions: expect.objectContaining({ code: "BAD_USER_INPUT" }) }));
+      badInput(() => searchClause(bad, ["displayName"]), "search");
+    }
+    expect(new FilterBuilder().eq("department", "R&D \ud83d\ude00").build()).toBe("department eq 'R&D \ud83d\ude00'");
+  });
+});
+
 describe("searchClause", () => {
   it("builds one quoted clause per property", () => {
     expect(searchClause("  contoso ", ["displayName", "mail"])).toBe('"displayName:contoso" OR "mail:contoso"');
@@ -144,21 +154,28 @@ describe("compileDeviceQuery", () => {
 });
 
 describe("compileManagedDeviceQuery", () => {
-  it("compiles compliance states, ownership and last sync, never as an advanced query (Intune is not the directory)", () => {
+  it("compiles compliance states as eq … or eq … (Intune documents `or` on enums, not `in`), ownership and name, never as an advanced query", () => {
     const q = compileManagedDeviceQuery({
       filter: {
         complianceState: [ComplianceState.NONCOMPLIANT, ComplianceState.IN_GRACE_PERIOD],
         ownerType: ManagedDeviceOwnerType.COMPANY,
-        lastSyncAfter: new Date("2025-03-01T00:00:00Z"),
         deviceNameContains: "O'Hara",
       },
       orderBy: { field: ManagedDeviceOrderField.LAST_SYNC_DATE_TIME, direction: SortDirection.DESC },
     });
     expect(q).toEqual({
-      filter: "complianceState in ('noncompliant','inGracePeriod') and managedDeviceOwnerType eq 'company' and lastSyncDateTime ge 2025-03-01T00:00:00.000Z and contains(deviceName,'O''Hara')",
+      filter: "(complianceState eq 'noncompliant' or complianceState eq 'inGracePeriod') and managedDeviceOwnerType eq 'company' and contains(deviceName,'O''Hara')",
       orderBy: "lastSyncDateTime desc",
       advanced: false,
     });
+    expect(compileManagedDeviceQuery({ filter: { complianceState: [ComplianceState.NONCOMPLIANT, ComplianceState.ERROR] } }).filter).toBe(
+      "complianceState eq 'noncompliant' or complianceState eq 'error'",
+    );
+  });
+
+  it("refuses a lastSync range, which Intune does not document, before any Graph call", () => {
+    badInput(() => compileManagedDeviceQuery({ filter: { lastSyncAfter: new Date("2025-03-01T00:00:00Z") } }), "filter.lastSyncAfter");
+    badInput(() => compileManagedDeviceQuery({ filter: { lastSyncBefore: new Date("2025-03-01T00:00:00Z") } }), "filter.lastSyncBefore");
   });
 
   it("compiles nothing from nothing", () => {

@@ -21,6 +21,11 @@ describe("buildQuery", () => {
     expect(buildQuery({ top: 1, count: true })).toBe("?$count=true&$top=1");
   });
 
+  it("refuses a lone surrogate as BAD_USER_INPUT instead of a URIError", () => {
+    expect(() => buildQuery({ search: '"displayName:\ud800"' })).toThrow(expect.objectContaining({ extensions: expect.objectContaining({ code: "BAD_USER_INPUT" }) }));
+    expect(() => odataString("x\udfff")).toThrow("unpaired UTF-16 surrogate");
+  });
+
   it("builds nothing from nothing", () => {
     expect(buildQuery({})).toBe("");
   });

@@ -1,5 +1,5 @@
 import { badInput } from "../../errors";
-import { odataString } from "../odata";
+import { checkWellFormed, odataString } from "../odata";
 
 /**
  * The pieces typed filter inputs compile into. Clients never send OData: each typed input field maps
@@ -20,11 +20,11 @@ export const MAX_IN_VALUES = 15;
 
 /** Collects `and`-joined clauses and whether any of them is an advanced query. */
 export class FilterBuilder {
-  private readonly clauses: string[] = [];
+  private readonly clauses: Array<{ text: string; disjunction: boolean }> = [];
   advanced = false;
 
-  add(clause: string, advanced = false): this {
-    this.clauses.push(clause);
+  add(clause: string, advanced = false, disjunction = false): this {
+    this.clauses.push({ text: clause, disjunction });
     if (advanced) this.advanced = true;
     return this;
   }
@@ -45,6 +45,19 @@ export class FilterBuilder {
     if (values.length > MAX_IN_VALUES) throw badInput(`'${argument}' takes at most ${MAX_IN_VALUES} values.`, { argument });
     if (values.length === 1) return this.eq(property, values[0]);
     return this.add(`${property} in (${values.map(odataString).join(",")})`);
+  }
+
+  /**
+   * Any of these values as `p eq 'a' or p eq 'b'`: for services documenting `or` but not `in` (Intune
+   * enums, graph-facts §4). Parenthesised only when other clauses are `and`-ed to it.
+   */
+  eqAny(property: string, values: readonly string[] | null | undefined, argument: string): this {
+    if (!values) return this;
+    if (values.length === 0) throw badInput(`'${argument}' needs at least one value.`, { argument });
+    if (values.length > MAX_IN_VALUES) throw badInput(`'${argument}' takes at most ${MAX_IN_VALUES} values.`, { argument });
+    const distinct = [...new Set(values)];
+    if (distinct.length === 1) return this.eq(property, distinct[0]);
+    return this.add(distinct.map((v) => `${property} eq ${odataString(v)}`).join(" or "), false, true);
   }
 
   startsWith(property: string, prefix: string | null | undefined, argument: string): this {
@@ -79,7 +92,9 @@ export class FilterBuilder {
   }
 
   build(): string | undefined {
-    return this.clauses.length ? this.clauses.join(" and ") : undefined;
+    if (this.clauses.length === 0) return undefined;
+    if (this.clauses.length === 1) return this.clauses[0]!.text;
+    return this.clauses.map((c) => (c.disjunction ? `(${c.text})` : c.text)).join(" and ");
   }
 }
 
@@ -99,7 +114,7 @@ function dateLiteral(d: Date): string {
  */
 export function searchClause(term: string | null | undefined, properties: readonly string[]): string | undefined {
   if (term === undefined || term === null) return undefined;
-  const text = term.trim();
+  const text = checkWellFormed(term, "search").trim();
   if (text === "") throw badInput("'search' must not be empty.", { argument: "search" });
   if (text.length > 200) throw badInput("'search' is at most 200 characters.", { argument: "search" });
   if (/["\\]/.test(text)) throw badInput("'search' may not contain double quotes or backslashes.", { argument: "search" });

@@ -1,9 +1,13 @@
-import { getNamedType, isAbstractType, isObjectType, Kind, type GraphQLResolveInfo, type SelectionSetNode } from "graphql";
+import {
+  getDirectiveValues, getNamedType, GraphQLIncludeDirective, GraphQLSkipDirective, isAbstractType, isObjectType, Kind,
+  type FieldNode, type FragmentSpreadNode, type GraphQLResolveInfo, type InlineFragmentNode, type SelectionSetNode,
+} from "graphql";
 
 /**
  * The fields selected on objects of `typeName` under the current field, following fragments and
- * connection shapes (`nodes { … }`, `edges { node { … } }`). Used to ask Graph only for what the
- * operation needs ($select).
+ * connection shapes (`nodes { … }`, `edges { node { … } }`), and leaving out whatever `@skip`/`@include`
+ * exclude (with the operation's variables), as execution will. Used to ask Graph only for what the
+ * operation needs ($select, $count).
  */
 export function selectedFields(info: GraphQLResolveInfo, typeName: string, path: readonly string[][] = [[]]): Set<string> {
   const out = new Set<string>();
@@ -36,6 +40,7 @@ export function graphSelect(fields: Iterable<string>, map: Readonly<Record<strin
 function collect(info: GraphQLResolveInfo, set: SelectionSetNode | undefined, path: readonly string[], typeName: string, out: Set<string>): void {
   if (!set) return;
   for (const sel of set.selections) {
+    if (!included(info, sel)) continue;
     if (sel.kind === Kind.FIELD) {
       if (path.length === 0) out.add(sel.name.value);
       else if (sel.name.value === path[0]) collect(info, sel.selectionSet, path.slice(1), typeName, out);
@@ -48,11 +53,26 @@ function collect(info: GraphQLResolveInfo, set: SelectionSetNode | undefined, pa
   }
 }
 
-/** A fragment applies when it names the type itself, or an interface/union the type belongs to. */
+/** The GraphQL spec's rule (CollectFields): skipped when `@skip(if: true)` or `@include(if: false)`. */
+function included(info: GraphQLResolveInfo, node: FieldNode | InlineFragmentNode | FragmentSpreadNode): boolean {
+  if (!node.directives?.length) return true;
+  if (getDirectiveValues(GraphQLSkipDirective, node, info.variableValues)?.if === true) return false;
+  return getDirectiveValues(GraphQLIncludeDirective, node, info.variableValues)?.if !== false;
+}
+
+/**
+ * A fragment applies when it names the type itself, an interface/union the type belongs to, or —
+ * for an abstract type — a type that may be one of its members.
+ */
 function appliesTo(info: GraphQLResolveInfo, condition: string | undefined, typeName: string): boolean {
   if (!condition || condition === typeName) return true;
   const cond = info.schema.getType(condition);
   const type = info.schema.getType(typeName);
-  if (!cond || !isAbstractType(cond) || !isObjectType(type)) return false;
-  return info.schema.isSubType(cond, type);
+  if (!cond || !type) return false;
+  if (isObjectType(type)) return isAbstractType(cond) && info.schema.isSubType(cond, type);
+  if (!isAbstractType(type)) return false;
+  if (isObjectType(cond)) return info.schema.isSubType(type, cond);
+  if (!isAbstractType(cond)) return false;
+  const members = new Set(info.schema.getPossibleTypes(type));
+  return info.schema.getPossibleTypes(cond).some((t) => members.has(t));
 }

@@ -1,0 +1,214 @@
+import { print } from "graphql";
+import type { CountersSnapshot, LoggedRequest } from "../../emulator/counters";
+import { NonCompliantDevicesDocument, type NonCompliantDevicesQuery } from "../__generated__/operations";
+import { startHarness, type Harness } from "../helpers/harness";
+
+/**
+ * Lists, cursors, typed filters and selections against the strict built-in cloud (issue 9 items 3, 4,
+ * 7, 11; issue 10's lone surrogates). Each test asserts the Graph calls made, from the emulator's log.
+ */
+interface SeededCustomer {
+  id: string;
+  sizes: { users: number; groups: number; devices: number; managedDevices: number };
+}
+
+/** Graph requests of a tenant (plain and batch items, not the $batch envelopes) whose path matches. */
+const calls = (c: CountersSnapshot, tenantId: string, path: RegExp): LoggedRequest[] =>
+  c.requests.filter((r) => r.tenantId === tenantId && r.kind !== "batch" && path.test(r.url.split("?")[0]!));
+const params = (r: LoggedRequest) => new URL(r.url, "https://graph.local").searchParams;
+
+function ok(r: { status: number; body: any }): any {
+  expect(r.body.errors).toBeUndefined();
+  expect(r.status).toBe(200);
+  return r.body.data;
+}
+
+describe("lists and cursors against the strict built-in cloud", () => {
+  let h: Harness;
+  let seeded: SeededCustomer[];
+  /** A customer with Intune and more than 100 users (so Graph pages users). */
+  let tenant: string;
+
+  beforeAll(async () => {
+    h = await startHarness();
+    seeded = (await h.control<{ customers: SeededCustomer[] }>("GET", "/tenants")).customers;
+    tenant = seeded.filter((c) => c.sizes.managedDevices >= 40 && c.sizes.users > 120).sort((a, b) => a.sizes.users - b.sizes.users)[0]!.id;
+  });
+  afterAll(async () => h?.close());
+
+  // Two documents, not one with @include: the selection itself differs between pages.
+  const users = async ({ count, ...vars }: { first: number; after?: string; count?: boolean }) =>
+    ok(await h.query(`query($id: ID!, $first: Int!, $after: String) { customer(id: $id) { users(first: $first, after: $after) {
+      ${count ? "totalCount" : ""} edges { cursor node { id } } pageInfo { hasNextPage endCursor } } } }`, { id: tenant, ...vars })).customer.users;
+  const ids = (conn: any): string[] => conn.edges.map((e: any) => e.node.id);
+
+  describe("item 3: a continuation is valid whatever options the next page asks for", () => {
+    let truth: string[];
+    beforeAll(async () => {
+      truth = ids(await users({ first: 60 }));
+    });
+
+    it("pages with first: 10, then first: 20 after its endCursor", async () => {
+      const p1 = await users({ first: 10 });
+      await h.resetCounters();
+      const p2 = await users({ first: 20, after: p1.pageInfo.endCursor });
+      expect(ids(p2)).toEqual(truth.slice(10, 30));
+      expect(p2.pageInfo.hasNextPage).toBe(true);
+      const c = await h.counters();
+      // Every /users request resent exactly the options of the page whose $skiptoken it carried.
+      expect(calls(c, tenant, /^\/v1\.0\/users$/).length).toBeLessThanOrEqual(2);
+      const p3 = await users({ first: 15, after: p2.pageInfo.endCursor });
+      expect(ids(p3)).toEqual(truth.slice(30, 45));
+    });
+
+    it("selects totalCount on page 1 only, and on page 2 only", async () => {
+      const p1 = await users({ first: 10, count: true });
+      expect(p1.totalCount).toBe(seeded.find((s) => s.id === tenant)!.sizes.users);
+      const p2 = await users({ first: 10, after: p1.pageInfo.endCursor });
+      expect(ids(p2)).toEqual(truth.slice(10, 20));
+      const p3 = await users({ first: 10, after: p2.pageInfo.endCursor, count: true });
+      expect(ids(p3)).toEqual(truth.slice(20, 30));
+      expect(p3.totalCount).toBe(p1.totalCount);
+    });
+
+    it("resumes from a mid-page edge's cursor of a later page", async () => {
+      const p1 = await users({ first: 10 });
+      const p2 = await users({ first: 10, after: p1.pageInfo.endCursor });
+      await h.resetCounters();
+      const p3 = await users({ first: 6, after: p2.edges[3].cursor });
+      expect(ids(p3)).toEqual(truth.slice(14, 20));
+      // Within the edge's page: its $skiptoken, resent with exactly the options it came with ($top=10).
+      const [req, ...more] = calls(await h.counters(), tenant, /^\/v1\.0\/users$/);
+      expect(more).toEqual([]);
+      expect(params(req!).get("$skiptoken")).not.toBeNull();
+      expect(params(req!).get("$top")).toBe("10");
+      const p4 = await users({ first: 25, after: p2.edges[8].cursor, count: true });
+      expect(ids(p4)).toEqual(truth.slice(19, 44));
+    });
+
+    it("continues after a page whose selection differed ($select is an option too), re-paging from the position", async () => {
+      const p1 = await users({ first: 30 });
+      await h.resetCounters();
+      const p2 = ok(await h.query(`query($id: ID!, $after: String) { customer(id: $id) { users(first: 5, after: $after) {
+        nodes { id displayName userPrincipalName } } } }`, { id: tenant, after: p1.pageInfo.endCursor })).customer.users;
+      expect(p2.nodes.map((n: any) => n.id)).toEqual(truth.slice(30, 35));
+      const [req, ...more] = calls(await h.counters(), tenant, /^\/v1\.0\/users$/);
+      expect(more).toEqual([]);
+      expect(params(req!).get("$skiptoken")).toBeNull();
+      expect(params(req!).get("$top")).toBe("35");
+    });
+
+    it("pages managed devices with changing sizes, and counts them on a later page from @odata.count, never a $count segment", async () => {
+      const Q = `query($id: ID!, $first: Int!, $after: String) { customer(id: $id) { managedDevices(first: $first, after: $after) {
+        totalCount nodes { id } pageInfo { endCursor } } } }`;
+      const all = ok(await h.query(Q, { id: tenant, first: 40 })).customer.managedDevices;
+      const p1 = ok(await h.query(Q, { id: tenant, first: 5 })).customer.managedDevices;
+      await h.resetCounters();
+      const p2 = ok(await h.query(Q, { id: tenant, first: 12, after: p1.pageInfo.endCursor })).customer.managedDevices;
+      expect(p2.nodes.map((n: any) => n.id)).toEqual(all.nodes.slice(5, 17).map((n: any) => n.id));
+      expect(p2.totalCount).toBe(seeded.find((s) => s.id === tenant)!.sizes.managedDevices);
+      const c = await h.counters();
+      expect(calls(c, tenant, /\$count/)).toEqual([]);
+      expect(calls(c, tenant, /managedDevices$/).some((r) => params(r).get("$count") === "true")).toBe(true);
+    });
+  });
+
+  describe("item 4: only documented filter operators, the join at most ceil(n/20) requests", () => {
+    it("joins devices and their Intune records both ways with eq only, in at most ceil(n/20) $batch requests per side", async () => {
+      await h.resetCounters();
+      const data = ok(await h.query(`query($id: ID!) { customer(id: $id) {
+        managedDevices(first: 40) { nodes { id azureADDeviceId device { id deviceId } } }
+        devices(first: 40) { nodes { id deviceId managedDevice { id azureADDeviceId } } }
+      } }`, { id: tenant })).customer;
+      const md = data.managedDevices.nodes;
+      expect(md.some((m: any) => m.device)).toBe(true);
+      for (const m of md) if (m.device) expect(m.device.deviceId).toBe(m.azureADDeviceId);
+      expect(data.devices.nodes.some((d: any) => d.managedDevice)).toBe(true);
+      for (const d of data.devices.nodes) if (d.managedDevice) expect(d.managedDevice.azureADDeviceId).toBe(d.deviceId);
+
+      const c = await h.counters();
+      const joins = [...calls(c, tenant, /^\/v1\.0\/devices$/), ...calls(c, tenant, /^\/v1\.0\/deviceManagement\/managedDevices$/)]
+        .filter((r) => params(r).get("$filter"));
+      expect(joins.length).toBeGreaterThan(0);
+      for (const r of joins) expect(params(r).get("$filter")).toMatch(/^(deviceId|azureADDeviceId) eq '[^']+'$/);
+      // One item per value, both sides in one wave: n values cost ceil(n/20) $batch requests, after the one of the two lists.
+      const n = new Set(md.map((m: any) => m.azureADDeviceId).filter(Boolean)).size + new Set(data.devices.nodes.map((d: any) => d.deviceId).filter(Boolean)).size;
+      expect(joins).toHaveLength(n);
+      expect(c.byTenant[tenant]?.batch ?? 0).toBeLessThanOrEqual(1 + Math.ceil(n / 20));
+    });
+
+    it("serves examples/nonCompliantDevices.graphql with complianceState eq … or eq …", async () => {
+      await h.resetCounters();
+      const r = await h.query(print(NonCompliantDevicesDocument), { customers: 50, devices: 100 });
+      const data = r.body.data as NonCompliantDevicesQuery;
+      const withoutIntune = new Set(seeded.filter((s) => s.sizes.managedDevices === 0).map((s) => s.id));
+      for (const c of data.customers.nodes) expect(c.managedDevices === null).toBe(withoutIntune.has(c.id));
+      expect((r.body.errors ?? []).length).toBe(data.customers.nodes.filter((c) => c.managedDevices === null).length);
+      const devices = data.customers.nodes.flatMap((c) => c.managedDevices?.nodes ?? []);
+      expect(devices.length).toBeGreaterThan(0);
+      expect(devices.every((d) => d.complianceState === "NONCOMPLIANT" || d.complianceState === "IN_GRACE_PERIOD")).toBe(true);
+      expect(devices.some((d) => d.device)).toBe(true);
+      const c = await h.counters();
+      const lists = c.requests.filter((q) => q.kind !== "batch" && /\/deviceManagement\/managedDevices$/.test(q.url.split("?")[0]!));
+      expect(lists.length).toBeGreaterThan(0);
+      for (const q of lists) expect(params(q).get("$filter") ?? "").not.toMatch(/ in \(/);
+      expect(lists.some((q) => params(q).get("$filter") === "complianceState eq 'noncompliant' or complianceState eq 'inGracePeriod'")).toBe(true);
+    });
+
+    it("refuses Intune filters outside the documented support before any Graph call", async () => {
+      await h.resetCounters();
+      const r = await h.query(`query($id: ID!) { customer(id: $id) { managedDevices(filter: { lastSyncBefore: "2024-01-01T00:00:00Z" }) { nodes { id } } } }`, { id: tenant });
+      expect(r.body.errors[0].extensions.code).toBe("BAD_USER_INPUT");
+      expect(calls(await h.counters(), tenant, /managedDevices/)).toEqual([]);
+    });
+  });
+
+  describe("item 11: @include/@skip decide $select and $count", () => {
+    it("sends neither $count nor ConsistencyLevel for totalCount @include(if: false), nor $select of a skipped field", async () => {
+      await h.resetCounters();
+      const data = ok(await h.query(`query($id: ID!, $c: Boolean!, $m: Boolean!) { customer(id: $id) { users(first: 3) {
+        totalCount @include(if: $c)
+        ... on UserConnection @skip(if: true) { totalCount }
+        nodes { id mail @include(if: $m) ...Extra }
+      } } }
+      fragment Extra on User { jobTitle @skip(if: true) }`, { id: tenant, c: false, m: false })).customer.users;
+      expect(data.totalCount).toBeUndefined();
+      const [req, ...more] = calls(await h.counters(), tenant, /^\/v1\.0\/users$/);
+      expect(more).toEqual([]);
+      expect(params(req!).get("$count")).toBeNull();
+      expect(req!.consistencyLevel).toBeUndefined();
+      expect(params(req!).get("$select")!.split(",")).not.toEqual(expect.arrayContaining(["mail"]));
+      expect(params(req!).get("$select")!.split(",")).not.toContain("jobTitle");
+    });
+
+    it("honours fragments on abstract types in a union connection", async () => {
+      await h.resetCounters();
+      const data = ok(await h.query(`query($id: ID!) { customer(id: $id) { users(first: 1) { nodes { id memberOf(first: 5) {
+        totalCount @include(if: true)
+        nodes { ... on Group @include(if: false) { mail } ... on Group { displayName } }
+      } } } } }`, { id: tenant })).customer.users.nodes[0].memberOf;
+      expect(typeof data.totalCount).toBe("number");
+      const [req] = calls(await h.counters(), tenant, /\/memberOf$/);
+      expect(params(req!).get("$select")!.split(",")).toContain("displayName");
+      expect(params(req!).get("$select")!.split(",")).not.toContain("mail");
+      expect(params(req!).get("$count")).toBe("true");
+    });
+  });
+
+  describe("issue 10: lone surrogates in filter and search strings", () => {
+    it.each([
+      ["a filter", `users(filter: { department: $s }) { nodes { id } }`],
+      ["a search", `users(search: $s) { nodes { id } }`],
+      ["an Intune filter", `managedDevices(filter: { operatingSystem: $s }) { nodes { id } }`],
+    ])("answers BAD_USER_INPUT for %s, with no Graph call", async (_kind, field) => {
+      await h.resetCounters();
+      for (const s of ["\ud800", "x\udc00y"]) {
+        const r = await h.query(`query($id: ID!, $s: String!) { customer(id: $id) { ${field} } }`, { id: tenant, s });
+        expect(r.body.errors?.[0]?.extensions?.code).toBe("BAD_USER_INPUT");
+        expect(r.body.errors[0].message).toMatch(/surrogate|UTF-16|Unicode/i);
+      }
+      const c = await h.counters();
+      expect(calls(c, tenant, /users|managedDevices/)).toEqual([]);
+    });
+  });
+});
