@@ -54,6 +54,15 @@ export interface Config {
   graphBudgetScale: number;
   /** Operations in progress at once; beyond it new ones are refused at once (load shedding). */
   maxConcurrentOperations: number;
+  /** Sum of the estimated costs of the operations in progress; beyond it new ones are refused at once. */
+  maxCostInFlight: number;
+  /** Generic document limits (graphql-armor and graphql-js): aliases, directives, lexical tokens, root fields. */
+  maxOperationAliases: number;
+  maxOperationDirectives: number;
+  maxOperationTokens: number;
+  maxOperationRootFields: number;
+  /** Schema introspection; unset: on in demo mode, off with a partner configuration (production). */
+  introspection?: boolean;
 }
 
 export class ConfigError extends Error {}
@@ -87,6 +96,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Confi
     maxOperationDepth: positive(env, "MAX_OPERATION_DEPTH", 12),
     graphBudgetScale: fraction(env, "GRAPH_BUDGET_SCALE", 1),
     maxConcurrentOperations: positive(env, "MAX_CONCURRENT_OPERATIONS", 500),
+    maxCostInFlight: positive(env, "MAX_COST_IN_FLIGHT", 1_000_000),
+    maxOperationAliases: positive(env, "MAX_OPERATION_ALIASES", 30),
+    maxOperationDirectives: positive(env, "MAX_OPERATION_DIRECTIVES", 50),
+    maxOperationTokens: positive(env, "MAX_OPERATION_TOKENS", 5_000),
+    maxOperationRootFields: positive(env, "MAX_OPERATION_ROOT_FIELDS", 20),
+    introspection: flag(env, "GRAPHQL_INTROSPECTION"),
   };
   if (env.CURSOR_SECRET && env.CURSOR_SECRET.length < 32) throw new ConfigError("CURSOR_SECRET must be at least 32 characters");
   return Object.freeze(config);
@@ -131,6 +146,13 @@ function intVar(env: NodeJS.ProcessEnv, name: string, fallback: number): number 
   const n = Number(v);
   if (!Number.isInteger(n) || n < 0) throw new ConfigError(`${name} must be a non-negative integer, got '${v}'`);
   return n;
+}
+
+function flag(env: NodeJS.ProcessEnv, name: string): boolean | undefined {
+  const v = env[name];
+  if (v === undefined || v === "") return undefined;
+  if (v === "true" || v === "false") return v === "true";
+  throw new ConfigError(`${name} must be true or false, got '${v}'`);
 }
 
 function fraction(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
