@@ -61,7 +61,6 @@ export async function createPartnerGraphServer(deps: ServerDeps): Promise<Partne
   // Load shedding by cost: each request's ticket takes its operation's estimate once the operation is
   // known and gives it back when its execution has settled (not when the answer left at the deadline).
   const costInFlight = new CostInFlight(config.maxCostInFlight);
-  const tickets = new WeakMap<RequestContext, CostTicket>();
   const apollo = new ApolloServer<RequestContext>({
     schema: deps.schema,
     formatError,
@@ -79,7 +78,7 @@ export async function createPartnerGraphServer(deps: ServerDeps): Promise<Partne
       partialErrorsPlugin(formatError),
       operationLimitsPlugin<RequestContext>(
         { maxCost: config.maxOperationCost, maxDepth: config.maxOperationDepth, maxRootFields: config.maxOperationRootFields },
-        (ctx, estimate) => tickets.get(ctx)?.admit(estimate.cost),
+        (ctx, estimate) => (ctx as TicketHolder)[COST_TICKET]?.admit(estimate.cost),
       ),
     ],
   });
@@ -181,8 +180,7 @@ export async function createPartnerGraphServer(deps: ServerDeps): Promise<Partne
       httpGraphQLRequest: { method: req.method ?? "GET", headers, search: url.search, body },
       context: async () => {
         const ctx = await contextFor(req.headers.authorization, bearerOf(req.headers[CUSTOMER_TOKEN_HEADER]));
-        tickets.set(ctx, ticket);
-        return ctx;
+        return Object.assign(ctx, { [COST_TICKET]: ticket });
       },
     });
     // The execution's cost stays counted until it has settled, even when its answer left at the deadline.
@@ -240,6 +238,12 @@ function cors(req: IncomingMessage, res: ServerResponse, allowed: Set<string>): 
 }
 
 const TOO_LARGE = Symbol("too large");
+/**
+ * Where a request's cost ticket rides on its context: a symbol key, because Apollo copies the context
+ * object (Object.assign keeps symbol keys; a WeakMap keyed by the original would miss the copy).
+ */
+const COST_TICKET = Symbol("cost ticket");
+type TicketHolder = { [COST_TICKET]?: CostTicket };
 const DEADLINE_PASSED = Symbol("deadline passed");
 
 /** The execution's result, or DEADLINE_PASSED at the deadline, whichever comes first. */
