@@ -57,7 +57,7 @@ export interface PartnerGraphServer {
 /** Apollo Server behind a small node:http front: /graphql (and /, for Sandbox), /health, CORS. No listen. */
 export async function createPartnerGraphServer(deps: ServerDeps): Promise<PartnerGraphServer> {
   const { config, log } = deps;
-  const formatError = createFormatError(log);
+  const formatError = createFormatError(log, { hideSuggestions: !config.demoMode });
   // Load shedding by cost: each request's ticket takes its operation's estimate once the operation is
   // known and gives it back when its execution has settled (not when the answer left at the deadline).
   const costInFlight = new CostInFlight(config.maxCostInFlight);

@@ -166,6 +166,9 @@ describe("production mode", () => {
     const typo = await h.query(`{ customers(first: 1) { nodes { displayNam } } }`, {}, auth);
     expect(codes(typo.body)).toEqual(["GRAPHQL_VALIDATION_FAILED"]);
     expect(JSON.stringify(typo.body)).not.toMatch(/Did you mean|displayName/);
+    const enumTypo = await h.query(`query($f: ManagedDeviceFilter) { customers(first: 1) { nodes { managedDevices(filter: $f) { nodes { id } } } } }`, { f: { complianceState: "COMPLIANTT" } }, auth);
+    expect(codes(enumTypo.body)).toEqual(["BAD_USER_INPUT"]);
+    expect(JSON.stringify(enumTypo.body)).not.toMatch(/Did you mean|"COMPLIANT"/);
   });
 
   it("serves introspection when GRAPHQL_INTROSPECTION=true", async () => {
