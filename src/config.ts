@@ -97,7 +97,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Confi
     graphBudgetScale: fraction(env, "GRAPH_BUDGET_SCALE", 1),
     maxConcurrentOperations: positive(env, "MAX_CONCURRENT_OPERATIONS", 500),
     maxCostInFlight: positive(env, "MAX_COST_IN_FLIGHT", 1_000_000),
-    maxOperationAliases: positive(env, "MAX_OPERATION_ALIASES", 30),
+    maxOperationAliases: positive(env, "MAX_OPERATION_ALIASES", 200),
     maxOperationDirectives: positive(env, "MAX_OPERATION_DIRECTIVES", 50),
     maxOperationTokens: positive(env, "MAX_OPERATION_TOKENS", 5_000),
     maxOperationRootFields: positive(env, "MAX_OPERATION_ROOT_FIELDS", 20),
