@@ -54,7 +54,11 @@ export interface Config {
   graphBudgetScale: number;
   /** Operations in progress at once; beyond it new ones are refused at once (load shedding). */
   maxConcurrentOperations: number;
-  /** Sum of the estimated costs of the operations in progress; beyond it new ones are refused at once. */
+  /**
+   * Sum of the estimated costs of the operations in progress; beyond it new ones are refused at once.
+   * Default 1,000,000: ten operations at the per-operation limit, or about 100 of the bench's S3 screen
+   * (estimated 10,211), some 5 s of work at the ~19 S3/s one tenant sustains, well inside the deadline.
+   */
   maxCostInFlight: number;
   /** Generic document limits (graphql-armor and graphql-js): aliases, directives, lexical tokens, root fields. */
   maxOperationAliases: number;
