@@ -5,6 +5,7 @@ import { MemoryTokenCache, RedisTokenCache } from "./auth/tokenCache";
 import { createHttpsAgent } from "./auth/trust";
 import type { Config } from "./config";
 import { createLogger, type Logger } from "./log";
+import { guardProcess } from "./processGuard";
 import { buildPartnerGraphSchema } from "./schema";
 import { createPartnerGraphServer, type PartnerGraphServer } from "./server";
 
@@ -14,6 +15,8 @@ export interface PartnerGraphApp extends PartnerGraphServer {
 
 /** Wires config → trust → auth → server. Used by the entry point and by tests; does not listen. */
 export async function createApp(config: Config, log: Logger = createLogger(config.logLevel)): Promise<PartnerGraphApp> {
+  // Wherever the app is embedded (entry point, tests, another host), an unhandled rejection is logged, not fatal.
+  const unguard = guardProcess(log);
   const dispatcher = createHttpsAgent(config.extraCaPem, config.maxInFlight);
   const tokens = config.redisUrl ? await RedisTokenCache.connect(config.redisUrl, config.redisKeyPrefix) : new MemoryTokenCache();
   const server = await createPartnerGraphServer({
@@ -32,6 +35,7 @@ export async function createApp(config: Config, log: Logger = createLogger(confi
       await new Promise<void>((resolve) => (server.http.listening ? server.http.close(() => resolve()) : resolve()));
       await dispatcher.close();
       await tokens.close();
+      unguard();
     },
   };
 }

@@ -76,6 +76,19 @@ export interface Config {
   breakerMinVolume: number;
   breakerFailureRate: number;
   breakerOpenMs: number;
+  /**
+   * Sum of the estimated costs of the operations in progress; beyond it new ones are refused at once.
+   * Default 1,000,000: ten operations at the per-operation limit, or about 100 of the bench's S3 screen
+   * (estimated 10,211), some 5 s of work at the ~19 S3/s one tenant sustains, well inside the deadline.
+   */
+  maxCostInFlight: number;
+  /** Generic document limits (graphql-armor and graphql-js): aliases, directives, lexical tokens, root fields. */
+  maxOperationAliases: number;
+  maxOperationDirectives: number;
+  maxOperationTokens: number;
+  maxOperationRootFields: number;
+  /** Schema introspection; unset: on in demo mode, off with a partner configuration (production). */
+  introspection?: boolean;
 }
 
 export class ConfigError extends Error {}
@@ -115,6 +128,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Confi
     breakerMinVolume: positive(env, "BREAKER_MIN_VOLUME", 5),
     breakerFailureRate: fraction(env, "BREAKER_FAILURE_RATE", 0.5),
     breakerOpenMs: positive(env, "BREAKER_OPEN_MS", 10_000),
+    maxCostInFlight: positive(env, "MAX_COST_IN_FLIGHT", 1_000_000),
+    maxOperationAliases: positive(env, "MAX_OPERATION_ALIASES", 200),
+    maxOperationDirectives: positive(env, "MAX_OPERATION_DIRECTIVES", 50),
+    maxOperationTokens: positive(env, "MAX_OPERATION_TOKENS", 5_000),
+    maxOperationRootFields: positive(env, "MAX_OPERATION_ROOT_FIELDS", 20),
+    introspection: flag(env, "GRAPHQL_INTROSPECTION"),
   };
   if (config.breakerFailureRate <= 0 || config.breakerFailureRate > 1) throw new ConfigError("BREAKER_FAILURE_RATE must be above 0 and at most 1");
   if (env.CURSOR_SECRET && env.CURSOR_SECRET.length < 32) throw new ConfigError("CURSOR_SECRET must be at least 32 characters");
@@ -181,6 +200,13 @@ function intVar(env: NodeJS.ProcessEnv, name: string, fallback: number): number 
   const n = Number(v);
   if (!Number.isInteger(n) || n < 0) throw new ConfigError(`${name} must be a non-negative integer, got '${v}'`);
   return n;
+}
+
+function flag(env: NodeJS.ProcessEnv, name: string): boolean | undefined {
+  const v = env[name];
+  if (v === undefined || v === "") return undefined;
+  if (v === "true" || v === "false") return v === "true";
+  throw new ConfigError(`${name} must be true or false, got '${v}'`);
 }
 
 function fraction(env: NodeJS.ProcessEnv, name: string, fallback: number): number {

@@ -4,7 +4,9 @@ import { GraphQLError } from "graphql";
 export type ErrorCode =
   | "UNAUTHENTICATED" | "FORBIDDEN" | "NOT_FOUND" | "BAD_USER_INPUT" | "CUSTOMER_NOT_READY"
   | "ROLE_MISSING" | "CONSENT_MISSING" | "REGION_NOT_SERVED" | "THROTTLED" | "UPSTREAM_UNAVAILABLE"
-  | "TIMEOUT" | "INTERNAL_SERVER_ERROR";
+  | "TIMEOUT" | "INTERNAL_SERVER_ERROR"
+  /** The HTTP request itself is unacceptable: not a query operation, body or headers too large. */
+  | "BAD_REQUEST";
 
 export interface ErrorDetails {
   tenantId?: string;

@@ -14,7 +14,10 @@ const APOLLO_CODES = new Set([
  * The one place any error becomes what a client sees: our typed errors pass with their code and
  * details; Apollo's request errors pass; anything else is logged and masked.
  */
-export function createFormatError(log: Logger) {
+export function createFormatError(log: Logger, options: { hideSuggestions?: boolean } = {}) {
+  // Production: "Did you mean …?" maps the schema for whoever probes it. Apollo's
+  // hideSchemaDetailsFromClientErrors covers validation; variable coercion (enum values) ends up here.
+  const shown = options.hideSuggestions ? (m: string) => m.replace(/ ?Did you mean .+?\?/g, "").trim() : (m: string) => m;
   return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
     const original = unwrapResolverError(error);
     if (original instanceof PartnerGraphError) {
@@ -22,7 +25,7 @@ export function createFormatError(log: Logger) {
     }
     const code = formatted.extensions?.code;
     if (typeof code === "string" && APOLLO_CODES.has(code) && !(original instanceof Error && !(original instanceof GraphQLError))) {
-      return { message: formatted.message, path: formatted.path, locations: formatted.locations, extensions: { code } };
+      return { message: shown(formatted.message), path: formatted.path, locations: formatted.locations, extensions: { code } };
     }
     log.error({ err: describe(original), path: formatted.path }, "unexpected error, masked for the client");
     return { message: "Internal server error.", path: formatted.path, locations: formatted.locations, extensions: { code: "INTERNAL_SERVER_ERROR" } };

@@ -1,6 +1,7 @@
 import { loadConfig, parsePartnerConfig, type Config } from "./config";
 import { createApp } from "./app";
 import { createLogger } from "./log";
+import { guardProcess } from "./processGuard";
 
 /**
  * Entry point. Without PARTNER_CONFIG it starts the built-in Microsoft cloud in this process (demo
@@ -9,6 +10,8 @@ import { createLogger } from "./log";
 async function main(): Promise<void> {
   let config = loadConfig();
   const log = createLogger(config.logLevel);
+  // From the first line on: an unhandled rejection is a defect to log, never a reason to stop serving.
+  guardProcess(log);
   let stopEmulator: (() => Promise<void>) | undefined;
   if (config.demoMode) {
     // Only the entry point may start the emulator; src/ reaches it over HTTPS like any cloud.

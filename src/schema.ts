@@ -5,10 +5,12 @@ import { GraphQLSchema } from "graphql";
 import gql from "graphql-tag";
 import { buildSchema, createResolversMap } from "type-graphql";
 import { referenceResolvers, resolvers } from "./resolvers";
+import { guardEntities } from "./resolvers/entities";
 
 /**
  * type-graphql classes are the single source of the schema; Apollo's buildSubgraphSchema adds the
- * federation parts (`_entities`, `_service`) and the reference resolvers.
+ * federation parts (`_entities`, `_service`) and the reference resolvers; `_entities` checks every
+ * representation before any lookup (resolvers/entities.ts).
  */
 export async function buildPartnerGraphSchema(): Promise<GraphQLSchema> {
   const typeGraphQLSchema = await buildSchema({ resolvers: [...resolvers], validate: false });
@@ -19,7 +21,7 @@ export async function buildPartnerGraphSchema(): Promise<GraphQLSchema> {
   const generated = createResolversMap(typeGraphQLSchema) as Record<string, Record<string, unknown>>;
   const merged: Record<string, Record<string, unknown>> = { ...generated };
   for (const [type, extra] of Object.entries(referenceResolvers)) merged[type] = { ...(generated[type] ?? {}), ...extra };
-  return buildSubgraphSchema({ typeDefs, resolvers: merged as never });
+  return guardEntities(buildSubgraphSchema({ typeDefs, resolvers: merged as never }));
 }
 
 /** The subgraph SDL as the router sees it (with @key; graphql's printSchema would drop it). */
