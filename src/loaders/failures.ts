@@ -24,7 +24,7 @@ const requestIdOf = (res: GraphResponse): string | undefined => res.body?.error?
  */
 export function customerFailureMapper(customer: CustomerRecord, caller: Caller, renewToken: () => void, episodes: DenialEpisodes, now: () => number) {
   return (res: GraphResponse, req: GraphRequest): Error => {
-    if (res.status !== 401 && res.status !== 403) return toGraphError(res, customer.id);
+    if (res.status !== 401 && res.status !== 403) return toGraphError(res, customer.id, req);
     renewToken();
     const requestId = requestIdOf(res);
     const at = now();
@@ -64,7 +64,7 @@ export function customerFailureMapper(customer: CustomerRecord, caller: Caller, 
  */
 export function partnerFailureMapper(partnerTenantId: string) {
   return (res: GraphResponse, req: GraphRequest): Error => {
-    if (dataKindOf(req.url) !== "delegatedAdmin" || ![400, 401, 403, 404].includes(res.status)) return toGraphError(res, partnerTenantId);
+    if (dataKindOf(req.url) !== "delegatedAdmin" || ![400, 401, 403, 404].includes(res.status)) return toGraphError(res, partnerTenantId, req);
     const details = { tenantId: partnerTenantId, requestId: requestIdOf(res), graphCode: res.body?.error?.code };
     if (res.status === 401 || res.status === 403) {
       const requiredPermissions = permissionsFor("delegatedAdmin");

@@ -79,16 +79,9 @@ export class TenantData {
   private async send(req: GraphRequest): Promise<any> {
     const res = await this.requests.load(req);
     if (res.status >= 200 && res.status < 300) return res.body;
-    throw this.failure(res, req);
+    throw this.fail(res, req);
   }
 
-  /**
-   * A 400 is decided here for every mapper: the client's fault only for a request carrying its own
-   * text; otherwise our code built a request Graph rejects — a defect, masked and logged.
-   */
-  private failure(res: GraphResponse, req: GraphRequest): Error {
-    return res.status === 400 ? toGraphError(res, this.tenantId, req) : this.fail(res, req);
-  }
 
   /**
    * Objects by id from `{collection}/{id}`: keys of one tick asking for the same id are merged into
@@ -113,7 +106,7 @@ export class TenantData {
           const url = `${collection}/${encodeURIComponent(id)}${buildQuery({ select: [...select].sort() })}`;
           const req: GraphRequest = { method: "GET", url };
           results.set(id, this.requests.load(req).then(
-            (res) => (res.status === 404 ? null : res.status >= 200 && res.status < 300 ? (res.body as GraphObject) : this.failure(res, req)),
+            (res) => (res.status === 404 ? null : res.status >= 200 && res.status < 300 ? (res.body as GraphObject) : this.fail(res, req)),
             (err: Error) => err,
           ));
         }

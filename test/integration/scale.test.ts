@@ -13,7 +13,11 @@ describe("hundreds of customers in one operation (1,000-customer cloud)", () => 
 
   it("answers 300 customers with one Graph request each, and no token request when warm", async () => {
     const q = `{ customers(first: 300) { totalCount nodes { id users(first: 2) { nodes { tenantId } } } } }`;
-    await h.query(q);
+    // Warm up until every customer's token is cached: on a loaded machine a few of 300 cold token
+    // requests can fail, and this test is about the warm operation after them.
+    for (let attempt = 0; attempt < 3; attempt++) {
+      if ((await h.query(q)).body.errors === undefined) break;
+    }
     await h.resetCounters();
     const r = await h.query(q);
     expect(r.body.errors).toBeUndefined();
