@@ -66,3 +66,24 @@ export function waitFor(event: Promise<unknown>, ms: number, signal: AbortSignal
     event.then(done, done);
   });
 }
+
+/**
+ * `work`, or `abortedError()` as soon as `signal` aborts, whichever is first. The work goes on (a token
+ * request finishing late still fills the cache for the next operation); its late failure is observed
+ * here, so nothing rejects unhandled.
+ */
+export function settleBeforeAbort<T>(work: Promise<T>, signal: AbortSignal, abortedError: () => Error): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    const stop = onAbort(signal, () => reject(abortedError()));
+    work.then(
+      (value) => {
+        stop();
+        resolve(value);
+      },
+      (err: unknown) => {
+        stop();
+        reject(err);
+      },
+    );
+  });
+}

@@ -3,7 +3,7 @@ import type { Agent } from "undici";
 import { PartnerGraphError } from "../errors";
 import type { TokenSource } from "../auth/tokenSource";
 import type { GraphBudget } from "./budget";
-import { sleep, waitFor } from "./cancellation";
+import { settleBeforeAbort, sleep, waitFor } from "./cancellation";
 import { identityCircuit, isIdempotent, MAX_ATTEMPTS, RETRYABLE, retryDelayMs, workloadOf, type Circuit, type InFlightLimits, type TenantBreakers, type Workload } from "./resilience";
 import type { GraphRequest, GraphResponse } from "./types";
 
@@ -51,7 +51,8 @@ export class TenantGraphClient {
       authProvider: {
         getAccessToken: async () => {
           try {
-            const token = await (await tokens()).getToken();
+            // A token request still out at the deadline must not hold the operation's answer back.
+            const token = await settleBeforeAbort(tokens().then((source) => source.getToken()), this.policy.signal, () => timeout(this.tenantId));
             this.tokenError = undefined;
             this.policy.breakers.record(this.tenantId, this.identity, false);
             return token;

@@ -206,6 +206,26 @@ describe("deadlines", () => {
     }
   });
 
+  it("answers the customers whose tokens are still out with TIMEOUT at their path, beside the data it has", async () => {
+    // The listing is warm (its partner tenants' tokens cached; the test before leaves them out for 6 s);
+    // each customer's own token then takes 6 s.
+    for (let i = 0; i < 40 && (await h.query(`{ customers(first: 3) { totalCount nodes { id } } }`)).body.errors; i++) await new Promise((r) => setTimeout(r, 250));
+    await h.control("PUT", "/latency", { token: { kind: "fixed", ms: 6000 } });
+    try {
+      const r = await h.query(`{ customers(first: 3) { totalCount nodes { id users(first: 1) { nodes { id } } } } }`);
+      // 200 with data: answered by the customers' own deadline (not the whole operation's 504 after it).
+      expect(r.status).toBe(200);
+      expect(r.body.data.customers.totalCount).toBeGreaterThan(0);
+      const nodes = r.body.data.customers.nodes;
+      expect(nodes).toHaveLength(3);
+      for (const n of nodes) expect(n.users).toBeNull();
+      expect(r.body.errors.map((e: any) => [e.extensions.code, e.path.join(".")]).sort()).toEqual(
+        [0, 1, 2].map((i) => ["TIMEOUT", `customers.nodes.${i}.users`]),
+      );
+    } finally {
+      await h.control("PUT", "/latency", { token: { kind: "none" } });
+    }
+  });
 });
 
 /** Capacity: shedding by estimated cost in flight, not by the number of operations. */
