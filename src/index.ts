@@ -1,5 +1,6 @@
 import { loadConfig, parsePartnerConfig, type Config } from "./config";
 import { createApp } from "./app";
+import { startBanner } from "./banner";
 import { createLogger } from "./log";
 import { guardProcess } from "./processGuard";
 
@@ -26,18 +27,7 @@ async function main(): Promise<void> {
   }
   const app = await createApp(config, log);
   await new Promise<void>((resolve) => app.http.listen(config.port, resolve));
-  const base = `http://localhost:${config.port}`;
-  process.stdout.write(
-    [
-      "",
-      `Partner Graph is serving at ${base}/graphql  (Apollo Sandbox: open ${base}/ in a browser)`,
-      config.demoMode ? "Demo mode: built-in Microsoft cloud with demo data; requests without a token are served app-only." : "",
-      `Try:  curl -s ${base}/graphql -H 'content-type: application/json' \\`,
-      `        -d '{"query":"{ customers(first: 5) { nodes { displayName region users(first: 3) { nodes { displayName userPrincipalName } } } } }"}'`,
-      config.demoMode ? "As an agent:  npm run token -- helpdesk   (then send it as 'Authorization: Bearer <token>'; see README)" : "",
-      "",
-    ].join("\n"),
-  );
+  process.stdout.write(startBanner(config));
   const stop = async () => {
     await app.close();
     await stopEmulator?.();
