@@ -94,7 +94,15 @@ class Printer {
   }
 
   sels(sels: Sel[]): string {
-    return `{ ${sels.map((s) => this.sel(s)).join(" ")} }`;
+    // The same field twice with other arguments is a validation error that would hide the rest of
+    // the document: a repeated response key without an explicit alias gets one.
+    const keys = new Set<string>();
+    const unique = sels.map((s, i) => {
+      if (s.k !== "field" || s.alias) return s;
+      if (!keys.has(s.name)) return keys.add(s.name), s;
+      return { ...s, alias: `${s.name}_${i}` };
+    });
+    return `{ ${unique.map((s) => this.sel(s)).join(" ")} }`;
   }
 
   sel(s: Sel): string {
@@ -177,10 +185,10 @@ export function fuzzRequestArbitrary(schema: GraphQLSchema, pools: FuzzPools): f
 
   /** Strings a careless or hostile client sends: lone surrogates, control characters, OData and URL syntax, long runs. */
   const hostileString = fc.oneof(
-    { weight: 3, arbitrary: fc.string({ unit: "binary", maxLength: 12 }) },
-    { weight: 2, arbitrary: fc.constantFrom("\ud800", "a\udfffb", "\udc00\ud800", "\u0000", "\u202e", "%", "%00", "%ZZ", "'", "''", "\\", "\"", "a'b", "' or 1 eq 1 or '", "$filter=id eq 'x'", "?$top=999", "../../users", "#", "&", "+", "/", "\n", "   ", "") },
+    { weight: 1, arbitrary: fc.string({ unit: "binary", maxLength: 12 }) },
+    { weight: 1, arbitrary: fc.constantFrom("\ud800", "a\udfffb", "\udc00\ud800", "\u0000", "\u202e", "%", "%00", "%ZZ", "'", "''", "\\", "\"", "a'b", "' or 1 eq 1 or '", "$filter=id eq 'x'", "?$top=999", "../../users", "#", "&", "+", "/", "\n", "   ", "") },
     { weight: 1, arbitrary: fc.string({ unit: "grapheme", maxLength: 8 }).map((s) => s.repeat(200)) },
-    { weight: 2, arbitrary: fc.constantFrom("Sales", "IT", "Seattle", "US", "a", "admin", "contoso") },
+    { weight: 5, arbitrary: fc.constantFrom("Sales", "IT", "Seattle", "US", "a", "admin", "contoso") },
   );
   const hugeInt = fc.constantFrom("2147483648", "-2147483649", "99999999999999999999", "1e400", "-0", "1.5", "0x10", "NaN");
   const intJson = fc.oneof(
@@ -200,6 +208,12 @@ export function fuzzRequestArbitrary(schema: GraphQLSchema, pools: FuzzPools): f
     { weight: 2, arbitrary: hostileString },
   );
 
+  /**
+   * The document builders, twice: strict ones make documents that pass validation, so their hostile
+   * values (in variables) reach the resolvers; hostile ones also break structure (unknown types and
+   * directives, wrong literals, extra arguments), which must be refused cleanly.
+   */
+  const builders = (strict: boolean) => {
   /** A JSON value for an input type (mostly right, sometimes of the wrong shape). */
   const jsonFor = (type: GraphQLInputType, argName: string, depth = 0): fc.Arbitrary<unknown> => {
     if (isNonNullType(type)) return jsonFor(type.ofType, argName, depth);
@@ -217,7 +231,7 @@ export function fuzzRequestArbitrary(schema: GraphQLSchema, pools: FuzzPools): f
     } else {
       right = scalarJson(type.name, argName);
     }
-    return fc.oneof({ weight: 8, arbitrary: right }, { weight: 1, arbitrary: wrong });
+    return strict ? right : fc.oneof({ weight: 8, arbitrary: right }, { weight: 1, arbitrary: wrong });
   };
 
   const scalarJson = (scalar: string, argName: string): fc.Arbitrary<unknown> => {
@@ -238,7 +252,9 @@ export function fuzzRequestArbitrary(schema: GraphQLSchema, pools: FuzzPools): f
   const literalFor = (type: GraphQLInputType, argName: string): fc.Arbitrary<Lit> => {
     const named = getNamedType(type);
     const raw = isScalarType(named) && (named.name === "Int" || named.name === "Float") ? hugeInt.map((v): Lit => ({ k: "raw", v })) : fc.constant<Lit>({ k: "raw", v: "NOPE" });
-    return fc.oneof({ weight: 8, arbitrary: jsonFor(type, argName).map((j) => toLit(j, named)) }, { weight: 1, arbitrary: raw });
+    // Inline strings with lone surrogates fail to parse; strict documents carry those in variables.
+    const inline = jsonFor(type, argName).map((j) => toLit(j, named, strict));
+    return strict ? inline : fc.oneof({ weight: 8, arbitrary: inline }, { weight: 1, arbitrary: raw });
   };
 
   const argValue = (a: GraphQLArgument): fc.Arbitrary<Val> =>
@@ -247,7 +263,7 @@ export function fuzzRequestArbitrary(schema: GraphQLSchema, pools: FuzzPools): f
       {
         weight: 3,
         arbitrary: fc.record({
-          type: fc.oneof({ weight: 8, arbitrary: fc.constant(String(a.type)) }, { weight: 1, arbitrary: fc.constantFrom("Int", "String!", "[ID]", "Nope", "Boolean") }),
+          type: strict ? fc.constant(String(a.type)) : fc.oneof({ weight: 8, arbitrary: fc.constant(String(a.type)) }, { weight: 1, arbitrary: fc.constantFrom("Int", "String!", "[ID]", "Nope", "Boolean") }),
           json: jsonFor(a.type, a.name),
           // Sometimes declared but not sent.
           omitValue: fc.oneof({ weight: 9, arbitrary: fc.constant(false) }, { weight: 1, arbitrary: fc.constant(true) }),
@@ -261,19 +277,25 @@ export function fuzzRequestArbitrary(schema: GraphQLSchema, pools: FuzzPools): f
     const each = args.map((a) => {
       const required = isNonNullType(a.type) && a.defaultValue === undefined;
       // `first` is mostly given and small: a missing `first` defaults to 50 at every level.
-      const presence = required ? 0.95 : a.name === "first" ? 0.9 : 0.35;
+      const presence = required ? (strict ? 1 : 0.95) : a.name === "first" ? 0.9 : 0.35;
       return fc.tuple(fc.double({ min: 0, max: 1, noNaN: true }), argValue(a)).map(([p, v]) => (p < presence ? ([a.name, v] as [string, Val]) : null));
     });
-    const unknown = fc.option(fc.tuple(fc.constantFrom("bogus", "first", "filter"), literalFor(schema.getType("String") as GraphQLInputType, "x").map((v): Val => ({ k: "lit", v }))), { freq: 12 });
+    const extra = fc.tuple(fc.constantFrom("bogus", "first", "filter"), literalFor(schema.getType("String") as GraphQLInputType, "x").map((v): Val => ({ k: "lit", v })));
+    const unknown = strict ? fc.constant(null) : fc.oneof({ weight: 10, arbitrary: fc.constant(null) }, { weight: 1, arbitrary: extra });
     return fc.tuple(fc.tuple(...each), unknown).map(([xs, extra]) => [...xs.filter((x): x is [string, Val] => x !== null), ...(extra ? [extra] : [])]);
   };
 
+  const validDirective: fc.Arbitrary<Dir> = fc.tuple(fc.constantFrom("include", "skip"), fc.oneof(fc.constant<Val>({ k: "lit", v: { k: "bool", v: true } }), fc.constant<Val>({ k: "lit", v: { k: "bool", v: false } }), fc.boolean().map((b): Val => ({ k: "var", type: "Boolean!", json: b, omitValue: false })))).map(([name, v]) => ({ name, args: [["if", v]] as Array<[string, Val]> }));
   const directive: fc.Arbitrary<Dir> = fc.oneof(
-    { weight: 4, arbitrary: fc.tuple(fc.constantFrom("include", "skip"), fc.oneof(fc.constant<Val>({ k: "lit", v: { k: "bool", v: true } }), fc.constant<Val>({ k: "lit", v: { k: "bool", v: false } }), fc.boolean().map((b): Val => ({ k: "var", type: "Boolean!", json: b, omitValue: false })))).map(([name, v]) => ({ name, args: [["if", v]] as Array<[string, Val]> })) },
+    { weight: 4, arbitrary: validDirective },
     { weight: 1, arbitrary: fc.constantFrom<Dir>({ name: "include", args: [] }, { name: "deprecated", args: [] }, { name: "nope", args: [] }, { name: "key", args: [["fields", { k: "lit", v: { k: "str", v: "id" } }]] }, { name: "skip", args: [["if", { k: "lit", v: { k: "str", v: "yes" } }]] }) },
   );
-  const fewDirectives = fc.oneof({ weight: 6, arbitrary: fc.constant<Dir[]>([]) }, { weight: 1, arbitrary: fc.array(directive, { minLength: 1, maxLength: 2 }) });
-  const alias = fc.oneof({ weight: 5, arbitrary: fc.constant<string | null>(null) }, { weight: 2, arbitrary: fc.constantFrom("a", "b", "id", "__typename", "nodes") });
+  const fewDirectives = strict
+    ? fc.oneof({ weight: 10, arbitrary: fc.constant<Dir[]>([]) }, { weight: 1, arbitrary: validDirective.map((d) => [d]) })
+    : fc.oneof({ weight: 6, arbitrary: fc.constant<Dir[]>([]) }, { weight: 1, arbitrary: fc.array(directive, { minLength: 1, maxLength: 2 }) });
+  const alias = strict
+    ? fc.oneof({ weight: 12, arbitrary: fc.constant<string | null>(null) }, { weight: 1, arbitrary: fc.constantFrom("a1", "b2", "c3") })
+    : fc.oneof({ weight: 12, arbitrary: fc.constant<string | null>(null) }, { weight: 1, arbitrary: fc.constantFrom("a", "b", "id", "__typename", "nodes") });
 
   const selectionMemo = new Map<string, fc.Arbitrary<Sel[]>>();
   const selectionSet = (type: GraphQLCompositeType, depth: number): fc.Arbitrary<Sel[]> => {
@@ -290,31 +312,39 @@ export function fuzzRequestArbitrary(schema: GraphQLSchema, pools: FuzzPools): f
   const fieldSel = (field: GraphQLField<unknown, unknown>, depth: number): fc.Arbitrary<Sel> => {
     const named = getNamedType(field.type);
     const sub = isCompositeType(named) ? (depth >= MAX_DEPTH ? fc.constant<Sel[]>([{ k: "field", name: "__typename", alias: null, args: [], dirs: [], sub: null }]) : selectionSet(named, depth + 1)) : fc.constant(null);
-    return fc.record({ alias, args: argsOf(field.args), dirs: fewDirectives, sub }).map((r): Sel => ({ k: "field", name: field.name, ...r }));
+    // Strict documents alias every field with arguments: the same field with other arguments in two
+    // fragments of one selection would conflict, a validation error that hides the rest.
+    const fieldAlias = strict && field.args.length ? fc.nat(9999).map((n) => `${field.name}${n}`) : alias;
+    return fc.record({ alias: fieldAlias, args: argsOf(field.args), dirs: fewDirectives, sub }).map((r): Sel => ({ k: "field", name: field.name, ...r }));
   };
 
   const selection = (type: GraphQLCompositeType, depth: number): fc.Arbitrary<Sel> => {
     const typename = fc.constant<Sel>({ k: "field", name: "__typename", alias: null, args: [], dirs: [], sub: null });
-    const options: Array<fc.WeightedArbitrary<Sel>> = [{ weight: 1, arbitrary: typename }];
+    const options: Array<fc.WeightedArbitrary<Sel>> = [{ weight: 3, arbitrary: typename }];
     if (isObjectType(type) || "getFields" in type) {
       const fields = Object.values((type as { getFields(): Record<string, GraphQLField<unknown, unknown>> }).getFields()).filter((f) => !f.name.startsWith("__"));
       // Leaves are cheap; nested lists fan out, so they are drawn less often the deeper they are.
       const leaves = fields.filter((f) => !isCompositeType(getNamedType(f.type)));
       const nested = fields.filter((f) => isCompositeType(getNamedType(f.type)));
-      if (leaves.length) options.push({ weight: 6, arbitrary: fc.oneof(...leaves.map((f) => fieldSel(f, depth))) });
-      if (nested.length) options.push({ weight: depth < 4 ? 6 : 2, arbitrary: fc.oneof(...nested.map((f) => fieldSel(f, depth))) });
+      if (leaves.length) options.push({ weight: 18, arbitrary: fc.oneof(...leaves.map((f) => fieldSel(f, depth))) });
+      if (nested.length) options.push({ weight: depth < 4 ? 18 : 6, arbitrary: fc.oneof(...nested.map((f) => fieldSel(f, depth))) });
     }
     const possible = isObjectType(type) ? [type] : schema.getPossibleTypes(type as never);
-    const on = fc.oneof({ weight: 6, arbitrary: fc.constantFrom(...possible.map((t) => t.name)) }, { weight: 1, arbitrary: fc.constantFrom(...typeNames) }, { weight: 1, arbitrary: unknownType });
+    const possibleNames = fc.constantFrom(...possible.map((t) => t.name));
+    const on = strict ? possibleNames : fc.oneof({ weight: 6, arbitrary: possibleNames }, { weight: 1, arbitrary: fc.constantFrom(...typeNames) }, { weight: 1, arbitrary: unknownType });
     const fragmentBody = (name: string) => {
       const t = schema.getType(name);
       return t && isCompositeType(t) && depth < MAX_DEPTH ? selectionSet(t, depth + 1) : fc.constant<Sel[]>([{ k: "field", name: "__typename", alias: null, args: [], dirs: [], sub: null }]);
     };
-    options.push({ weight: 1, arbitrary: fc.tuple(on, fewDirectives).chain(([name, dirs]) => fragmentBody(name).map((sub): Sel => ({ k: "inline", on: name, dirs, sub }))) });
-    options.push({ weight: 1, arbitrary: fc.tuple(on, fewDirectives).chain(([name, dirs]) => fragmentBody(name).map((sub): Sel => ({ k: "spread", on: name, dirs, sub }))) });
-    options.push({ weight: 0.3, arbitrary: fc.constant<Sel>({ k: "field", name: "bogusField", alias: null, args: [], dirs: [], sub: null }) });
+    options.push({ weight: 3, arbitrary: fc.tuple(on, fewDirectives).chain(([name, dirs]) => fragmentBody(name).map((sub): Sel => ({ k: "inline", on: name, dirs, sub }))) });
+    options.push({ weight: 3, arbitrary: fc.tuple(on, fewDirectives).chain(([name, dirs]) => fragmentBody(name).map((sub): Sel => ({ k: "spread", on: name, dirs, sub }))) });
     return fc.oneof(...options);
   };
+
+  return { jsonFor, selectionSet };
+  };
+  const strictDocs = builders(true);
+  const hostileDocs = builders(false);
 
   const query = schema.getQueryType()!;
   const keyValue = fc.oneof(
@@ -337,19 +367,27 @@ export function fuzzRequestArbitrary(schema: GraphQLSchema, pools: FuzzPools): f
     { weight: 1, arbitrary: fc.jsonValue({ maxDepth: 2 }) },
   );
   const entityTypes = ["Customer", "User", "Group", "Device", "ManagedDevice", "Organization"].map((n) => schema.getType(n)).filter((t): t is GraphQLCompositeType => !!t && isCompositeType(t));
-  const entitiesSelection = fc.tuple(...entityTypes.map((t) => fc.option(selectionSet(t, 3), { freq: 3 }))).map((subs) => {
+  const entitiesSelection = fc.tuple(...entityTypes.map((t) => fc.option(strictDocs.selectionSet(t, 3), { freq: 3 }))).map((subs) => {
     const sel: Sel[] = [{ k: "field", name: "__typename", alias: null, args: [], dirs: [], sub: null }];
     subs.forEach((sub, i) => sub && sel.push({ k: "inline", on: entityTypes[i]!.name, dirs: [], sub }));
     return sel;
   });
 
-  const document: fc.Arbitrary<FuzzRequest> = fc.record({
+  const strictDocument: fc.Arbitrary<FuzzRequest> = fc.record({
     kind: fc.constant("document" as const),
-    op: fc.oneof({ weight: 20, arbitrary: fc.constant("query" as const) }, { weight: 1, arbitrary: fc.constantFrom("mutation" as const, "subscription" as const) }),
-    sel: selectionSet(query, 0),
+    op: fc.constant("query" as const),
+    sel: strictDocs.selectionSet(query, 0),
+    operationName: fc.oneof({ weight: 6, arbitrary: fc.constant<string | null>(null) }, { weight: 1, arbitrary: fc.constant("Op") }),
+    extraVariables: fc.constant(undefined),
+    mangle: fc.constant<Array<[number, string]>>([]),
+  });
+  const hostileDocument: fc.Arbitrary<FuzzRequest> = fc.record({
+    kind: fc.constant("document" as const),
+    op: fc.oneof({ weight: 10, arbitrary: fc.constant("query" as const) }, { weight: 1, arbitrary: fc.constantFrom("mutation" as const, "subscription" as const) }),
+    sel: hostileDocs.selectionSet(query, 0),
     operationName: fc.oneof({ weight: 6, arbitrary: fc.constant<string | null>(null) }, { weight: 1, arbitrary: fc.constantFrom("Op", "Other", "") }),
-    extraVariables: fc.oneof({ weight: 8, arbitrary: fc.constant(undefined) }, { weight: 1, arbitrary: fc.oneof(fc.jsonValue({ maxDepth: 2 }), fc.record({ v0: fc.jsonValue({ maxDepth: 2 }) })) }),
-    mangle: fc.oneof({ weight: 8, arbitrary: fc.constant<Array<[number, string]>>([]) }, { weight: 1, arbitrary: fc.array(fc.tuple(fc.double({ min: 0, max: 1, noNaN: true }), fc.constantFrom("", "{", "}", "(", ")", ":", "$", "\"", "...", "@", "#", "\ud800", "\u0000")), { minLength: 1, maxLength: 3 }) }),
+    extraVariables: fc.oneof({ weight: 6, arbitrary: fc.constant(undefined) }, { weight: 1, arbitrary: fc.oneof(fc.jsonValue({ maxDepth: 2 }), fc.record({ v0: fc.jsonValue({ maxDepth: 2 }) })) }),
+    mangle: fc.oneof({ weight: 4, arbitrary: fc.constant<Array<[number, string]>>([]) }, { weight: 1, arbitrary: fc.array(fc.tuple(fc.double({ min: 0, max: 1, noNaN: true }), fc.constantFrom("", "{", "}", "(", ")", ":", "$", "\"", "...", "@", "#", "\ud800", "\u0000", " bogusField ", " __typename ")), { minLength: 1, maxLength: 3 }) }),
   });
   const entities: fc.Arbitrary<FuzzRequest> = fc.record({
     kind: fc.constant("entities" as const),
@@ -364,18 +402,19 @@ export function fuzzRequestArbitrary(schema: GraphQLSchema, pools: FuzzPools): f
     fc.record({ kind: fc.constant("header" as const), authorization: fc.oneof(fc.constantFrom("Bearer", "Bearer ", "Basic Zm9vOmJhcg==", "bearer eyJ.eyJ.x", "Bearer a.b.c"), fc.integer({ min: 1, max: 100_000 }).map((n) => `Bearer ${"A".repeat(n)}`)) }),
     fc.record({ kind: fc.constant("oversized" as const), bytes: fc.integer({ min: 1024 * 1024 + 1, max: 1024 * 1024 + 200_000 }) }),
   );
-  return fc.oneof({ weight: 14, arbitrary: document }, { weight: 4, arbitrary: entities }, { weight: 2, arbitrary: garbage });
+  return fc.oneof({ weight: 10, arbitrary: strictDocument }, { weight: 4, arbitrary: hostileDocument }, { weight: 4, arbitrary: entities }, { weight: 2, arbitrary: garbage });
 }
 
-function toLit(j: unknown, named: ReturnType<typeof getNamedType>): Lit {
+function toLit(j: unknown, named: ReturnType<typeof getNamedType>, wellFormed: boolean): Lit {
   if (j === null || j === undefined) return { k: "null" };
-  if (Array.isArray(j)) return { k: "list", v: j.map((x) => toLit(x, named)) };
+  if (Array.isArray(j)) return { k: "list", v: j.map((x) => toLit(x, named, wellFormed)) };
   if (typeof j === "object") {
     const fields = isInputObjectType(named) ? named.getFields() : {};
-    return { k: "obj", v: Object.entries(j as Record<string, unknown>).map(([k, v]) => [k, toLit(v, fields[k] ? getNamedType(fields[k]!.type) : named)] as [string, Lit]) };
+    return { k: "obj", v: Object.entries(j as Record<string, unknown>).map(([k, v]) => [k, toLit(v, fields[k] ? getNamedType(fields[k]!.type) : named, wellFormed)] as [string, Lit]) };
   }
   if (typeof j === "boolean") return { k: "bool", v: j };
   if (typeof j === "number") return { k: "num", v: j };
   if (isEnumType(named) && /^[_A-Za-z][_0-9A-Za-z]*$/.test(String(j))) return { k: "raw", v: String(j) };
-  return { k: "str", v: String(j) };
+  const text = String(j);
+  return { k: "str", v: wellFormed ? (text as string & { toWellFormed(): string }).toWellFormed() : text };
 }
