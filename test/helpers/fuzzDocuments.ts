@@ -14,6 +14,9 @@ import {
 
 /** Real identifiers and cursors of the running world, so that some requests reach Graph. */
 export interface FuzzPools {
+  /** Customer tenant ids the agent reaches. */
+  tenantIds: string[];
+  /** Object ids and sign-in names in those tenants. */
   ids: string[];
   cursors: string[];
 }
@@ -189,6 +192,8 @@ export function fuzzRequestArbitrary(schema: GraphQLSchema, pools: FuzzPools): f
     { weight: 1, arbitrary: fc.constantFrom("\ud800", "a\udfffb", "\udc00\ud800", "\u0000", "\u202e", "%", "%00", "%ZZ", "'", "''", "\\", "\"", "a'b", "' or 1 eq 1 or '", "$filter=id eq 'x'", "?$top=999", "../../users", "#", "&", "+", "/", "\n", "   ", "") },
     { weight: 1, arbitrary: fc.string({ unit: "grapheme", maxLength: 8 }).map((s) => s.repeat(200)) },
     { weight: 5, arbitrary: fc.constantFrom("Sales", "IT", "Seattle", "US", "a", "admin", "contoso") },
+    // A lone surrogate inside an otherwise ordinary value: what a truncated UTF-16 string looks like.
+    { weight: 2, arbitrary: fc.tuple(fc.constantFrom("Sales", "a", "IT"), fc.constantFrom("\ud800", "\udfff", "\ud83d")).map(([a, b]) => a + b) },
   );
   const hugeInt = fc.constantFrom("2147483648", "-2147483649", "99999999999999999999", "1e400", "-0", "1.5", "0x10", "NaN");
   const intJson = fc.oneof(
@@ -197,7 +202,8 @@ export function fuzzRequestArbitrary(schema: GraphQLSchema, pools: FuzzPools): f
     { weight: 1, arbitrary: fc.integer() },
   );
   const idString = fc.oneof(
-    { weight: 6, arbitrary: pools.ids.length ? fc.constantFrom(...pools.ids) : fc.uuid() },
+    { weight: 4, arbitrary: pools.tenantIds.length ? fc.constantFrom(...pools.tenantIds) : fc.uuid() },
+    { weight: 4, arbitrary: pools.ids.length ? fc.constantFrom(...pools.ids) : fc.uuid() },
     { weight: 2, arbitrary: fc.uuid() },
     { weight: 2, arbitrary: hostileString },
   );

@@ -76,7 +76,7 @@ export async function startSubgraphProcess(
     collect(proc.stdout, "");
     collect(proc.stderr, "stderr: ");
     proc.on("exit", (code, signal) => {
-      const tail = lines.filter((l) => l.startsWith("stderr: ")).slice(-8).join("\n");
+      const tail = lines.filter((l) => l.startsWith("stderr: ")).slice(-40).join("\n");
       exited = `${signal ? `signal ${signal}` : `exit code ${code}`}${tail ? `\n${tail}` : ""}`;
     });
     await waitForHealth(healthUrl, () => exited);

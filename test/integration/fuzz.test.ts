@@ -91,7 +91,8 @@ describe("fuzzing the subgraph over HTTP: generated documents, variables, repres
     const pools = await poolsFrom(production, tokens.agent);
     const schema = buildSubgraphSchema({ typeDefs: parse(readFileSync(resolve(__dirname, "../../schema/subgraph.graphql"), "utf8")) });
     arbitrary = fc.record({
-      target: fc.oneof({ weight: 10, arbitrary: fc.constant<Target>("demo") }, { weight: 6, arbitrary: fc.constant<Target>("agent") }, { weight: 3, arbitrary: fc.constant<Target>("app") }, { weight: 1, arbitrary: fc.constant<Target>("anonymous") }),
+      // Production mode mostly: a crashed demo process restarts its whole built-in cloud, which is slow.
+      target: fc.oneof({ weight: 5, arbitrary: fc.constant<Target>("demo") }, { weight: 8, arbitrary: fc.constant<Target>("agent") }, { weight: 5, arbitrary: fc.constant<Target>("app") }, { weight: 2, arbitrary: fc.constant<Target>("anonymous") }),
       request: fuzzRequestArbitrary(schema, pools),
     });
   }, 120_000);
@@ -152,10 +153,13 @@ describe("fuzzing the subgraph over HTTP: generated documents, variables, repres
     let reachedResolvers = 0;
     const messages = new Map<string, number>();
     const started = Date.now();
+    const slowest: Array<[number, string]> = [];
     await fc.assert(
       fc.asyncProperty(arbitrary, async (c) => {
         const i = index++;
+        const t0 = Date.now();
         const outcome = await run(c);
+        if (process.env.FUZZ_DEBUG) slowest.push([Date.now() - t0, `${c.target}/${c.request.kind}${outcome.signatures.some((x) => x.includes("died")) ? " (crash)" : ""}`]);
         if (outcome.answer.includes('"data":{')) withData += 1;
         if (process.env.FUZZ_DEBUG) {
           const m = /"message":"((?:[^"\\]|\\.){0,70})/.exec(outcome.answer)?.[1]?.replace(/"[^"]*"|\d+/g, "_") ?? outcome.answer.slice(0, 40);
@@ -172,7 +176,7 @@ describe("fuzzing the subgraph over HTTP: generated documents, variables, repres
       // Bounded: past the budget the run stops and fails below, listing what it found so far.
       { seed: SEED, numRuns: RUNS, timeout: ANSWER_WITHIN_MS + 10_000, plugins: [fc.interruptAfterTimeLimit(RUN_TIME_MS)] },
     );
-    if (process.env.FUZZ_DEBUG) console.log(`${RUNS} runs in ${Math.round((Date.now() - started) / 1000)} s`);
+    if (process.env.FUZZ_DEBUG) console.log(`${index} runs in ${Math.round((Date.now() - started) / 1000)} s; slowest: ${slowest.sort((a, b) => b[0] - a[0]).slice(0, 8).map(([ms, what]) => `${ms} ms ${what}`).join(" | ")}`);
     if (process.env.FUZZ_DEBUG) console.log([...messages].sort((a, b) => b[1] - a[1]).map(([m, n]) => `${n} ${m}`).join("\n"));
     // Not a vacuous run: many requests were executed, not only refused at parse or validation.
     const interrupted = index < RUNS ? `only ${index} of ${RUNS} runs within ${RUN_TIME_MS / 1000} s (each crash costs a restart); ` : "";
@@ -237,7 +241,8 @@ async function poolsFrom(proc: SubgraphProcess, token: string): Promise<FuzzPool
   const ids = [...new Set([...text.matchAll(/"(?:id|deviceId|userPrincipalName)":"([^"]+)"/g)].map((m) => m[1]!))];
   const cursors = [...new Set([...text.matchAll(/"endCursor":"([^"]+)"/g)].map((m) => m[1]!))];
   if (ids.length < 5 || cursors.length < 2) throw new Error(`could not learn ids and cursors from the seeded world: ${text.slice(0, 300)}`);
-  return { ids, cursors };
+  const tenantIds = ((JSON.parse(text).data?.customers?.nodes ?? []) as Array<{ id: string }>).map((n) => n.id);
+  return { tenantIds, ids, cursors };
 }
 
 async function send(graphqlUrl: string, r: HttpRequest): Promise<{ status: number; text: string; contentType: string }> {
@@ -303,7 +308,8 @@ function describeRequest(r: HttpRequest): string {
 /** "exit code 1: URIError: URI malformed": how the process ended and the error it printed, values blurred. */
 function crashCause(exit: string | undefined): string {
   const [how, ...stderr] = (exit ?? "").split("\n");
-  const error = stderr.map((l) => l.replace(/^stderr: /, "")).find((l) => /^[A-Za-z]*Error\b[^:]*: /.test(l));
+  // The last error line: the tail may still hold an earlier crash of the same process.
+  const error = stderr.map((l) => l.replace(/^stderr: /, "")).reverse().find((l) => /^[A-Za-z]*Error\b[^:]*: /.test(l));
   return error ? `${how}: ${error.replace(/"[^"]*"|'[^']*'/g, '"…"').slice(0, 100)}` : how!;
 }
 const indent = (s: string, n: number) => s.split("\n").map((l) => " ".repeat(n) + l).join("\n");

@@ -233,11 +233,12 @@ describe("tenant isolation: interleaved callers of two regions, two roles and ap
       });
       return {
         op: "_entities",
+        // Aliased: Customer.displayName is String!, Group's and Device's String; one response key for both fails validation.
         query: `query($r: [_Any!]!) { _entities(representations: $r) { __typename
           ... on Customer { id displayName defaultDomainName }
           ... on User { tenantId id userPrincipalName mail }
-          ... on Group { tenantId id mail displayName }
-          ... on Device { tenantId id displayName } } }`,
+          ... on Group { tenantId id mail groupName: displayName }
+          ... on Device { tenantId id deviceName: displayName } } }`,
         variables: { r: representations },
       };
     };
