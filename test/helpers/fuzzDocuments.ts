@@ -197,7 +197,7 @@ export function fuzzRequestArbitrary(schema: GraphQLSchema, pools: FuzzPools): f
   );
   const hugeInt = fc.constantFrom("2147483648", "-2147483649", "99999999999999999999", "1e400", "-0", "1.5", "0x10", "NaN");
   const intJson = fc.oneof(
-    { weight: 6, arbitrary: fc.integer({ min: 1, max: 3 }) },
+    { weight: 12, arbitrary: fc.integer({ min: 1, max: 3 }) },
     { weight: 2, arbitrary: fc.constantFrom(0, -1, -50, 999, 1000, 2 ** 31, -(2 ** 31) - 1, 2 ** 53 + 2, 1e20, 1.5, Number.MAX_SAFE_INTEGER) },
     { weight: 1, arbitrary: fc.integer() },
   );
@@ -278,12 +278,12 @@ export function fuzzRequestArbitrary(schema: GraphQLSchema, pools: FuzzPools): f
     );
 
   /** Arguments of a field: each present or absent (required ones mostly present). */
-  const argsOf = (args: readonly GraphQLArgument[]): fc.Arbitrary<Array<[string, Val]>> => {
+  const argsOf = (args: readonly GraphQLArgument[], optionalPresence = 0.35): fc.Arbitrary<Array<[string, Val]>> => {
     if (!args.length) return fc.constant([]);
     const each = args.map((a) => {
       const required = isNonNullType(a.type) && a.defaultValue === undefined;
       // `first` is mostly given and small: a missing `first` defaults to 50 at every level.
-      const presence = required ? (strict ? 1 : 0.95) : a.name === "first" ? 0.9 : 0.35;
+      const presence = required ? (strict ? 1 : 0.95) : a.name === "first" ? 0.9 : optionalPresence;
       return fc.tuple(fc.double({ min: 0, max: 1, noNaN: true }), argValue(a)).map(([p, v]) => (p < presence ? ([a.name, v] as [string, Val]) : null));
     });
     const extra = fc.tuple(fc.constantFrom("bogus", "first", "filter"), literalFor(schema.getType("String") as GraphQLInputType, "x").map((v): Val => ({ k: "lit", v })));
@@ -347,7 +347,15 @@ export function fuzzRequestArbitrary(schema: GraphQLSchema, pools: FuzzPools): f
     return fc.oneof(...options);
   };
 
-  return { jsonFor, selectionSet };
+  /**
+   * A list of a customer with most of its arguments given (search, filter, orderBy, after): the
+   * path where hostile strings and cursors reach the OData we build. Drawn at random, such lists are
+   * rare, since each argument is present at random and any bad one refuses the whole document.
+   */
+  const customerListProbe = (field: GraphQLField<unknown, unknown>): fc.Arbitrary<Sel> =>
+    fc.record({ args: argsOf(field.args, 0.8), sub: selectionSet(getNamedType(field.type) as GraphQLCompositeType, 3) })
+      .map(({ args, sub }): Sel => ({ k: "field", name: field.name, alias: null, args, dirs: [], sub }));
+  return { jsonFor, selectionSet, customerListProbe };
   };
   const strictDocs = builders(true);
   const hostileDocs = builders(false);
@@ -379,6 +387,15 @@ export function fuzzRequestArbitrary(schema: GraphQLSchema, pools: FuzzPools): f
     return sel;
   });
 
+  const customerType = schema.getType("Customer") as GraphQLCompositeType & { getFields(): Record<string, GraphQLField<unknown, unknown>> };
+  const listFields = Object.values(customerType.getFields()).filter((f) => f.args.some((a) => a.name === "after"));
+  const one: Val = { k: "lit", v: { k: "num", v: 1 } };
+  const probeDocument: fc.Arbitrary<FuzzRequest> = fc
+    .oneof(...listFields.map((f) => strictDocs.customerListProbe(f)))
+    .map((list): FuzzRequest => ({
+      kind: "document", op: "query", operationName: null, extraVariables: undefined, mangle: [],
+      sel: [{ k: "field", name: "customers", alias: null, args: [["first", one]], dirs: [], sub: [{ k: "field", name: "nodes", alias: null, args: [], dirs: [], sub: [list] }] }],
+    }));
   const strictDocument: fc.Arbitrary<FuzzRequest> = fc.record({
     kind: fc.constant("document" as const),
     op: fc.constant("query" as const),
@@ -408,7 +425,7 @@ export function fuzzRequestArbitrary(schema: GraphQLSchema, pools: FuzzPools): f
     fc.record({ kind: fc.constant("header" as const), authorization: fc.oneof(fc.constantFrom("Bearer", "Bearer ", "Basic Zm9vOmJhcg==", "bearer eyJ.eyJ.x", "Bearer a.b.c"), fc.integer({ min: 1, max: 100_000 }).map((n) => `Bearer ${"A".repeat(n)}`)) }),
     fc.record({ kind: fc.constant("oversized" as const), bytes: fc.integer({ min: 1024 * 1024 + 1, max: 1024 * 1024 + 200_000 }) }),
   );
-  return fc.oneof({ weight: 10, arbitrary: strictDocument }, { weight: 4, arbitrary: hostileDocument }, { weight: 4, arbitrary: entities }, { weight: 2, arbitrary: garbage });
+  return fc.oneof({ weight: 10, arbitrary: strictDocument }, { weight: 3, arbitrary: probeDocument }, { weight: 4, arbitrary: hostileDocument }, { weight: 4, arbitrary: entities }, { weight: 2, arbitrary: garbage });
 }
 
 function toLit(j: unknown, named: ReturnType<typeof getNamedType>, wellFormed: boolean): Lit {
