@@ -27,9 +27,23 @@ export function createFormatError(log: Logger, options: { hideSuggestions?: bool
     if (typeof code === "string" && APOLLO_CODES.has(code) && !(original instanceof Error && !(original instanceof GraphQLError))) {
       return { message: shown(formatted.message), path: formatted.path, locations: formatted.locations, extensions: { code } };
     }
+    if (isApolloRequestError(original)) {
+      return { message: shown(formatted.message), path: formatted.path, locations: formatted.locations, extensions: { code: "BAD_REQUEST" } };
+    }
     log.error({ err: describe(original), path: formatted.path }, "unexpected error, masked for the client");
     return { message: "Internal server error.", path: formatted.path, locations: formatted.locations, extensions: { code: "INTERNAL_SERVER_ERROR" } };
   };
+}
+
+/**
+ * A request Apollo Server refused before execution with a 4xx but no code (e.g. an APQ hash that does
+ * not match its query: a plain GraphQLError carrying only `extensions.http`). The client's fault, so it
+ * is answered as BAD_REQUEST with Apollo's own message, not masked as our defect.
+ */
+function isApolloRequestError(err: unknown): boolean {
+  if (!(err instanceof GraphQLError) || err.originalError || err.extensions?.code !== undefined) return false;
+  const status = (err.extensions?.http as { status?: unknown } | undefined)?.status;
+  return typeof status === "number" && status >= 400 && status < 500;
 }
 
 function withoutHttp(ext: Record<string, unknown>): Record<string, unknown> {

@@ -144,6 +144,16 @@ describe("hostile and careless requests at the front door", () => {
       expect(res.headers.get("content-type")).toBe("application/json");
       expect(await res.json()).toEqual({ errors: [{ message: expect.any(String), extensions: { code: "BAD_REQUEST", maxHeaderBytes: 16384 } }] });
     });
+
+    it("answers a persisted-query hash that does not match its query 400 BAD_REQUEST, not a masked defect (found by the fuzz suite)", async () => {
+      const res = await fetch(h.graphqlUrl, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ query: `{ me { mode } }`, extensions: { persistedQuery: { version: 1, sha256Hash: "0".repeat(64) } } }),
+      });
+      expect(res.status).toBe(400);
+      expect(await res.json()).toEqual({ errors: [{ message: "provided sha does not match query", extensions: { code: "BAD_REQUEST" } }] });
+    });
   });
 });
 
