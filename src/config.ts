@@ -89,6 +89,8 @@ export interface Config {
   maxOperationRootFields: number;
   /** Schema introspection; unset: on in demo mode, off with a partner configuration (production). */
   introspection?: boolean;
+  /** Least time between two renewals of one caller's token of one tenant after denials (Microsoft's 60 s retry step). */
+  tokenRenewalIntervalMs: number;
 }
 
 export class ConfigError extends Error {}
@@ -134,6 +136,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Confi
     maxOperationTokens: positive(env, "MAX_OPERATION_TOKENS", 5_000),
     maxOperationRootFields: positive(env, "MAX_OPERATION_ROOT_FIELDS", 20),
     introspection: flag(env, "GRAPHQL_INTROSPECTION"),
+    tokenRenewalIntervalMs: intVar(env, "TOKEN_RENEWAL_INTERVAL_SECONDS", 60) * 1000,
   };
   if (config.breakerFailureRate <= 0 || config.breakerFailureRate > 1) throw new ConfigError("BREAKER_FAILURE_RATE must be above 0 and at most 1");
   if (env.CURSOR_SECRET && env.CURSOR_SECRET.length < 32) throw new ConfigError("CURSOR_SECRET must be at least 32 characters");

@@ -18,10 +18,11 @@ export class RegionalApps {
   /** App-only tokens belong to the app, not to a caller, so their sources are shared by all requests. */
   private readonly sources = new Map<string, AppOnlyTokenSource>();
   private readonly graphScope: string;
-  readonly renewals = new TokenRenewals();
+  readonly renewals: TokenRenewals;
 
   constructor(private readonly config: Config, dispatcher: Agent, private readonly tokens: TokenCache) {
     this.graphScope = `${config.graphEndpoint}/.default`;
+    this.renewals = new TokenRenewals(Date.now, config.tokenRenewalIntervalMs);
     for (const partner of config.partnerTenants) {
       this.byRegion.set(partner.region.toUpperCase(), { partner, app: createConfidentialClient(partner, config.authorityHost, dispatcher) });
     }

@@ -8,8 +8,9 @@ export interface TokenSource {
   /**
    * Forget any cached token of this tenant so the next getToken acquires a new one (Microsoft: a
    * token acquired before a new customer's relationship propagated never gains the permissions).
+   * At most once per renewal interval (60 s) unless `force` (a customer still propagating).
    */
-  renew(): void;
+  renew(force?: boolean): void;
 }
 
 /** Chooses the token source for a tenant, according to the caller. One per request. */

@@ -25,8 +25,8 @@ abstract class CachedTokenSource implements TokenSource {
     return this.inFlight;
   }
 
-  renew(): void {
-    this.renewals.mark(this.partition, this.tenantId);
+  renew(force = false): void {
+    this.renewals.mark(this.partition, this.tenantId, force);
   }
 
   /** One call to MSAL, always with skipCache: true. */

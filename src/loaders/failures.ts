@@ -10,10 +10,11 @@ import { isNewCustomer, nextCheckInSeconds, type DenialEpisodes } from "./readin
 const requestIdOf = (res: GraphResponse): string | undefined => res.body?.error?.innerError?.["request-id"] ?? res.headers["request-id"];
 
 /**
- * What a denial (401/403) from a customer tenant means for this caller. Whatever it means, the token
- * that was denied is never used again: the tenant's next token is acquired anew (Microsoft: a token
- * from before a new customer's relationship propagated, or from before a permission was granted,
- * never gains it).
+ * What a denial (401/403) from a customer tenant means for this caller. Whatever it means, the
+ * tenant's next token is acquired anew (Microsoft: a token from before a new customer's relationship
+ * propagated, or from before a permission was granted, never gains it) — for a customer known to be
+ * propagating at every denial, otherwise at most once per Microsoft's 60 s retry step, so a caller that
+ * lacks a role does not cost a token per customer on every operation.
  * - the customer is new (its relationship began within Microsoft's window, by its GDAP relationship
  *   or by when a listing first showed it): CUSTOMER_NOT_READY, retry on Microsoft's schedule;
  * - an agent lacks the GDAP role for this data: ROLE_MISSING, naming the roles that would do;
@@ -22,14 +23,16 @@ const requestIdOf = (res: GraphResponse): string | undefined => res.body?.error?
  * `retryAfter` on Microsoft's schedule counted from the first denial, until the horizon passes.
  * Everything else is the generic mapping.
  */
-export function customerFailureMapper(customer: CustomerRecord, caller: Caller, renewToken: () => void, episodes: DenialEpisodes, now: () => number) {
+export function customerFailureMapper(customer: CustomerRecord, caller: Caller, renewToken: (force?: boolean) => void, episodes: DenialEpisodes, now: () => number) {
   return (res: GraphResponse, req: GraphRequest): Error => {
     if (res.status !== 401 && res.status !== 403) return toGraphError(res, customer.id, req);
-    renewToken();
     const requestId = requestIdOf(res);
     const at = now();
     const createdAt = relationshipCreatedAt(customer);
-    if (isNewCustomer(createdAt, at)) {
+    const propagating = isNewCustomer(createdAt, at);
+    // A customer still propagating gets a new token at every retry; others at most once per 60 s step.
+    renewToken(propagating);
+    if (propagating) {
       return new PartnerGraphError("CUSTOMER_NOT_READY", "The partner relationship has not reached this new customer yet (Microsoft: up to 3 minutes).", {
         tenantId: customer.id,
         retryAfter: nextCheckInSeconds(createdAt!, at),

@@ -63,7 +63,7 @@ export class RequestData {
   tenant(customer: CustomerRecord): TenantData {
     let source: TokenSource | undefined;
     const tokens = async () => (source ??= await this.access.forCustomer(customer.id, customer.region));
-    const renew = () => void tokens().then((s) => s.renew(), () => undefined);
+    const renew = (force?: boolean) => void tokens().then((s) => s.renew(force), () => undefined);
     return this.dataFor(customer.id, tokens, customerFailureMapper(customer, this.caller, renew, this.graph.denials, this.graph.now ?? Date.now));
   }
 

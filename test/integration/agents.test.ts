@@ -68,6 +68,23 @@ describe("callers: agents on-behalf-of, apps, and who may call at all", () => {
     expect(r.body.errors[0].path).toEqual(["customer", "users"]);
   });
 
+  it("renews a denied token once, not on every operation, for an agent that lacks the role (one per tenant per 60 s)", async () => {
+    const token = await tokenOf(naAgent("helpdesk"));
+    const q = `{ customers(first: 3) { nodes { id managedDevices(first: 1) { nodes { id } } } } }`;
+    const first = await h.query(q, {}, as(token));
+    const ids: string[] = first.body.data.customers.nodes.map((n: any) => n.id);
+    expect(first.body.errors.map((e: any) => e.extensions.code)).toEqual(ids.map(() => "ROLE_MISSING"));
+    // The denied tokens are renewed for the next attempt (Microsoft: a retry needs a new token)…
+    await h.resetCounters();
+    await h.query(q, {}, as(token));
+    for (const id of ids) expect((await h.counters()).byTenant[id].token).toBe(1);
+    // …and the renewed ones, denied again, are kept within the 60 s retry step.
+    await h.resetCounters();
+    const third = await h.query(q, {}, as(token));
+    expect(third.body.errors.map((e: any) => e.extensions.code)).toEqual(ids.map(() => "ROLE_MISSING"));
+    expect((await h.counters()).total.token ?? 0).toBe(0);
+  });
+
   it("passes an MFA challenge on as UNAUTHENTICATED with the claims, without falling back to app-only", async () => {
     const token = await tokenOf(naAgent("mfa"));
     await h.resetCounters();

@@ -3,13 +3,15 @@ import { startHarness, type Harness } from "../helpers/harness";
 /**
  * An app granted only some application permissions in a customer (here User.Read.All): each denied
  * call names the permission it needed, readiness says which workloads are denied, and a permission
- * granted later is used at once — the denied token is never reused, so no hour-long stale grant.
+ * granted later is used at the next attempt after the renewal interval (60 s by default) — a denied token
+ * is renewed, so no hour-long stale grant.
  */
 describe("application permissions in a customer tenant", () => {
   let h: Harness;
   let customerId: string;
   beforeAll(async () => {
-    h = await startHarness();
+    // Renewals after a denial at most once a second here (60 s by default, Microsoft's retry step).
+    h = await startHarness({ env: { TOKEN_RENEWAL_INTERVAL_SECONDS: "1" } });
     const tenants = await h.control<{ customers: Array<{ id: string; region: string; dap: boolean; gdap: boolean }> }>("GET", "/tenants");
     customerId = tenants.customers.find((c) => c.region === "NA" && c.gdap)!.id;
     await h.control("PUT", "/partners/NA/app-permissions", { customerId, applicationPermissions: ["User.Read.All"] });
@@ -41,11 +43,12 @@ describe("application permissions in a customer tenant", () => {
     expect(workloads.ORGANIZATION).toMatchObject({ state: "DENIED", requiredPermissions: expect.arrayContaining(["Organization.Read.All"]) });
   });
 
-  it("uses a permission granted afterwards at once, through a newly acquired token", async () => {
+  it("uses a permission granted afterwards at the next attempt after the renewal interval, through a newly acquired token", async () => {
     const groups = `query($id: ID!) { customer(id: $id) { groups(first: 1) { nodes { id } } } }`;
     const before = await h.query(groups, { id: customerId });
     expect(before.body.errors[0].extensions.code).toBe("CONSENT_MISSING");
     await h.control("PUT", "/partners/NA/app-permissions", { customerId, applicationPermissions: ["User.Read.All", "Group.Read.All"] });
+    await new Promise((r) => setTimeout(r, 1_100));
     await h.resetCounters();
     const r = await h.query(groups, { id: customerId });
     expect(r.body.errors).toBeUndefined();
