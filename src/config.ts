@@ -104,7 +104,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Confi
   const raw = demoMode ? undefined : readPartnerConfig(env.PARTNER_CONFIG!);
   const partner = raw === undefined ? undefined : parsePartnerConfig(raw, env);
   const config: Config = {
-    port: intVar(env, "PORT", 4000),
+    port: portVar(env, "PORT", 4000),
     graphEndpoint: httpsUrl(env, "GRAPH_ENDPOINT", "https://graph.microsoft.com"),
     authorityHost: httpsUrl(env, "AUTHORITY_HOST", "https://login.microsoftonline.com"),
     partnerTenants: partner ?? [],
@@ -113,9 +113,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Confi
     demoMode,
     corsOrigins: (env.CORS_ORIGINS ?? "").split(",").map((s) => s.trim()).filter(Boolean),
     cursorSecret: env.CURSOR_SECRET ? Buffer.from(env.CURSOR_SECRET, "utf8") : randomBytes(32),
-    logLevel: env.LOG_LEVEL ?? "info",
+    logLevel: oneOf(env, "LOG_LEVEL", LOG_LEVELS, "info"),
     regionCacheTtlMs: intVar(env, "REGION_CACHE_TTL_SECONDS", 3600) * 1000,
-    emulatorPort: intVar(env, "EMULATOR_PORT", 4443),
+    emulatorPort: portVar(env, "EMULATOR_PORT", 4443),
     operationTimeoutMs: positive(env, "OPERATION_TIMEOUT_MS", 25_000),
     maxInFlight: positive(env, "GRAPH_MAX_IN_FLIGHT", 256),
     maxInFlightPerTenant: positive(env, "GRAPH_MAX_IN_FLIGHT_PER_TENANT", 16),
@@ -195,6 +195,23 @@ function readPartnerConfig(path: string): unknown {
   } catch (err) {
     throw new ConfigError(`PARTNER_CONFIG: cannot read ${path} as JSON (${(err as Error).message})`);
   }
+}
+
+/** pino's levels; anything else would fail later with pino's own text instead of the variable's name. */
+const LOG_LEVELS = ["fatal", "error", "warn", "info", "debug", "trace", "silent"] as const;
+
+function oneOf(env: NodeJS.ProcessEnv, name: string, allowed: readonly string[], fallback: string): string {
+  const v = env[name];
+  if (v === undefined || v === "") return fallback;
+  if (!allowed.includes(v)) throw new ConfigError(`${name} must be one of ${allowed.join(", ")}, got '${v}'`);
+  return v;
+}
+
+/** A TCP port: 0 (any free port) to 65535. */
+function portVar(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
+  const n = intVar(env, name, fallback);
+  if (n > 65_535) throw new ConfigError(`${name} must be a TCP port (0 to 65535), got '${env[name]}'`);
+  return n;
 }
 
 function intVar(env: NodeJS.ProcessEnv, name: string, fallback: number): number {

@@ -23,6 +23,14 @@ describe("loadConfig", () => {
     expect(() => loadConfig({ PORT: "eighty" })).toThrow("PORT must be a non-negative integer, got 'eighty'");
     expect(() => loadConfig({ PARTNER_CONFIG: "/nonexistent.json" })).toThrow(/PARTNER_CONFIG: cannot read/);
   });
+
+  it("refuses a port outside TCP's range and a log level pino does not have, naming the variable", () => {
+    expect(() => loadConfig({ PORT: "70000" })).toThrow("PORT must be a TCP port (0 to 65535), got '70000'");
+    expect(() => loadConfig({ EMULATOR_PORT: "65536" })).toThrow(ConfigError);
+    expect(loadConfig({ PORT: "65535" }).port).toBe(65535);
+    expect(() => loadConfig({ LOG_LEVEL: "verbose" })).toThrow("LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent, got 'verbose'");
+    expect(loadConfig({ LOG_LEVEL: "debug" }).logLevel).toBe("debug");
+  });
 });
 
 describe("parsePartnerConfig", () => {
