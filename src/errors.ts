@@ -1,3 +1,4 @@
+import { HeaderMap } from "@apollo/server";
 import { GraphQLError } from "graphql";
 
 /** The one vocabulary of `extensions.code` (DESIGN §3). */
@@ -32,10 +33,13 @@ export class PartnerGraphError extends GraphQLError {
 
 /**
  * Gives an error thrown before execution (building the context, planning the operation) the HTTP
- * status of the whole answer; Apollo Server reads it from `extensions.http` and strips it.
+ * status of the whole answer, and a `Retry-After` header when the error says when to retry; Apollo
+ * Server reads it from `extensions.http` and strips it.
  */
 export function withHttpStatus<E extends PartnerGraphError>(error: E, status: number): E {
-  (error.extensions as Record<string, unknown>).http = { status };
+  const retryAfter = error.extensions.retryAfter;
+  const headers = typeof retryAfter === "number" ? new HeaderMap([["retry-after", String(retryAfter)]]) : undefined;
+  (error.extensions as Record<string, unknown>).http = headers ? { status, headers } : { status };
   return error;
 }
 

@@ -2,7 +2,7 @@ import { unwrapResolverError } from "@apollo/server/errors";
 import type { GraphQLFormattedError } from "graphql";
 import { GraphQLError } from "graphql";
 import { PartnerGraphError } from "./errors";
-import type { Logger } from "./log";
+import { describeError, type Logger } from "./log";
 
 /** Codes Apollo Server itself gives to request errors; they are safe and stable, so they pass. */
 const APOLLO_CODES = new Set([
@@ -30,7 +30,7 @@ export function createFormatError(log: Logger, options: { hideSuggestions?: bool
     if (isApolloRequestError(original)) {
       return { message: shown(formatted.message), path: formatted.path, locations: formatted.locations, extensions: { code: "BAD_REQUEST" } };
     }
-    log.error({ err: describe(original), path: formatted.path }, "unexpected error, masked for the client");
+    log.error({ err: describeError(original), path: formatted.path }, "unexpected error, masked for the client");
     return { message: "Internal server error.", path: formatted.path, locations: formatted.locations, extensions: { code: "INTERNAL_SERVER_ERROR" } };
   };
 }
@@ -49,10 +49,4 @@ function isApolloRequestError(err: unknown): boolean {
 function withoutHttp(ext: Record<string, unknown>): Record<string, unknown> {
   const { http: _http, ...rest } = ext;
   return rest;
-}
-
-/** Name and message only: stacks stay out of logs shipped off the machine, tokens out of everything. */
-function describe(err: unknown): { name: string; message: string } {
-  if (err instanceof Error) return { name: err.name, message: err.message.replace(/eyJ[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*/g, "[token]") };
-  return { name: typeof err, message: String(err).slice(0, 200) };
 }

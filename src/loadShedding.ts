@@ -1,5 +1,4 @@
-import { HeaderMap } from "@apollo/server";
-import { PartnerGraphError } from "./errors";
+import { PartnerGraphError, withHttpStatus } from "./errors";
 
 /** Seconds a refused client is told to wait: operations in flight finish (or pass their deadline) in that order of time. */
 const RETRY_AFTER_SECONDS = 1;
@@ -49,7 +48,5 @@ export interface CostTicket {
 
 /** The answer when the server is at capacity, before or after the operation is read. */
 export function busy(cost?: number, maxCostInFlight?: number): PartnerGraphError {
-  const error = new PartnerGraphError("THROTTLED", "The server is busy; retry shortly.", { retryAfter: RETRY_AFTER_SECONDS, cost, maxCostInFlight });
-  (error.extensions as Record<string, unknown>).http = { status: 503, headers: new HeaderMap([["retry-after", String(RETRY_AFTER_SECONDS)]]) };
-  return error;
+  return withHttpStatus(new PartnerGraphError("THROTTLED", "The server is busy; retry shortly.", { retryAfter: RETRY_AFTER_SECONDS, cost, maxCostInFlight }), 503);
 }

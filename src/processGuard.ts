@@ -1,4 +1,4 @@
-import type { Logger } from "./log";
+import { describeError, type Logger } from "./log";
 
 /**
  * Keeps one defect from taking every caller down: a promise rejected with no handler is logged as a
@@ -22,11 +22,5 @@ export function guardProcess(log: Logger): () => void {
 const loggers: Logger[] = [];
 
 function onRejection(reason: unknown): void {
-  loggers[loggers.length - 1]?.error({ defect: "unhandledRejection", err: describe(reason) }, "defect: a promise was rejected with no handler; the process goes on");
-}
-
-function describe(err: unknown): { name: string; message: string } {
-  const scrub = (s: string) => s.replace(/eyJ[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*/g, "[token]");
-  if (err instanceof Error) return { name: err.name, message: scrub(err.message) };
-  return { name: typeof err, message: scrub(String(err)).slice(0, 200) };
+  loggers[loggers.length - 1]?.error({ defect: "unhandledRejection", err: describeError(reason) }, "defect: a promise was rejected with no handler; the process goes on");
 }

@@ -163,7 +163,5 @@ function forbidden(): PartnerGraphError {
 
 /** The caller cannot be checked right now: 503 with a hint when to retry, never a 500 nor a 401. */
 function identityUnavailable(): PartnerGraphError {
-  const error = new PartnerGraphError("UPSTREAM_UNAVAILABLE", "The identity platform's signing keys could not be read; retry shortly.", { retryAfter: 5 });
-  (error.extensions as Record<string, unknown>).http = { status: 503, headers: new Map([["retry-after", "5"]]) };
-  return error;
+  return withHttpStatus(new PartnerGraphError("UPSTREAM_UNAVAILABLE", "The identity platform's signing keys could not be read; retry shortly.", { retryAfter: 5 }), 503);
 }

@@ -1,3 +1,5 @@
+import type { DataKind } from "../graph/resilience";
+
 /**
  * What each kind of Graph data needs: the Entra built-in roles a GDAP relationship can grant (by role
  * template id), so an agent is told which role they lack (ROLE_MISSING), and the application
@@ -27,9 +29,6 @@ export function roleName(templateId: string): string {
   return ROLE_NAMES[templateId.toLowerCase()] ?? templateId;
 }
 
-/** The kinds of Graph data this API reads, as Graph's permission reference groups them. */
-export type DataKind = "organization" | "users" | "groups" | "devices" | "managedDevices" | "directoryObjects" | "contracts" | "delegatedAdmin";
-
 /**
  * Application permissions any one of which lets the app read data of this kind, least privileged
  * first (Graph's permission tables for list/get of each resource; Directory.Read.All covers the
@@ -48,16 +47,4 @@ const APP_PERMISSIONS: Readonly<Record<DataKind, readonly string[]>> = {
 
 export function permissionsFor(kind: DataKind): string[] {
   return [...APP_PERMISSIONS[kind]];
-}
-
-/** The kind of data a Graph URL (relative to the version root) reads: its first segment, Intune navigations apart. */
-export function dataKindOf(url: string): DataKind {
-  const path = url.split("?")[0].toLowerCase();
-  if (/^\/(devicemanagement\/|users\/[^/]+\/manageddevices)/.test(path)) return "managedDevices";
-  if (path.startsWith("/tenantrelationships/")) return "delegatedAdmin";
-  const first = path.split("/")[1] ?? "";
-  const kinds: Record<string, DataKind> = {
-    organization: "organization", users: "users", groups: "groups", devices: "devices", directoryobjects: "directoryObjects", contracts: "contracts",
-  };
-  return kinds[first.replace(/\(.*$/, "")] ?? "directoryObjects";
 }

@@ -98,14 +98,17 @@ export class TenantGraphClient {
       let pending = requests.map((_, i) => i);
       for (let attempt = 0; pending.length > 0; attempt++) {
         const go: number[] = [];
+        const asked = new Set<Workload>();
         for (const i of pending) {
           const w = workloadOf(requests[i]);
-          // Decided once per workload for all of these items: the probe carries every item of its workload.
+          // Decided once per workload and attempt for all of these items: the probe carries every item
+          // of its workload; a refusal is asked again only at the next attempt.
           let a = admitted.get(w);
-          if (!a || !a.go) {
+          if (!a || (!a.go && !asked.has(w))) {
             a = await this.admit(w);
             admitted.set(w, a);
           }
+          asked.add(w);
           if (a.go) go.push(i);
           else {
             results[i] = circuitOpen(a.retryAfterMs);

@@ -21,7 +21,26 @@ export function identityCircuit(partition: string): Circuit {
 
 /** Intune has its own limits and outages; everything else we read is the directory. */
 export function workloadOf(req: GraphRequest): Workload {
-  return /^\/(devicemanagement\/|users\/[^/?]+\/manageddevices)/i.test(req.url) ? "intune" : "directory";
+  return INTUNE_PATH.test(req.url) ? "intune" : "directory";
+}
+
+/** Intune's resources among what we read: its device management root, and a user's managed devices. */
+const INTUNE_PATH = /^\/(devicemanagement\/|users\/[^/?]+\/manageddevices)/i;
+
+/** The kinds of Graph data this API reads, as Graph's permission reference groups them. */
+export type DataKind = "organization" | "users" | "groups" | "devices" | "managedDevices" | "directoryObjects" | "contracts" | "delegatedAdmin";
+
+const KIND_BY_SEGMENT: Readonly<Record<string, DataKind>> = {
+  organization: "organization", users: "users", groups: "groups", devices: "devices", directoryobjects: "directoryObjects", contracts: "contracts",
+};
+
+/** The kind of data a Graph URL (relative to the version root) reads: its first segment, Intune navigations apart. */
+export function dataKindOf(url: string): DataKind {
+  const path = url.split("?")[0].toLowerCase();
+  if (INTUNE_PATH.test(path)) return "managedDevices";
+  if (path.startsWith("/tenantrelationships/")) return "delegatedAdmin";
+  const first = path.split("/")[1] ?? "";
+  return KIND_BY_SEGMENT[first.replace(/\(.*$/, "")] ?? "directoryObjects";
 }
 
 /** Only reads are re-sent blindly; a POST is retried only when marked as one that only reads (getByIds). */

@@ -1,8 +1,8 @@
 import type { Caller } from "../auth/caller";
-import { dataKindOf, permissionsFor, rolesFor } from "../auth/roles";
+import { permissionsFor, rolesFor } from "../auth/roles";
 import { PartnerGraphError } from "../errors";
 import { toGraphError } from "../graph/graphErrors";
-import { workloadOf } from "../graph/resilience";
+import { dataKindOf, workloadOf } from "../graph/resilience";
 import type { GraphRequest, GraphResponse } from "../graph/types";
 import { GDAP_API_DENIED, GDAP_API_NOT_AVAILABLE, relationshipCreatedAt, type CustomerRecord } from "./customerDirectory";
 import { isNewCustomer, nextCheckInSeconds, type DenialEpisodes } from "./readiness";

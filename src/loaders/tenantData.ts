@@ -59,7 +59,7 @@ export class TenantData {
   /** One page of a collection (`/users`, `/groups/{id}/members`, …). */
   async page(path: string, query: ODataQuery): Promise<GraphPage<GraphObject>> {
     const headers = needsEventualConsistency(query) ? { ConsistencyLevel: "eventual" } : undefined;
-    return this.send({ method: "GET", url: `${path}${buildQuery(query)}`, headers, clientInput: Boolean(query.search) });
+    return this.get(`${path}${buildQuery(query)}`, headers);
   }
 
   /**
@@ -81,7 +81,6 @@ export class TenantData {
     if (res.status >= 200 && res.status < 300) return res.body;
     throw this.fail(res, req);
   }
-
 
   /**
    * Objects by id from `{collection}/{id}`: keys of one tick asking for the same id are merged into

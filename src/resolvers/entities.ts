@@ -1,13 +1,8 @@
 import type { GraphQLFieldResolver, GraphQLSchema } from "graphql";
 import { badInput } from "../errors";
-
-const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-/** As checkObjectId accepts it: users may be addressed by user principal name. */
-const UPN = /^[A-Za-z0-9._%+'#-]{1,113}@[A-Za-z0-9.-]{1,255}$/;
+import { isGuid as guid, isUserId as guidOrUpn } from "./shared/ids";
 
 type KeyCheck = (value: unknown) => boolean;
-const guid: KeyCheck = (v) => typeof v === "string" && GUID.test(v);
-const guidOrUpn: KeyCheck = (v) => typeof v === "string" && (GUID.test(v) || UPN.test(v));
 
 /** Every entity type this subgraph resolves, with its @key fields and what a well-formed value is. */
 export const ENTITY_KEYS: Record<string, Record<string, KeyCheck>> = {

@@ -1,5 +1,6 @@
 import type { Caller } from "../../src/auth/caller";
-import { dataKindOf, permissionsFor } from "../../src/auth/roles";
+import { permissionsFor } from "../../src/auth/roles";
+import { dataKindOf } from "../../src/graph/resilience";
 import { PartnerGraphError } from "../../src/errors";
 import { CustomerDirectory, ListingCache, relationshipCreatedAt, type CustomerRecord, type Listing } from "../../src/loaders/customerDirectory";
 import { customerFailureMapper, partnerFailureMapper } from "../../src/loaders/failures";
