@@ -73,13 +73,13 @@ const RELATIONSHIP_FIELDS = ["id", "displayName", "status", "customer", "accessD
 /**
  * What one listing produced: the customers, the partner tenants whose customers could not be listed
  * (`part: "customers"`: all of them missing) or whose GDAP lists failed for a passing reason
- * (`part: "gdap"`: customers known only through GDAP missing), and the partner tenants whose
- * `/contracts` was read.
+ * (`part: "gdap"`: customers known only through GDAP missing), and the partner tenants all three of
+ * whose lists were read (`complete`: only those tell which customers are new).
  */
 export interface Listing {
   customers: Map<string, CustomerRecord>;
   failures: Array<{ partnerTenantId: string; region: string; error: Error; part: "customers" | "gdap" }>;
-  listed: string[];
+  complete: string[];
 }
 
 /** How often one caller partition may make us re-read its partner tenants for an id the cached listing lacks. */
@@ -129,9 +129,9 @@ export class ListingCache {
     const now = this.now();
     const horizonMs = NEW_CUSTOMER_HORIZON_SECONDS * 1000;
     for (const [id, at] of this.firstSeen) if (now - at >= horizonMs) this.firstSeen.delete(id);
-    // A partner tenant whose GDAP lists failed for now may be missing customers: not a basis for "new".
-    const partial = new Set(listing.failures.map((f) => f.partnerTenantId));
-    const byPartner = new Map<string, string[]>(listing.listed.filter((p) => !partial.has(p)).map((p) => [p, []]));
+    // A partner tenant whose GDAP lists could not be read (failed, or refused to this caller) may be
+    // missing customers: not a basis for "new", neither now nor for the next listing.
+    const byPartner = new Map<string, string[]>(listing.complete.map((p) => [p, []]));
     for (const c of listing.customers.values()) byPartner.get(c.partnerTenantId)?.push(c.id);
     for (const [partner, ids] of byPartner) {
       const before = this.known.get(partner);
@@ -215,7 +215,7 @@ export class CustomerDirectory {
 
   private load(): Promise<Listing> {
     if (!this.listing && this.pinned) {
-      this.listing = this.pinned().then((c) => ({ customers: new Map([[c.id, c]]), failures: [], listed: [] }));
+      this.listing = this.pinned().then((c) => ({ customers: new Map([[c.id, c]]), failures: [], complete: [] }));
     }
     if (!this.listing) {
       const cached = this.cache?.store.get(this.cache.partition);
@@ -239,18 +239,19 @@ export class CustomerDirectory {
     const settled = await Promise.allSettled(partners.map((p) => this.partnerListing(p)));
     const customers = new Map<string, CustomerRecord>();
     const failures: Listing["failures"] = [];
-    const listed: string[] = [];
+    const complete: string[] = [];
     settled.forEach((s, i) => {
       const { partnerTenantId, region } = partners[i];
       if (s.status === "rejected") {
         failures.push({ partnerTenantId, region, error: s.reason as Error, part: "customers" });
         return;
       }
-      listed.push(partnerTenantId);
-      if (s.value.gdapFailure) failures.push({ partnerTenantId, region, error: s.value.gdapFailure, part: "gdap" });
+      const { gdapError } = s.value;
+      if (!gdapError) complete.push(partnerTenantId);
+      else if (!isGdapApiRefusal(gdapError)) failures.push({ partnerTenantId, region, error: gdapError, part: "gdap" });
       for (const c of s.value.customers) mergeCustomer(customers, c);
     });
-    return { customers, failures, listed };
+    return { customers, failures, complete };
   }
 
   /**
@@ -258,7 +259,7 @@ export class CustomerDirectory {
    * the contracts' customers with their GDAP part unavailable; a refusal (no permission, no such API)
    * is a lasting answer, anything else a passing one that makes the listing incomplete.
    */
-  private async partnerListing(p: PartnerSource): Promise<{ customers: CustomerRecord[]; gdapFailure?: Error }> {
+  private async partnerListing(p: PartnerSource): Promise<{ customers: CustomerRecord[]; gdapError?: PartnerGraphError }> {
     const [contracts, gdap] = await Promise.all([
       this.contractsOf(p),
       Promise.all([
@@ -279,7 +280,7 @@ export class CustomerDirectory {
       byId.get(tenantId)?.gdapRelationships.push(toRelationship(row));
     }
     if (gdap.error) for (const c of byId.values()) c.gdapUnavailable = gdap.error;
-    return { customers: [...byId.values()], gdapFailure: gdap.error && !isGdapApiRefusal(gdap.error) ? gdap.error : undefined };
+    return { customers: [...byId.values()], gdapError: gdap.error };
   }
 
   private async contractsOf(partner: PartnerSource): Promise<CustomerRecord[]> {

@@ -116,7 +116,7 @@ describe("ListingCache", () => {
   const listing = (ids: string[], over: Partial<Listing> = {}): Listing => ({
     customers: new Map(ids.map((id) => [id, customer({ id })])),
     failures: [],
-    listed: ["p1"],
+    complete: ["p1"],
     ...over,
   });
 
@@ -141,7 +141,8 @@ describe("ListingCache", () => {
 
   it("does not date customers against a listing whose GDAP part failed for now (GDAP-only customers were missing)", () => {
     const cache = new ListingCache(60_000, () => 1);
-    cache.sight(listing(["a"], { failures: [{ partnerTenantId: "p1", region: "NA", error: new Error("503"), part: "gdap" }] }));
+    // As the directory builds it: a partner tenant with a failure is not among the complete ones.
+    cache.sight(listing(["a"], { failures: [{ partnerTenantId: "p1", region: "NA", error: new Error("503"), part: "gdap" }], complete: [] }));
     const next = listing(["a", "g"]);
     cache.sight(next);
     expect(next.customers.get("g")!.firstSeenAt).toBeUndefined();
@@ -209,6 +210,14 @@ describe("CustomerDirectory over partner lists (contracts the base, GDAP extra)"
     expect(await dir.failures()).toEqual([expect.objectContaining({ part: "gdap", partnerTenantId: "p1" })]);
     await expect(dir.get("c-gdap")).rejects.toMatchObject({ extensions: { code: "UPSTREAM_UNAVAILABLE" } });
     expect(store.get("app")).toBeUndefined();
+  });
+
+  it("does not date GDAP customers as new after a listing whose GDAP lists were refused (another caller, without the permission)", async () => {
+    const store = new ListingCache(60_000);
+    await new CustomerDirectory(partner("refused"), { store, partition: "app:NA" }).list();
+    // An agent who may read the GDAP lists: c-gdap was there all along, not created in between.
+    const seen = await new CustomerDirectory(partner("ok"), { store, partition: "agent" }).list();
+    expect(seen.find((c) => c.id === "c-gdap")!.firstSeenAt).toBeUndefined();
   });
 
   it("merges both lists when they answer", async () => {
