@@ -11,6 +11,26 @@ export function graphCallsTo(c: CountersSnapshot, tenantId: string): number {
   return (c.byTenant[tenantId]?.graph ?? 0) + (c.byTenant[tenantId]?.batch ?? 0);
 }
 
+/** A seeded customer as the emulator's control API lists it (`GET /_emulator/tenants`). */
+export interface SeededCustomer {
+  id: string;
+  region: string;
+  domains: string[];
+  sizes: { users: number; groups: number; devices: number; managedDevices: number };
+}
+
+/** The seeded customers of the harness's cloud. */
+export async function seededCustomers(h: Harness): Promise<SeededCustomer[]> {
+  return (await h.control<{ customers: SeededCustomer[] }>("GET", "/tenants")).customers;
+}
+
+/** The data of an answer that must have no errors. */
+export function dataOf(r: { status: number; body: any }): any {
+  expect(r.body.errors).toBeUndefined();
+  expect(r.status).toBe(200);
+  return r.body.data;
+}
+
 export interface Harness {
   emulator: RunningEmulator;
   app: PartnerGraphApp;

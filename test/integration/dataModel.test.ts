@@ -5,24 +5,13 @@ import {
   CustomerDataModelWavesDocument, type CustomerDataModelWavesQuery, NonCompliantDevicesDocument, type NonCompliantDevicesQuery,
   UserDetailDocument, type UserDetailQuery,
 } from "../__generated__/operations";
-import { graphCallsTo, startHarness, type Harness } from "../helpers/harness";
+import { dataOf, graphCallsTo, seededCustomers, startHarness, type Harness, type SeededCustomer } from "../helpers/harness";
 
 /** The logged Graph calls (plain requests and batch items) of a tenant whose path matches. */
 const calls = (c: CountersSnapshot, tenantId: string, path: RegExp) => c.requests.filter((r) => r.tenantId === tenantId && r.kind !== "batch" && path.test(r.url.split("?")[0]!));
 const params = (r: LoggedRequest) => new URL(r.url, "https://graph.local").searchParams;
 
-function ok(r: { status: number; body: any }): any {
-  expect(r.body.errors).toBeUndefined();
-  expect(r.status).toBe(200);
-  return r.body.data;
-}
 
-interface SeededCustomer {
-  id: string;
-  region: string;
-  domains: string[];
-  sizes: { users: number; groups: number; devices: number; managedDevices: number };
-}
 
 describe("the customer data model through the built-in cloud", () => {
   let h: Harness;
@@ -32,13 +21,13 @@ describe("the customer data model through the built-in cloud", () => {
 
   beforeAll(async () => {
     h = await startHarness();
-    seeded = (await h.control<{ customers: SeededCustomer[] }>("GET", "/tenants")).customers;
+    seeded = await seededCustomers(h);
     tenant = seeded.filter((c) => c.sizes.managedDevices >= 20 && c.sizes.users <= 200).sort((a, b) => a.sizes.users - b.sizes.users)[0]!.id;
   });
   afterAll(async () => h?.close());
 
   it("answers every type and link of a customer", async () => {
-    const data = ok(await h.query(`query($id: ID!) { customer(id: $id) {
+    const data = dataOf(await h.query(`query($id: ID!) { customer(id: $id) {
       id
       organization { tenantId id displayName country countryLetterCode defaultDomainName initialDomainName verifiedDomains { name isDefault isInitial } customer { id } }
       users(first: 30, filter: { accountEnabled: true, userType: MEMBER }) { nodes {
@@ -138,7 +127,7 @@ describe("the customer data model through the built-in cloud", () => {
         .map((f) => f.name)
         .join(" ");
     };
-    const data = ok(await h.query(`query($id: ID!) { customer(id: $id) {
+    const data = dataOf(await h.query(`query($id: ID!) { customer(id: $id) {
       organization { ${leaves("Organization")} verifiedDomains { ${leaves("VerifiedDomain")} } }
       users(first: 5) { nodes { ${leaves("User")} memberOf { nodes { __typename ... on Group { ${leaves("Group")} } ... on OtherDirectoryObject { ${leaves("OtherDirectoryObject")} } } } } }
       groups(first: 5) { nodes { ${leaves("Group")} members { nodes { ... on Device { ${leaves("Device")} } } } } }
@@ -155,11 +144,11 @@ describe("the customer data model through the built-in cloud", () => {
   });
 
   it("answers objects by id, and null for an unknown id", async () => {
-    const list = ok(await h.query(`query($id: ID!) { customer(id: $id) {
+    const list = dataOf(await h.query(`query($id: ID!) { customer(id: $id) {
       groups(first: 1) { nodes { id } } devices(first: 1) { nodes { id } } managedDevices(first: 1) { nodes { id } }
     } }`, { id: tenant })).customer;
     const missing = "00000000-0000-0000-0000-0000000000ff";
-    const data = ok(await h.query(`query($id: ID!, $g: ID!, $d: ID!, $m: ID!, $x: ID!) { customer(id: $id) {
+    const data = dataOf(await h.query(`query($id: ID!, $g: ID!, $d: ID!, $m: ID!, $x: ID!) { customer(id: $id) {
       group(id: $g) { id displayName } device(id: $d) { id displayName } managedDevice(id: $m) { id deviceName }
       noGroup: group(id: $x) { id } noDevice: device(id: $x) { id } noManaged: managedDevice(id: $x) { id }
     } }`, { id: tenant, g: list.groups.nodes[0].id, d: list.devices.nodes[0].id, m: list.managedDevices.nodes[0].id, x: missing })).customer;
@@ -170,7 +159,7 @@ describe("the customer data model through the built-in cloud", () => {
   });
 
   it("resolves every entity type by its key, groups of a tenant with one getByIds call", async () => {
-    const list = ok(await h.query(`query($id: ID!) { customer(id: $id) {
+    const list = dataOf(await h.query(`query($id: ID!) { customer(id: $id) {
       groups(first: 6) { nodes { id displayName } } devices(first: 3) { nodes { id displayName } } managedDevices(first: 3) { nodes { id deviceName } }
     } }`, { id: tenant })).customer;
     const reps = [
@@ -180,7 +169,7 @@ describe("the customer data model through the built-in cloud", () => {
       { __typename: "Organization", tenantId: tenant, id: tenant },
     ];
     await h.resetCounters();
-    const data = ok(await h.query(`query($r: [_Any!]!) { _entities(representations: $r) {
+    const data = dataOf(await h.query(`query($r: [_Any!]!) { _entities(representations: $r) {
       __typename
       ... on Group { tenantId id displayName } ... on Device { tenantId id displayName }
       ... on ManagedDevice { tenantId id deviceName } ... on Organization { tenantId id displayName }
@@ -204,7 +193,7 @@ describe("the customer data model through the built-in cloud", () => {
       const truth = seeded.find((s) => s.id === tenant)!;
       const domain = truth.domains[0]!;
       await h.resetCounters();
-      const data = ok(await h.query(`query($id: ID!, $domain: String!) { customer(id: $id) {
+      const data = dataOf(await h.query(`query($id: ID!, $domain: String!) { customer(id: $id) {
         enabled: users(first: 999, filter: { accountEnabled: true }) { nodes { accountEnabled } }
         guests: users(first: 999, filter: { userType: GUEST }) { nodes { userType } }
         inDomain: users(first: 999, filter: { domain: $domain }) { nodes { userPrincipalName } }
@@ -240,7 +229,7 @@ describe("the customer data model through the built-in cloud", () => {
 
     it("escapes quotes in every literal, end to end", async () => {
       await h.resetCounters();
-      const data = ok(await h.query(`query($id: ID!) { customer(id: $id) {
+      const data = dataOf(await h.query(`query($id: ID!) { customer(id: $id) {
         users(first: 5, filter: { department: "R&D' or accountEnabled eq true or department eq '" }) { nodes { id } }
         groups(first: 5, filter: { displayNameStartsWith: "O'Brien" }) { nodes { id } }
       } }`, { id: tenant }));
@@ -254,7 +243,7 @@ describe("the customer data model through the built-in cloud", () => {
     });
 
     it("searches users and groups with $search and the header it needs", async () => {
-      const sample = ok(await h.query(`query($id: ID!) { customer(id: $id) {
+      const sample = dataOf(await h.query(`query($id: ID!) { customer(id: $id) {
         users(first: 1, filter: { userType: MEMBER, accountEnabled: true }) { nodes { displayName } }
         groups(first: 1, filter: { kind: MICROSOFT_365 }) { nodes { displayName } }
       } }`, { id: tenant })).customer;
@@ -262,7 +251,7 @@ describe("the customer data model through the built-in cloud", () => {
       const word = someone.split(" ")[1]!;
       const group = sample.groups.nodes[0].displayName as string;
       await h.resetCounters();
-      const data = ok(await h.query(`query($id: ID!, $q: String!, $g: String!) { customer(id: $id) {
+      const data = dataOf(await h.query(`query($id: ID!, $q: String!, $g: String!) { customer(id: $id) {
         users(first: 50, search: $q) { nodes { displayName } }
         groups(first: 50, search: $g) { nodes { displayName } }
       } }`, { id: tenant, q: word, g: group.split(" ")[0] }));
@@ -283,7 +272,7 @@ describe("the customer data model through the built-in cloud", () => {
     });
 
     it("filters groups by kind, devices by trust type, managed devices by compliance (ordered by last sync)", async () => {
-      const data = ok(await h.query(`query($id: ID!) { customer(id: $id) {
+      const data = dataOf(await h.query(`query($id: ID!) { customer(id: $id) {
         m365: groups(first: 100, filter: { kind: MICROSOFT_365 }) { nodes { kind groupTypes } }
         security: groups(first: 100, filter: { kind: SECURITY }) { nodes { kind securityEnabled mailEnabled } }
         dynamic: groups(first: 100, filter: { dynamic: true }, orderBy: { field: DISPLAY_NAME }) { nodes { isDynamic displayName } }
@@ -312,9 +301,9 @@ describe("the customer data model through the built-in cloud", () => {
 
     it("binds cursors to the filter they were made for", async () => {
       const q = `query($id: ID!, $kind: GroupKind, $after: String) { customer(id: $id) { groups(first: 2, after: $after, filter: { kind: $kind }) { pageInfo { endCursor hasNextPage } nodes { id kind } } } }`;
-      const first = ok(await h.query(q, { id: tenant, kind: "SECURITY" })).customer.groups;
+      const first = dataOf(await h.query(q, { id: tenant, kind: "SECURITY" })).customer.groups;
       expect(first.pageInfo.hasNextPage).toBe(true);
-      const next = ok(await h.query(q, { id: tenant, kind: "SECURITY", after: first.pageInfo.endCursor })).customer.groups;
+      const next = dataOf(await h.query(q, { id: tenant, kind: "SECURITY", after: first.pageInfo.endCursor })).customer.groups;
       expect(next.nodes.every((g: any) => g.kind === "SECURITY")).toBe(true);
       expect(next.nodes.map((g: any) => g.id)).not.toContain(first.nodes[0].id);
       const replay = await h.query(q, { id: tenant, kind: "MICROSOFT_365", after: first.pageInfo.endCursor });
@@ -323,9 +312,9 @@ describe("the customer data model through the built-in cloud", () => {
   });
 
   it("serves the example operations a frontend would write (examples/*.graphql)", async () => {
-    const someone = ok(await h.query(`query($id: ID!) { customer(id: $id) { managedDevices(first: 1) { nodes { userId } } } }`, { id: tenant }))
+    const someone = dataOf(await h.query(`query($id: ID!) { customer(id: $id) { managedDevices(first: 1) { nodes { userId } } } }`, { id: tenant }))
       .customer.managedDevices.nodes[0].userId as string;
-    const detail = ok(await h.query(print(UserDetailDocument), { customerId: tenant, userId: someone })) as UserDetailQuery;
+    const detail = dataOf(await h.query(print(UserDetailDocument), { customerId: tenant, userId: someone })) as UserDetailQuery;
     const user = detail.customer!.user!;
     expect(user.id).toBe(someone);
     expect(user.memberOf!.totalCount).toBe(user.memberOf!.nodes.length);

@@ -1,27 +1,18 @@
 import { print } from "graphql";
 import type { CountersSnapshot, LoggedRequest } from "../../emulator/counters";
 import { NonCompliantDevicesDocument, type NonCompliantDevicesQuery } from "../__generated__/operations";
-import { startHarness, type Harness } from "../helpers/harness";
+import { dataOf, seededCustomers, startHarness, type Harness, type SeededCustomer } from "../helpers/harness";
 
 /**
  * Lists, cursors, typed filters and selections against the strict built-in cloud (issue 9 items 3, 4,
  * 7, 11; issue 10's lone surrogates). Each test asserts the Graph calls made, from the emulator's log.
  */
-interface SeededCustomer {
-  id: string;
-  sizes: { users: number; groups: number; devices: number; managedDevices: number };
-}
 
 /** Graph requests of a tenant (plain and batch items, not the $batch envelopes) whose path matches. */
 const calls = (c: CountersSnapshot, tenantId: string, path: RegExp): LoggedRequest[] =>
   c.requests.filter((r) => r.tenantId === tenantId && r.kind !== "batch" && path.test(r.url.split("?")[0]!));
 const params = (r: LoggedRequest) => new URL(r.url, "https://graph.local").searchParams;
 
-function ok(r: { status: number; body: any }): any {
-  expect(r.body.errors).toBeUndefined();
-  expect(r.status).toBe(200);
-  return r.body.data;
-}
 
 describe("lists and cursors against the strict built-in cloud", () => {
   let h: Harness;
@@ -31,14 +22,14 @@ describe("lists and cursors against the strict built-in cloud", () => {
 
   beforeAll(async () => {
     h = await startHarness();
-    seeded = (await h.control<{ customers: SeededCustomer[] }>("GET", "/tenants")).customers;
+    seeded = await seededCustomers(h);
     tenant = seeded.filter((c) => c.sizes.managedDevices >= 40 && c.sizes.users > 120).sort((a, b) => a.sizes.users - b.sizes.users)[0]!.id;
   });
   afterAll(async () => h?.close());
 
   // Two documents, not one with @include: the selection itself differs between pages.
   const users = async ({ count, ...vars }: { first: number; after?: string; count?: boolean }) =>
-    ok(await h.query(`query($id: ID!, $first: Int!, $after: String) { customer(id: $id) { users(first: $first, after: $after) {
+    dataOf(await h.query(`query($id: ID!, $first: Int!, $after: String) { customer(id: $id) { users(first: $first, after: $after) {
       ${count ? "totalCount" : ""} edges { cursor node { id } } pageInfo { hasNextPage endCursor } } } }`, { id: tenant, ...vars })).customer.users;
   const ids = (conn: any): string[] => conn.edges.map((e: any) => e.node.id);
 
@@ -89,7 +80,7 @@ describe("lists and cursors against the strict built-in cloud", () => {
     it("continues after a page whose selection differed ($select is an option too), re-paging from the position", async () => {
       const p1 = await users({ first: 30 });
       await h.resetCounters();
-      const p2 = ok(await h.query(`query($id: ID!, $after: String) { customer(id: $id) { users(first: 5, after: $after) {
+      const p2 = dataOf(await h.query(`query($id: ID!, $after: String) { customer(id: $id) { users(first: 5, after: $after) {
         nodes { id displayName userPrincipalName } } } }`, { id: tenant, after: p1.pageInfo.endCursor })).customer.users;
       expect(p2.nodes.map((n: any) => n.id)).toEqual(truth.slice(30, 35));
       const [req, ...more] = calls(await h.counters(), tenant, /^\/v1\.0\/users$/);
@@ -101,10 +92,10 @@ describe("lists and cursors against the strict built-in cloud", () => {
     it("pages managed devices with changing sizes, and counts them on a later page from @odata.count, never a $count segment", async () => {
       const Q = `query($id: ID!, $first: Int!, $after: String) { customer(id: $id) { managedDevices(first: $first, after: $after) {
         totalCount nodes { id } pageInfo { endCursor } } } }`;
-      const all = ok(await h.query(Q, { id: tenant, first: 40 })).customer.managedDevices;
-      const p1 = ok(await h.query(Q, { id: tenant, first: 5 })).customer.managedDevices;
+      const all = dataOf(await h.query(Q, { id: tenant, first: 40 })).customer.managedDevices;
+      const p1 = dataOf(await h.query(Q, { id: tenant, first: 5 })).customer.managedDevices;
       await h.resetCounters();
-      const p2 = ok(await h.query(Q, { id: tenant, first: 12, after: p1.pageInfo.endCursor })).customer.managedDevices;
+      const p2 = dataOf(await h.query(Q, { id: tenant, first: 12, after: p1.pageInfo.endCursor })).customer.managedDevices;
       expect(p2.nodes.map((n: any) => n.id)).toEqual(all.nodes.slice(5, 17).map((n: any) => n.id));
       expect(p2.totalCount).toBe(seeded.find((s) => s.id === tenant)!.sizes.managedDevices);
       const c = await h.counters();
@@ -116,7 +107,7 @@ describe("lists and cursors against the strict built-in cloud", () => {
   describe("item 4: only documented filter operators, the join at most ceil(n/20) requests", () => {
     it("joins devices and their Intune records both ways with eq only, in at most ceil(n/20) $batch requests per side", async () => {
       await h.resetCounters();
-      const data = ok(await h.query(`query($id: ID!) { customer(id: $id) {
+      const data = dataOf(await h.query(`query($id: ID!) { customer(id: $id) {
         managedDevices(first: 40) { nodes { id azureADDeviceId device { id deviceId } } }
         devices(first: 40) { nodes { id deviceId managedDevice { id azureADDeviceId } } }
       } }`, { id: tenant })).customer;
@@ -166,7 +157,7 @@ describe("lists and cursors against the strict built-in cloud", () => {
   describe("item 11: @include/@skip decide $select and $count", () => {
     it("sends neither $count nor ConsistencyLevel for totalCount @include(if: false), nor $select of a skipped field", async () => {
       await h.resetCounters();
-      const data = ok(await h.query(`query($id: ID!, $c: Boolean!, $m: Boolean!) { customer(id: $id) { users(first: 3) {
+      const data = dataOf(await h.query(`query($id: ID!, $c: Boolean!, $m: Boolean!) { customer(id: $id) { users(first: 3) {
         totalCount @include(if: $c)
         ... on UserConnection @skip(if: true) { totalCount }
         nodes { id mail @include(if: $m) ...Extra }
@@ -183,7 +174,7 @@ describe("lists and cursors against the strict built-in cloud", () => {
 
     it("honours fragments on abstract types in a union connection", async () => {
       await h.resetCounters();
-      const data = ok(await h.query(`query($id: ID!) { customer(id: $id) { users(first: 1) { nodes { id memberOf(first: 5) {
+      const data = dataOf(await h.query(`query($id: ID!) { customer(id: $id) { users(first: 1) { nodes { id memberOf(first: 5) {
         totalCount @include(if: true)
         nodes { ... on Group @include(if: false) { mail } ... on Group { displayName } }
       } } } } }`, { id: tenant })).customer.users.nodes[0].memberOf;
