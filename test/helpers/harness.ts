@@ -1,7 +1,7 @@
 import type { AddressInfo } from "node:net";
 import { Agent, fetch } from "undici";
 import { startEmulator, type EmulatorOptions, type RunningEmulator } from "../../emulator";
-import type { CountersSnapshot } from "../../emulator/counters";
+import type { CountersSnapshot, LoggedRequest } from "../../emulator/counters";
 import { createApp, type PartnerGraphApp } from "../../src/app";
 import { loadConfig, parseAppCallers, parsePartnerConfig, type Config } from "../../src/config";
 import { createLogger, type Logger } from "../../src/log";
@@ -9,6 +9,16 @@ import { createLogger, type Logger } from "../../src/log";
 /** Graph HTTP requests (plain and $batch) the subgraph sent to one tenant. */
 export function graphCallsTo(c: CountersSnapshot, tenantId: string): number {
   return (c.byTenant[tenantId]?.graph ?? 0) + (c.byTenant[tenantId]?.batch ?? 0);
+}
+
+/** The logged Graph calls (plain requests and batch items, not the $batch envelopes) of a tenant whose path matches. */
+export function graphRequestsTo(c: CountersSnapshot, tenantId: string, path: RegExp): LoggedRequest[] {
+  return c.requests.filter((r) => r.tenantId === tenantId && r.kind !== "batch" && path.test(r.url.split("?")[0]!));
+}
+
+/** The query options of a logged Graph call. */
+export function queryOf(r: LoggedRequest): URLSearchParams {
+  return new URL(r.url, "https://graph.local").searchParams;
 }
 
 /** A seeded customer as the emulator's control API lists it (`GET /_emulator/tenants`). */

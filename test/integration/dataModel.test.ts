@@ -1,17 +1,10 @@
 import { getNamedType, type GraphQLObjectType, isLeafType, print } from "graphql";
 import { buildPartnerGraphSchema } from "../../src/schema";
-import type { CountersSnapshot, LoggedRequest } from "../../emulator/counters";
 import {
   CustomerDataModelWavesDocument, type CustomerDataModelWavesQuery, NonCompliantDevicesDocument, type NonCompliantDevicesQuery,
   UserDetailDocument, type UserDetailQuery,
 } from "../__generated__/operations";
-import { dataOf, graphCallsTo, seededCustomers, startHarness, type Harness, type SeededCustomer } from "../helpers/harness";
-
-/** The logged Graph calls (plain requests and batch items) of a tenant whose path matches. */
-const calls = (c: CountersSnapshot, tenantId: string, path: RegExp) => c.requests.filter((r) => r.tenantId === tenantId && r.kind !== "batch" && path.test(r.url.split("?")[0]!));
-const params = (r: LoggedRequest) => new URL(r.url, "https://graph.local").searchParams;
-
-
+import { dataOf, graphRequestsTo, queryOf, graphCallsTo, seededCustomers, startHarness, type Harness, type SeededCustomer } from "../helpers/harness";
 
 describe("the customer data model through the built-in cloud", () => {
   let h: Harness;
@@ -180,10 +173,10 @@ describe("the customer data model through the built-in cloud", () => {
     expect(data._entities[12]).toMatchObject({ __typename: "Organization", tenantId: tenant, id: tenant });
     const c = await h.counters();
     // Six groups: one getByIds (displayName is in Graph's default set); devices and managed devices per id; one organization read.
-    expect(calls(c, tenant, /directoryObjects\/getByIds$/)).toHaveLength(1);
-    expect(calls(c, tenant, /\/groups\//)).toHaveLength(0);
-    expect(calls(c, tenant, /\/devices\//)).toHaveLength(3);
-    expect(calls(c, tenant, /\/managedDevices\//)).toHaveLength(3);
+    expect(graphRequestsTo(c, tenant, /directoryObjects\/getByIds$/)).toHaveLength(1);
+    expect(graphRequestsTo(c, tenant, /\/groups\//)).toHaveLength(0);
+    expect(graphRequestsTo(c, tenant, /\/devices\//)).toHaveLength(3);
+    expect(graphRequestsTo(c, tenant, /\/managedDevices\//)).toHaveLength(3);
     expect(c.byTenant[tenant]!.batchItem).toBe(1 + 3 + 3 + 1);
     expect(graphCallsTo(c, tenant)).toBe(1);
   });
@@ -211,20 +204,20 @@ describe("the customer data model through the built-in cloud", () => {
       expect(names).toEqual([...names].sort((a, b) => b.localeCompare(a)));
 
       const log = await h.counters();
-      const users = calls(log, tenant, /^\/v1\.0\/users$/);
-      const byFilter = (needle: string) => users.find((r) => (params(r).get("$filter") ?? "").includes(needle))!;
+      const users = graphRequestsTo(log, tenant, /^\/v1\.0\/users$/);
+      const byFilter = (needle: string) => users.find((r) => (queryOf(r).get("$filter") ?? "").includes(needle))!;
       // Basic: eq and startsWith, and an order on displayName alone.
       for (const r of [byFilter("accountEnabled eq true"), byFilter("userType eq 'Guest'"), byFilter("startsWith(userPrincipalName,'a')")]) {
         expect(r.consistencyLevel).toBeUndefined();
-        expect(params(r).get("$count")).toBeNull();
+        expect(queryOf(r).get("$count")).toBeNull();
       }
-      const sorted = users.find((r) => params(r).get("$orderby") === "displayName desc")!;
+      const sorted = users.find((r) => queryOf(r).get("$orderby") === "displayName desc")!;
       expect(sorted.consistencyLevel).toBeUndefined();
       // Advanced: endsWith needs the header and $count=true.
       const ends = byFilter("endsWith(userPrincipalName,");
-      expect(params(ends).get("$filter")).toBe(`endsWith(userPrincipalName,'@${domain}')`);
+      expect(queryOf(ends).get("$filter")).toBe(`endsWith(userPrincipalName,'@${domain}')`);
       expect(ends.consistencyLevel).toBe("eventual");
-      expect(params(ends).get("$count")).toBe("true");
+      expect(queryOf(ends).get("$count")).toBe("true");
     });
 
     it("escapes quotes in every literal, end to end", async () => {
@@ -237,9 +230,9 @@ describe("the customer data model through the built-in cloud", () => {
       expect(data.customer.users.nodes).toEqual([]);
       expect(data.customer.groups.nodes).toEqual([]);
       const log = await h.counters();
-      const f = params(calls(log, tenant, /^\/v1\.0\/users$/)[0]!).get("$filter");
+      const f = queryOf(graphRequestsTo(log, tenant, /^\/v1\.0\/users$/)[0]!).get("$filter");
       expect(f).toBe("department eq 'R&D'' or accountEnabled eq true or department eq '''");
-      expect(params(calls(log, tenant, /^\/v1\.0\/groups$/)[0]!).get("$filter")).toBe("startsWith(displayName,'O''Brien')");
+      expect(queryOf(graphRequestsTo(log, tenant, /^\/v1\.0\/groups$/)[0]!).get("$filter")).toBe("startsWith(displayName,'O''Brien')");
     });
 
     it("searches users and groups with $search and the header it needs", async () => {
@@ -258,8 +251,8 @@ describe("the customer data model through the built-in cloud", () => {
       expect(data.customer.users.nodes.map((u: any) => u.displayName)).toContain(someone);
       expect(data.customer.groups.nodes.map((g: any) => g.displayName)).toContain(group);
       const log = await h.counters();
-      const search = calls(log, tenant, /^\/v1\.0\/users$/)[0]!;
-      expect(params(search).get("$search")).toBe(`"displayName:${word}" OR "userPrincipalName:${word}" OR "mail:${word}"`);
+      const search = graphRequestsTo(log, tenant, /^\/v1\.0\/users$/)[0]!;
+      expect(queryOf(search).get("$search")).toBe(`"displayName:${word}" OR "userPrincipalName:${word}" OR "mail:${word}"`);
       expect(search.consistencyLevel).toBe("eventual");
     });
 
@@ -373,23 +366,23 @@ describe("the customer data model through the built-in cloud", () => {
         const users = customer.users!.nodes;
         const intune = seeded.find((s) => s.id === customer.id)!.sizes.managedDevices > 0;
         const managed = users.flatMap((u) => u.managedDevices?.nodes ?? []).length;
-        expect(calls(c, customer.id, /^\/v1\.0\/users$/)).toHaveLength(1);
-        expect(calls(c, customer.id, /\/memberOf$/)).toHaveLength(users.length);
-        expect(calls(c, customer.id, /\/users\/[^/]+\/managedDevices$/)).toHaveLength(users.length);
-        const deviceLookups = calls(c, customer.id, /^\/v1\.0\/devices$/);
+        expect(graphRequestsTo(c, customer.id, /^\/v1\.0\/users$/)).toHaveLength(1);
+        expect(graphRequestsTo(c, customer.id, /\/memberOf$/)).toHaveLength(users.length);
+        expect(graphRequestsTo(c, customer.id, /\/users\/[^/]+\/managedDevices$/)).toHaveLength(users.length);
+        const deviceLookups = graphRequestsTo(c, customer.id, /^\/v1\.0\/devices$/);
         if (intune) expect(deviceLookups.length).toBeGreaterThan(0);
         // Entra devices are found by deviceId, one `eq` item per value (device.deviceId documents no `in`).
-        for (const d of deviceLookups) expect(params(d).get("$filter")).toMatch(/^deviceId eq '[^']+'$/);
+        for (const d of deviceLookups) expect(queryOf(d).get("$filter")).toMatch(/^deviceId eq '[^']+'$/);
         const joined = deviceLookups.length;
         expect(joined).toBeLessThanOrEqual(managed);
-        expect(new Set(deviceLookups.map((d) => params(d).get("$filter"))).size).toBe(joined);
+        expect(new Set(deviceLookups.map((d) => queryOf(d).get("$filter"))).size).toBe(joined);
         // 1 users call, ceil(2·20/20) batches for the links, ceil(n/20) batches for the n device lookups
         // (plus one when the two link batches answer in different ticks).
         expect(graphCallsTo(c, customer.id)).toBeLessThanOrEqual(1 + Math.ceil((2 * users.length) / 20) + Math.ceil(joined / 20) + 1);
         // $select names only what the operation selected.
-        for (const m of calls(c, customer.id, /\/memberOf$/)) expect(params(m).get("$select")).toBe("displayName,id");
-        for (const m of calls(c, customer.id, /\/users\/[^/]+\/managedDevices$/)) expect(params(m).get("$select")).toBe("azureADDeviceId,complianceState,id");
-        for (const d of deviceLookups) expect(params(d).get("$select")).toBe("deviceId,id,trustType");
+        for (const m of graphRequestsTo(c, customer.id, /\/memberOf$/)) expect(queryOf(m).get("$select")).toBe("displayName,id");
+        for (const m of graphRequestsTo(c, customer.id, /\/users\/[^/]+\/managedDevices$/)) expect(queryOf(m).get("$select")).toBe("azureADDeviceId,complianceState,id");
+        for (const d of deviceLookups) expect(queryOf(d).get("$select")).toBe("deviceId,id,trustType");
       }
       expect(c.concurrency.graph.max).toBeGreaterThan(1);
     } finally {

@@ -1,19 +1,11 @@
 import { print } from "graphql";
-import type { CountersSnapshot, LoggedRequest } from "../../emulator/counters";
 import { NonCompliantDevicesDocument, type NonCompliantDevicesQuery } from "../__generated__/operations";
-import { dataOf, seededCustomers, startHarness, type Harness, type SeededCustomer } from "../helpers/harness";
+import { dataOf, graphRequestsTo, queryOf, seededCustomers, startHarness, type Harness, type SeededCustomer } from "../helpers/harness";
 
 /**
  * Lists, cursors, typed filters and selections against the strict built-in cloud (issue 9 items 3, 4,
  * 7, 11; issue 10's lone surrogates). Each test asserts the Graph calls made, from the emulator's log.
  */
-
-/** Graph requests of a tenant (plain and batch items, not the $batch envelopes) whose path matches. */
-const calls = (c: CountersSnapshot, tenantId: string, path: RegExp): LoggedRequest[] =>
-  c.requests.filter((r) => r.tenantId === tenantId && r.kind !== "batch" && path.test(r.url.split("?")[0]!));
-const params = (r: LoggedRequest) => new URL(r.url, "https://graph.local").searchParams;
-
-
 describe("lists and cursors against the strict built-in cloud", () => {
   let h: Harness;
   let seeded: SeededCustomer[];
@@ -47,7 +39,7 @@ describe("lists and cursors against the strict built-in cloud", () => {
       expect(p2.pageInfo.hasNextPage).toBe(true);
       const c = await h.counters();
       // Every /users request resent exactly the options of the page whose $skiptoken it carried.
-      expect(calls(c, tenant, /^\/v1\.0\/users$/).length).toBeLessThanOrEqual(2);
+      expect(graphRequestsTo(c, tenant, /^\/v1\.0\/users$/).length).toBeLessThanOrEqual(2);
       const p3 = await users({ first: 15, after: p2.pageInfo.endCursor });
       expect(ids(p3)).toEqual(truth.slice(30, 45));
     });
@@ -69,10 +61,10 @@ describe("lists and cursors against the strict built-in cloud", () => {
       const p3 = await users({ first: 6, after: p2.edges[3].cursor });
       expect(ids(p3)).toEqual(truth.slice(14, 20));
       // Within the edge's page: its $skiptoken, resent with exactly the options it came with ($top=10).
-      const [req, ...more] = calls(await h.counters(), tenant, /^\/v1\.0\/users$/);
+      const [req, ...more] = graphRequestsTo(await h.counters(), tenant, /^\/v1\.0\/users$/);
       expect(more).toEqual([]);
-      expect(params(req!).get("$skiptoken")).not.toBeNull();
-      expect(params(req!).get("$top")).toBe("10");
+      expect(queryOf(req!).get("$skiptoken")).not.toBeNull();
+      expect(queryOf(req!).get("$top")).toBe("10");
       const p4 = await users({ first: 25, after: p2.edges[8].cursor, count: true });
       expect(ids(p4)).toEqual(truth.slice(19, 44));
     });
@@ -83,10 +75,10 @@ describe("lists and cursors against the strict built-in cloud", () => {
       const p2 = dataOf(await h.query(`query($id: ID!, $after: String) { customer(id: $id) { users(first: 5, after: $after) {
         nodes { id displayName userPrincipalName } } } }`, { id: tenant, after: p1.pageInfo.endCursor })).customer.users;
       expect(p2.nodes.map((n: any) => n.id)).toEqual(truth.slice(30, 35));
-      const [req, ...more] = calls(await h.counters(), tenant, /^\/v1\.0\/users$/);
+      const [req, ...more] = graphRequestsTo(await h.counters(), tenant, /^\/v1\.0\/users$/);
       expect(more).toEqual([]);
-      expect(params(req!).get("$skiptoken")).toBeNull();
-      expect(params(req!).get("$top")).toBe("35");
+      expect(queryOf(req!).get("$skiptoken")).toBeNull();
+      expect(queryOf(req!).get("$top")).toBe("35");
     });
 
     it("pages managed devices with changing sizes, and counts them on a later page from @odata.count, never a $count segment", async () => {
@@ -99,8 +91,8 @@ describe("lists and cursors against the strict built-in cloud", () => {
       expect(p2.nodes.map((n: any) => n.id)).toEqual(all.nodes.slice(5, 17).map((n: any) => n.id));
       expect(p2.totalCount).toBe(seeded.find((s) => s.id === tenant)!.sizes.managedDevices);
       const c = await h.counters();
-      expect(calls(c, tenant, /\$count/)).toEqual([]);
-      expect(calls(c, tenant, /managedDevices$/).some((r) => params(r).get("$count") === "true")).toBe(true);
+      expect(graphRequestsTo(c, tenant, /\$count/)).toEqual([]);
+      expect(graphRequestsTo(c, tenant, /managedDevices$/).some((r) => queryOf(r).get("$count") === "true")).toBe(true);
     });
   });
 
@@ -118,10 +110,10 @@ describe("lists and cursors against the strict built-in cloud", () => {
       for (const d of data.devices.nodes) if (d.managedDevice) expect(d.managedDevice.azureADDeviceId).toBe(d.deviceId);
 
       const c = await h.counters();
-      const joins = [...calls(c, tenant, /^\/v1\.0\/devices$/), ...calls(c, tenant, /^\/v1\.0\/deviceManagement\/managedDevices$/)]
-        .filter((r) => params(r).get("$filter"));
+      const joins = [...graphRequestsTo(c, tenant, /^\/v1\.0\/devices$/), ...graphRequestsTo(c, tenant, /^\/v1\.0\/deviceManagement\/managedDevices$/)]
+        .filter((r) => queryOf(r).get("$filter"));
       expect(joins.length).toBeGreaterThan(0);
-      for (const r of joins) expect(params(r).get("$filter")).toMatch(/^(deviceId|azureADDeviceId) eq '[^']+'$/);
+      for (const r of joins) expect(queryOf(r).get("$filter")).toMatch(/^(deviceId|azureADDeviceId) eq '[^']+'$/);
       // One item per value, both sides in one wave: n values cost ceil(n/20) $batch requests, after the one of the two lists.
       const n = new Set(md.map((m: any) => m.azureADDeviceId).filter(Boolean)).size + new Set(data.devices.nodes.map((d: any) => d.deviceId).filter(Boolean)).size;
       expect(joins).toHaveLength(n);
@@ -142,15 +134,15 @@ describe("lists and cursors against the strict built-in cloud", () => {
       const c = await h.counters();
       const lists = c.requests.filter((q) => q.kind !== "batch" && /\/deviceManagement\/managedDevices$/.test(q.url.split("?")[0]!));
       expect(lists.length).toBeGreaterThan(0);
-      for (const q of lists) expect(params(q).get("$filter") ?? "").not.toMatch(/ in \(/);
-      expect(lists.some((q) => params(q).get("$filter") === "complianceState eq 'noncompliant' or complianceState eq 'inGracePeriod'")).toBe(true);
+      for (const q of lists) expect(queryOf(q).get("$filter") ?? "").not.toMatch(/ in \(/);
+      expect(lists.some((q) => queryOf(q).get("$filter") === "complianceState eq 'noncompliant' or complianceState eq 'inGracePeriod'")).toBe(true);
     });
 
     it("refuses Intune filters outside the documented support before any Graph call", async () => {
       await h.resetCounters();
       const r = await h.query(`query($id: ID!) { customer(id: $id) { managedDevices(filter: { lastSyncBefore: "2024-01-01T00:00:00Z" }) { nodes { id } } } }`, { id: tenant });
       expect(r.body.errors[0].extensions.code).toBe("BAD_USER_INPUT");
-      expect(calls(await h.counters(), tenant, /managedDevices/)).toEqual([]);
+      expect(graphRequestsTo(await h.counters(), tenant, /managedDevices/)).toEqual([]);
     });
   });
 
@@ -164,12 +156,12 @@ describe("lists and cursors against the strict built-in cloud", () => {
       } } }
       fragment Extra on User { jobTitle @skip(if: true) }`, { id: tenant, c: false, m: false })).customer.users;
       expect(data.totalCount).toBeUndefined();
-      const [req, ...more] = calls(await h.counters(), tenant, /^\/v1\.0\/users$/);
+      const [req, ...more] = graphRequestsTo(await h.counters(), tenant, /^\/v1\.0\/users$/);
       expect(more).toEqual([]);
-      expect(params(req!).get("$count")).toBeNull();
+      expect(queryOf(req!).get("$count")).toBeNull();
       expect(req!.consistencyLevel).toBeUndefined();
-      expect(params(req!).get("$select")!.split(",")).not.toEqual(expect.arrayContaining(["mail"]));
-      expect(params(req!).get("$select")!.split(",")).not.toContain("jobTitle");
+      expect(queryOf(req!).get("$select")!.split(",")).not.toEqual(expect.arrayContaining(["mail"]));
+      expect(queryOf(req!).get("$select")!.split(",")).not.toContain("jobTitle");
     });
 
     it("honours fragments on abstract types in a union connection", async () => {
@@ -179,10 +171,10 @@ describe("lists and cursors against the strict built-in cloud", () => {
         nodes { ... on Group @include(if: false) { mail } ... on Group { displayName } }
       } } } } }`, { id: tenant })).customer.users.nodes[0].memberOf;
       expect(typeof data.totalCount).toBe("number");
-      const [req] = calls(await h.counters(), tenant, /\/memberOf$/);
-      expect(params(req!).get("$select")!.split(",")).toContain("displayName");
-      expect(params(req!).get("$select")!.split(",")).not.toContain("mail");
-      expect(params(req!).get("$count")).toBe("true");
+      const [req] = graphRequestsTo(await h.counters(), tenant, /\/memberOf$/);
+      expect(queryOf(req!).get("$select")!.split(",")).toContain("displayName");
+      expect(queryOf(req!).get("$select")!.split(",")).not.toContain("mail");
+      expect(queryOf(req!).get("$count")).toBe("true");
     });
   });
 
@@ -199,7 +191,7 @@ describe("lists and cursors against the strict built-in cloud", () => {
         expect(r.body.errors[0].message).toMatch(/surrogate|UTF-16|Unicode/i);
       }
       const c = await h.counters();
-      expect(calls(c, tenant, /users|managedDevices/)).toEqual([]);
+      expect(graphRequestsTo(c, tenant, /users|managedDevices/)).toEqual([]);
     });
   });
 });
