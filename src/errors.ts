@@ -43,8 +43,22 @@ export function withHttpStatus<E extends PartnerGraphError>(error: E, status: nu
   return error;
 }
 
+/*
+ * Named constructors, one per failure: the message of each failure is written once, here, and code
+ * elsewhere says which failure happened (`customerNotReachable()`), never how to spell it. Grouped by
+ * the layer that raises them.
+ */
+
+// ── Client input (arguments, cursors, entity representations) ────────────────────────────────────
+
 export const notFound = (what: string, details?: ErrorDetails) => new PartnerGraphError("NOT_FOUND", `${what} was not found.`, details);
 export const badInput = (message: string, details?: ErrorDetails) => new PartnerGraphError("BAD_USER_INPUT", message, details);
+
+// ── Callers and tokens (src/auth) ────────────────────────────────────────────────────────────────
+
+// ── Customers and Graph data (src/graph, src/loaders) ───────────────────────────────────────────
+
+// ── The HTTP front and operation limits (src/http, src/operationLimits, src/loadShedding) ──────
 
 function stripUndefined(d: ErrorDetails): ErrorDetails {
   return Object.fromEntries(Object.entries(d).filter(([, v]) => v !== undefined));
