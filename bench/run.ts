@@ -12,7 +12,7 @@ import {
 } from "./lib";
 
 /**
- * `npm run bench`: scenarios S0–S4 of ../shared/reference/performance-plan.md against the built-in
+ * `npm run bench`: scenarios S0–S4 (the operations in `Q`, their floors in `floors`) against the built-in
  * cloud with its fixed latency profile (Graph 50 ms, tokens 300 ms), with the emulator, the subgraph
  * and each comparison as separate processes: servers on core 0, emulator and this load generator on
  * core 1 (taskset, when the machine has two cores). Per scenario: a warm-up, then `BENCH_RUNS` runs of

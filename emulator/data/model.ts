@@ -16,7 +16,7 @@
  * object of a tenant carries the tenant's domain in its names.
  */
 
-/** Values of `tenant_region_scope` in the OpenID discovery document (graph-facts §7). */
+/** Values of `tenant_region_scope` in the OpenID discovery document (docs/graph-facts.md §7). */
 export type Region = "NA" | "EU" | "AS" | "OC";
 
 export interface PartnerApp {

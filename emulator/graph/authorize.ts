@@ -7,7 +7,7 @@ import { Messages } from "./errors";
 /**
  * Authentication (the bearer token) and authorisation (permissions in the token, plus the
  * directory state at request time: propagation, pre-consent, GDAP roles, DAP) the way Graph
- * does it for a CSP partner's app (graph-facts §6, emulator/identity/claims.md).
+ * does it for a CSP partner's app (docs/graph-facts.md §6, emulator/identity/claims.md).
  *
  * Note: no runtime import of `jose` here — jest cannot load that ESM-only package, and the
  * verification itself is ctx.keys' job; jose's errors are recognised by their `code`.
@@ -41,7 +41,7 @@ export interface Denial {
 
 export type AuthResult = { ok: true; caller: Caller } | ({ ok: false } & Denial);
 
-/** Graph's challenge on a 401 (observed, graph-facts §6); the authority is the emulator's login host. */
+/** Graph's challenge on a 401 (observed, docs/graph-facts.md §6); the authority is the emulator's login host. */
 function wwwAuthenticate(ctx: EmulatorContext): string {
   return `Bearer realm="", authorization_uri="${ctx.baseUrl}/common/oauth2/authorize", client_id="${WellKnownApps.MicrosoftGraph}"`;
 }
@@ -50,7 +50,7 @@ function unauthenticated(ctx: EmulatorContext, message: string, code = "InvalidA
   return { ok: false, status: 401, code, message, headers: { "www-authenticate": wwwAuthenticate(ctx) } };
 }
 
-/** Token error messages as Graph words them (observed, graph-facts §6). */
+/** Token error messages as Graph words them (observed, docs/graph-facts.md §6). */
 function messageForVerifyError(e: unknown): string {
   const code = (e as { code?: string } | undefined)?.code;
   switch (code) {
@@ -149,7 +149,7 @@ function rolesAllowing(resource: ResourceKind): string[] {
   return resource === "managedDevices" ? INTUNE_READER_ROLES : DIRECTORY_READER_ROLES;
 }
 
-/** Only a relationship in these states grants its roles (graph-facts §5 statuses). */
+/** Only a relationship in these states grants its roles (docs/graph-facts.md §5 statuses). */
 const LIVE_GDAP: ReadonlySet<string> = new Set(["active", "expiring"]);
 
 /** The agent's roles in a customer that a live GDAP relationship actually grants. */

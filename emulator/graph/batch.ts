@@ -6,7 +6,7 @@ import { canonicalHeaderName, graphError, Invented, Messages, okJson, requestInf
 import { serveOne, splitPath } from "./pipeline";
 
 /**
- * JSON batching (graph-facts §1): at most 20 items, ids unique (case-insensitively), relative
+ * JSON batching (docs/graph-facts.md §1): at most 20 items, ids unique (case-insensitively), relative
  * URLs, per-item headers (the outer request's `ConsistencyLevel` is not passed down), `Content-Type`
  * required with a body, `dependsOn` with 424 for dependants of failed items, answers in an order
  * different from the requests'. Every item is fault-injected, authorised and throttled on its own;
@@ -55,7 +55,7 @@ function parse(raw: unknown): Parsed {
   return { ok: true, items };
 }
 
-/** Batch-level checks that fail the whole batch with 400 (graph-facts §1). */
+/** Batch-level checks that fail the whole batch with 400 (docs/graph-facts.md §1). */
 function validate(items: BatchItem[], ctx: EmulatorContext): string | undefined {
   if (items.length === 0) return INVALID;
   if (items.length > BATCH_LIMIT && ctx.settings.batchLimit === "enforce") {

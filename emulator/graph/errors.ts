@@ -2,7 +2,7 @@ import { randomUUID } from "node:crypto";
 import type { EmuRequest, EmuResponse } from "../http";
 
 /**
- * Response envelopes of Microsoft Graph (graph-facts §6): the error body with a camelCase
+ * Response envelopes of Microsoft Graph (docs/graph-facts.md §6): the error body with a camelCase
  * `innerError` (graph-client reads `innerError["request-id"]` and `innerError.date`), and the
  * headers every Graph answer carries (`request-id`, echoed `client-request-id`, `Date`,
  * `x-ms-ags-diagnostic`).
@@ -63,7 +63,7 @@ export function innerDate(now: number): string {
 
 export interface ErrorOptions {
   headers?: Record<string, string>;
-  /** Intune errors carry `"details": []` (graph-facts §2, §6). */
+  /** Intune errors carry `"details": []` (docs/graph-facts.md §2, §6). */
   intune?: boolean;
 }
 
@@ -92,32 +92,32 @@ export function graphError(
  * Error texts, in two groups, so nobody mistakes our words for Microsoft's (issue 9):
  *
  * - `Quoted`: texts Microsoft's documentation shows or that were observed from the service (source
- *   next to each; graph-facts.md holds the references). Clients may meet these exact strings.
+ *   next to each; docs/graph-facts.md holds the references). Clients may meet these exact strings.
  * - `Invented`: texts the emulator makes up where Microsoft documents no message (or only a status).
  *   Code against the status and `code`, never against these strings: Graph's own words differ.
  *
  * The router, pipeline, batch and fault texts come from here. Still inline elsewhere: authorize.ts's
- * 401 texts (quoted, graph-facts §6 error table) and resources.ts's invalid getByIds body (invented).
+ * 401 texts (quoted, docs/graph-facts.md §6 error table) and resources.ts's invalid getByIds body (invented).
  */
 export const Quoted = {
-  /** graph-facts §6, error table (Authorization_RequestDenied). */
+  /** docs/graph-facts.md §6, error table (Authorization_RequestDenied). */
   insufficientPrivileges: "Insufficient privileges to complete the operation.",
-  /** graph-facts §6 (401 without an identity of the calling app). */
+  /** docs/graph-facts.md §6 (401 without an identity of the calling app). */
   identityNotFound: "The identity of the calling application could not be established.",
-  /** graph-facts §6 (405). */
+  /** docs/graph-facts.md §6 (405). */
   methodNotAllowed: "Specified HTTP method is not allowed for the request target.",
-  /** graph-facts §6 (Request_ResourceNotFound). */
+  /** docs/graph-facts.md §6 (Request_ResourceNotFound). */
   resourceNotFound: (id: string) =>
     `Resource '${id}' does not exist or one of its queried reference-property objects are not present.`,
-  /** graph-facts §2 (Graph's 429 body). */
+  /** docs/graph-facts.md §2 (Graph's 429 body). */
   throttled: "Please retry again later.",
-  /** Intune's 429 body (observed, graph-facts §2). */
+  /** Intune's 429 body (observed, docs/graph-facts.md §2). */
   intuneThrottled: "An error has occurred.",
   /** Intune on a tenant without an Intune licence (observed in Microsoft365DSC and CIPP error handling). */
   intuneNotApplicable: "Request not applicable to target tenant.",
-  /** graph-facts §1: reported, not documented (microsoftgraph-postman-collections#9). */
+  /** docs/graph-facts.md §1: reported, not documented (microsoftgraph-postman-collections#9). */
   batchTooLarge: "Number of requests inside batch exceeds the limit.",
-  /** graph-facts §6 (InvalidAuthenticationToken). */
+  /** docs/graph-facts.md §6 (InvalidAuthenticationToken). */
   tokenValidationFailure: "Access token validation failure.",
 } as const;
 
@@ -129,7 +129,7 @@ export const Invented = {
   batchItemWithoutContentType: (id: string) => `Write request id : ${id} does not contain Content-Type header or body.`,
   unknownDependency: (id: string, dep: string) => `Request id '${id}' depends on '${dep}', which is not a request of this batch.`,
   dependencyCycle: "The dependsOn relations of the batch form a cycle.",
-  /** The body of a 424 item is not documented (graph-facts "Not confirmed"). */
+  /** The body of a 424 item is not documented (docs/graph-facts.md "Not confirmed"). */
   failedDependency: "The request could not be processed because a request it depends on failed.",
   /** Bodies of injected faults: Graph documents the statuses, not these texts. */
   internalServerError: "An internal server error occurred.",

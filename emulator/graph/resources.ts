@@ -11,7 +11,7 @@ import {
 
 /**
  * Serves a routed, authorised read: finds the items the URL names in the token's tenant and hands
- * them to the OData engine with the resource's spec (graph-facts §3–§5).
+ * them to the OData engine with the resource's spec (docs/graph-facts.md §3–§5).
  */
 
 interface Serve {
@@ -108,7 +108,7 @@ function entitySet(set: EntitySet, s: Serve): { spec: od.ResourceSpec; items: re
   }
 }
 
-/** The documented context URL of the GDAP lists is rooted at tenantRelationships (graph-facts §5). */
+/** The documented context URL of the GDAP lists is rooted at tenantRelationships (docs/graph-facts.md §5). */
 function gdapMetadata(s: Serve, fragment: string): string {
   return `${s.req.url.origin}/${s.version}/tenantRelationships/$metadata#${fragment}`;
 }

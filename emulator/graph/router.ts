@@ -36,7 +36,7 @@ export interface Route {
   resource: ResourceKind;
   /** Which throttling applies: directory resource units, Intune request counts, or none (GDAP). */
   service: "directory" | "intune" | "none";
-  /** Base resource-unit cost (graph-facts §2) before the query adjustments. */
+  /** Base resource-unit cost (docs/graph-facts.md §2) before the query adjustments. */
   baseCost: number;
 }
 
@@ -71,7 +71,7 @@ export function route(method: string, segments: readonly string[]): RouteResult 
 
   if (head === "$batch" && rest.length === 0) return m === "POST" ? done({ kind: "batch" }) : methodError();
 
-  // `devices(deviceId='…')`: lookup by the alternate key (graph-facts §5 navigation map).
+  // `devices(deviceId='…')`: lookup by the alternate key (docs/graph-facts.md §5 navigation map).
   const alt = /^devices\(deviceId='((?:[^']|'')*)'\)$/i.exec(first);
   if (alt) return afterKey("devices", { deviceId: alt[1]!.replace(/''/g, "'") }, rest, m);
 
@@ -133,7 +133,7 @@ function done(target: Target): RouteResult {
   return { ok: true, route: { target, ...classify(target) } };
 }
 
-/** Permission class, throttling service and base RU cost of a target (graph-facts §2). */
+/** Permission class, throttling service and base RU cost of a target (docs/graph-facts.md §2). */
 function classify(target: Target): Omit<Route, "target"> {
   switch (target.kind) {
     case "batch":

@@ -1,7 +1,7 @@
 import type { EmulatorContext } from "../context";
 
 /**
- * Graph's throttling (graph-facts §2) as token buckets.
+ * Graph's throttling (docs/graph-facts.md §2) as token buckets.
  *
  * - Directory ("identity and access") calls cost resource units (RU); the bucket per app + tenant
  *   holds 3,500 / 5,000 / 8,000 RU per 10 s for a small / medium / large tenant, and one per app

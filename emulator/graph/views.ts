@@ -195,7 +195,7 @@ export function findOfType(dir: TenantDirectory, id: string, type: string): Grap
 }
 
 /**
- * Contracts of a partner tenant (graph-facts §5): one per customer the dataset gives a contract
+ * Contracts of a partner tenant (docs/graph-facts.md §5): one per customer the dataset gives a contract
  * (DAP customers). Names and domain are the copies stored with the contract, taken when the
  * relationship began, so they may differ from the customer's current ones.
  */
@@ -231,7 +231,7 @@ export function gdapCustomersOf(ctx: EmulatorContext, partner: PartnerTenant): G
     });
 }
 
-/** delegatedAdminRelationships of the partner, shaped per graph-facts §5. */
+/** delegatedAdminRelationships of the partner, shaped per docs/graph-facts.md §5. */
 export function gdapRelationshipsOf(ctx: EmulatorContext, partner: PartnerTenant): GraphObject[] {
   const out: GraphObject[] = [];
   for (const c of ctx.world.customersOf(partner.id)) {

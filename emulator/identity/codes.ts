@@ -1,7 +1,7 @@
 import { createHash, randomBytes } from "node:crypto";
 import type { EmulatorContext } from "../context";
 
-/** Authorization codes live about 10 minutes (graph-facts §7). */
+/** Authorization codes live about 10 minutes (docs/graph-facts.md §7). */
 export const CODE_LIFETIME_MS = 10 * 60 * 1000;
 
 export interface CodeGrant {

@@ -3,7 +3,7 @@ import { json, type EmuRequest, type EmuResponse } from "../http";
 import { aadErrorResponse, AadError, Errors } from "./errors";
 import { resolveTenantSegment, type TenantSegment } from "./tenants";
 
-/** Entra sends discovery documents with this header (graph-facts §7). */
+/** Entra sends discovery documents with this header (docs/graph-facts.md §7). */
 const DISCOVERY_CACHE = { "cache-control": "max-age=86400, private" };
 
 /**

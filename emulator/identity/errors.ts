@@ -3,7 +3,7 @@ import type { EmulatorContext } from "../context";
 import { json, type EmuResponse } from "../http";
 
 /**
- * Entra's token-endpoint error shape (graph-facts §7):
+ * Entra's token-endpoint error shape (docs/graph-facts.md §7):
  * {error, error_description: "AADSTSnnnn: text\r\nTrace ID: …\r\nCorrelation ID: …\r\nTimestamp: …",
  *  error_codes, timestamp, trace_id, correlation_id, error_uri} plus optional `claims`/`suberror`.
  * Grants throw an AadError; the token endpoint turns it into that body in one place.

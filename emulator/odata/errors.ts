@@ -1,5 +1,5 @@
 /**
- * Error results of the query engine and the Graph messages they carry (graph-facts §4, §6). The
+ * Error results of the query engine and the Graph messages they carry (docs/graph-facts.md §4, §6). The
  * router wraps them in Graph's error body; clients branch on `code`, so codes follow Graph exactly
  * and messages follow it where it is documented.
  */

@@ -1,6 +1,6 @@
 /**
  * The emulator's OData query engine: applies $filter, $search, $orderby, $count, $top, $select and
- * $skiptoken paging to a collection as Microsoft Graph does (graph-facts §3-4), including the 400s
+ * $skiptoken paging to a collection as Microsoft Graph does (docs/graph-facts.md §3-4), including the 400s
  * of the directory's advanced-query rules. Works over the caller's array by index: a new array is
  * made only when filtering or sorting, and only the page is projected.
  */
@@ -25,7 +25,7 @@ import type {
 
 /**
  * The request's `$` options by lower-cased name. Options without `$` are ignored: on v1.0 the
- * prefix is required (graph-facts §4). A repeated option is a 400, as in Graph.
+ * prefix is required (docs/graph-facts.md §4). A repeated option is a 400, as in Graph.
  */
 function readOptions(url: URL): Map<string, string> | QueryError {
   const out = new Map<string, string>();

@@ -1,8 +1,8 @@
 /**
- * What each emulated Graph resource supports in queries: its properties (graph-facts §5 names, the
- * same the dataset generator writes), the $filter operators per property (graph-facts §4 and the
+ * What each emulated Graph resource supports in queries: its properties (docs/graph-facts.md §5 names, the
+ * same the dataset generator writes), the $filter operators per property (docs/graph-facts.md §4 and the
  * docs' directory-objects filter table), $orderby and $search support, default property sets and
- * page sizes (graph-facts §3). The query engine rejects anything not listed here, as Graph does.
+ * page sizes (docs/graph-facts.md §3). The query engine rejects anything not listed here, as Graph does.
  *
  * `gt`/`lt` are listed wherever `ge`/`le` are: Graph documents ge/le but accepts both.
  */
@@ -148,12 +148,12 @@ export const deviceSpec: ResourceSpec = {
   maxPageSize: 999,
   properties: {
     id: str(EQ),
-    // The device page lists eq, ne, not, startsWith for deviceId, not `in` (graph-facts §4); `in` is the
+    // The device page lists eq, ne, not, startsWith for deviceId, not `in` (docs/graph-facts.md §4); `in` is the
     // general directory rule, so a lenient reading accepts it.
     deviceId: str(["eq", "ne", "not", "startsWith"], { lenientFilter: ["in"] }),
     accountEnabled: bool(EQ),
     displayName: str(STR, { orderBy: "advanced", search: "tokenized" }),
-    // The device page's lists (graph-facts §4); `in` only by the general directory rule, so lenient.
+    // The device page's lists (docs/graph-facts.md §4); `in` only by the general directory rule, so lenient.
     operatingSystem: str(["eq", "ne", "not", ...RANGE, "startsWith", "eqNull"], { lenientFilter: ["in"] }),
     operatingSystemVersion: str(["eq", "ne", "not", ...RANGE, "startsWith", "eqNull"], { lenientFilter: ["in"] }),
     trustType: str(EQ_NULL),
@@ -185,7 +185,7 @@ export const deviceSpec: ResourceSpec = {
 // managedDevice (Intune, not the directory) ---------------------------------------------------
 /**
  * Intune documents few filters: v1.0 lists none per property; the beta page allows `deviceName` with
- * eq and contains, and enums with eq and `or` (graph-facts §4). The strictest reading: `eq` on scalar
+ * eq and contains, and enums with eq and `or` (docs/graph-facts.md §4). The strictest reading: `eq` on scalar
  * properties, `or` only between enum clauses, `contains` only on deviceName, and an undocumented pair
  * is a 400 `BadRequest`. What Intune is observed to accept beyond that (in, ne, ranges, startsWith,
  * `or` anywhere) is served only with filter support "lenient".

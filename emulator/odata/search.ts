@@ -1,5 +1,5 @@
 /**
- * `$search` for directory objects (graph-facts §4): clauses `"property:text"` in double quotes,
+ * `$search` for directory objects (docs/graph-facts.md §4): clauses `"property:text"` in double quotes,
  * joined by upper-case AND / OR, grouped with parentheses. displayName and description are
  * matched by tokens (every search token must be a prefix of a token of the value); other string
  * properties match like startsWith.

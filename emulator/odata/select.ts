@@ -1,6 +1,6 @@
 /**
  * `$select` and projection. Graph matches property names case-insensitively and answers with the
- * schema's spelling; unset scalars come back as null and unset collections as [] (graph-facts §5).
+ * schema's spelling; unset scalars come back as null and unset collections as [] (docs/graph-facts.md §5).
  */
 import type { GraphObject } from "../data/model";
 import { badRequest, unknownProperty, type QueryError } from "./errors";

@@ -1,7 +1,7 @@
 /**
  * Opaque `$skiptoken`s: base64url of {o: offset, h: HMAC}. The HMAC covers the path, every query
  * option of the request that produced it ($top, $count, $select, $filter, $orderby, $search, …) and
- * the offset: Graph's token is valid only with the exact options it was issued for (graph-facts §3:
+ * the offset: Graph's token is valid only with the exact options it was issued for (docs/graph-facts.md §3:
  * clients call the nextLink as given), so a changed option with an old token is a 400.
  * nextLinks keep the request's query text as sent (only $skiptoken is replaced), as Graph does.
  */

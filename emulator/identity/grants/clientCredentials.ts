@@ -8,7 +8,7 @@ import { appPresentIn } from "../tenants";
 import type { GrantContext, TokenResponseBody } from "./types";
 
 /**
- * client_credentials (graph-facts §7): app-only tokens for Graph or for this API. A partner-managed
+ * client_credentials (docs/graph-facts.md §7): app-only tokens for Graph or for this API. A partner-managed
  * app exists in its own partner tenant and, through pre-consent, in that partner's customers; an
  * app of another partner (hence another region) is "not found in the directory" (AADSTS700016).
  */

@@ -9,7 +9,7 @@ import type { GrantContext, TokenResponseBody } from "./types";
 export const JWT_BEARER_GRANT = "urn:ietf:params:oauth:grant-type:jwt-bearer";
 
 /**
- * On-behalf-of (graph-facts §7): this API trades an agent's token for a delegated Graph token in
+ * On-behalf-of (docs/graph-facts.md §7): this API trades an agent's token for a delegated Graph token in
  * the agent's partner tenant or one of its customers (`common`/`organizations` = the home tenant).
  */
 export async function onBehalfOfGrant(g: GrantContext): Promise<TokenResponseBody> {
