@@ -79,8 +79,9 @@ const glob = (p) => (p.endsWith(".ts") ? p : `${p}/**`);
 function packageRules() {
   const areas = [...new Set(PACKAGES.flatMap((p) => p.allowed))];
   const configFor = (files, ignores, isIn) => {
-    const paths = PACKAGES.filter((p) => !p.allowed.some(isIn)).map((p) => ({ name: p.name, message: p.message }));
-    return { name: `partner-graph/packages ${files.join(",")}`, files, ignores, rules: { "no-restricted-imports": ["error", { paths }] } };
+    // The package and its subpaths (undici/types/…), type-only imports included.
+    const patterns = PACKAGES.filter((p) => !p.allowed.some(isIn)).map((p) => ({ group: [p.name, `${p.name}/*`], message: p.message }));
+    return { name: `partner-graph/packages ${files.join(",")}`, files, ignores, rules: { "no-restricted-imports": ["error", { patterns }] } };
   };
   return [configFor(["src/**/*.ts"], areas.map(glob), () => false), ...areas.map((area) => configFor([glob(area)], [], (a) => a === area))];
 }
