@@ -134,7 +134,7 @@ export function layerConfig(root) {
       rules: {
         "@typescript-eslint/no-explicit-any": "off",
       },
-      // The `any` of the tests carry eslint-disable comments from before the rule was off here.
+      // Some tests carry eslint-disable comments for no-explicit-any: unused while the rule is off here.
       linterOptions: { reportUnusedDisableDirectives: "off" },
     },
   );
