@@ -1,0 +1,143 @@
+// ESLint flat config. The import-boundary rules below ARE the layer picture of README "How it works":
+// change one and the other together. test/unit/architecture.test.ts proves that each rule fires on a
+// forbidden import (fixtures under test/fixtures/lint/, linted through layerConfig with that folder as root).
+import js from "@eslint/js";
+import { defineConfig } from "eslint/config";
+import importX, { createNodeResolver } from "eslint-plugin-import-x";
+import tseslint from "typescript-eslint";
+
+const SEE = 'See README "How it works".';
+
+// Who may not import whom, by path from the repository root. A folder stands for every file under it.
+// Each rule reads "<target> must not import <from>". Only src/context.ts, src/app.ts and src/http/
+// compose layers; they are targets of no rule except the ones for all of src.
+const LEAVES = ["src/errors.ts", "src/formatError.ts", "src/config.ts", "src/log.ts"];
+const ENTRIES = ["src/main.ts", "src/index.ts"];
+export const BOUNDARIES = [
+  {
+    target: ["src/resolvers"],
+    from: ["src/graph", "src/auth", "src/http", "src/server.ts", "src/app.ts"],
+    message: `Resolvers speak to loaders only (domain verbs, Relay shaping): no Graph paths or OData, no auth, no HTTP or Apollo setup. ${SEE}`,
+  },
+  {
+    target: ["src/loaders"],
+    from: ["src/auth", "src/resolvers", "src/http", "src/server.ts", "src/app.ts", "src/context.ts"],
+    message: `Loaders see the TenantGraph port of src/graph only: tokens and denials are auth's business, and the context composes loaders, not the reverse. ${SEE}`,
+  },
+  {
+    target: ["src/graph"],
+    from: ["src/auth", "src/loaders", "src/resolvers", "src/http", "src/server.ts", "src/app.ts", "src/context.ts"],
+    message: `The Graph layer is the bottom: it defines the interfaces it needs from auth (TokenSource, denial explanation) and auth implements them. ${SEE}`,
+  },
+  {
+    target: ["src/auth"],
+    from: ["src/loaders", "src/resolvers", "src/http", "src/server.ts", "src/app.ts", "src/context.ts"],
+    message: `Auth may use the Graph port's types and the leaves only; it knows nothing of loaders, resolvers or the HTTP front. ${SEE}`,
+  },
+  {
+    target: ["src/server.ts"],
+    from: ["src/auth", "src/graph", "src/loaders", "src/http", "src/app.ts"],
+    message: `src/server.ts is Apollo Server setup alone; the singletons are built in src/app.ts and the request context in src/context.ts. ${SEE}`,
+  },
+  {
+    target: LEAVES,
+    from: ["src/auth", "src/graph", "src/loaders", "src/resolvers", "src/http", "src/server.ts", "src/app.ts", "src/context.ts"],
+    message: `errors.ts, formatError.ts, config.ts and log.ts are leaves every layer imports; they import no layer. ${SEE}`,
+  },
+  {
+    target: ["src"],
+    from: ["emulator", "test", "bench", "demo"],
+    message: `The product never imports the built-in cloud, the tests, the bench or the demo (the emulator is a separate build target; demo/ wires it to the API). ${SEE}`,
+  },
+  {
+    target: ["src"],
+    from: ENTRIES,
+    message: `src/main.ts is the production entry: it is run, never imported. ${SEE}`,
+  },
+  {
+    target: ["emulator"],
+    from: ["src", "demo", "test", "bench"],
+    message: `The built-in cloud stands alone: it speaks Microsoft's protocols and imports nothing of the API. ${SEE}`,
+  },
+];
+
+// Packages only one layer may touch (inside src/). undici's Agent is the HTTPS dispatcher trusting the
+// configured CA: built in src/app.ts / src/http, used by auth (MSAL, JWKS) and the Graph client.
+export const PACKAGES = [
+  { name: "@azure/msal-node", allowed: ["src/auth"], message: `Only src/auth talks to MSAL. ${SEE}` },
+  { name: "@microsoft/microsoft-graph-client", allowed: ["src/graph"], message: `Only src/graph talks to the Graph client. ${SEE}` },
+  {
+    name: "undici",
+    allowed: ["src/auth", "src/graph", "src/app.ts", "src/http"],
+    message: `Only src/app.ts, src/http, src/auth and src/graph handle the HTTPS dispatcher. ${SEE}`,
+  },
+];
+
+const glob = (p) => (p.endsWith(".ts") ? p : `${p}/**`);
+
+/** no-restricted-imports takes one option set per file, so src/ is cut into the disjoint areas the package rules name. */
+function packageRules() {
+  const areas = [...new Set(PACKAGES.flatMap((p) => p.allowed))];
+  const configFor = (files, ignores, isIn) => {
+    // The package and its subpaths (undici/types/…), type-only imports included.
+    const patterns = PACKAGES.filter((p) => !p.allowed.some(isIn)).map((p) => ({ group: [p.name, `${p.name}/*`], message: p.message }));
+    return { name: `partner-graph/packages ${files.join(",")}`, files, ignores, rules: { "no-restricted-imports": ["error", { patterns }] } };
+  };
+  return [configFor(["src/**/*.ts"], areas.map(glob), () => false), ...areas.map((area) => configFor([glob(area)], [], (a) => a === area))];
+}
+
+/** The whole config for a tree rooted at `root` (the repository, or a fixture tree in the architecture test). */
+export function layerConfig(root) {
+  return defineConfig(
+    {
+      name: "partner-graph/ignores",
+      ignores: ["dist/**", "node_modules/**", "coverage/**", "test/__generated__/**", "test/fixtures/lint/**", "bench/mesh/**", "bench/results/**"],
+    },
+    js.configs.recommended,
+    tseslint.configs.recommended,
+    {
+      name: "partner-graph/typescript",
+      files: ["**/*.ts"],
+      languageOptions: { parser: tseslint.parser, ecmaVersion: 2022, sourceType: "module" },
+      plugins: { "import-x": importX },
+      settings: {
+        "import-x/extensions": [".ts", ".js"],
+        "import-x/parsers": { "@typescript-eslint/parser": [".ts"] },
+        // All our imports are relative and extensionless; the node resolver with .ts finds them
+        // (no TypeScript resolver needed: no paths aliases in tsconfig).
+        "import-x/resolver-next": [createNodeResolver({ extensions: [".ts", ".js", ".json", ".node", ".d.ts"] })],
+      },
+      rules: {
+        // An import the resolver cannot find would silently escape no-restricted-paths and no-cycle.
+        "import-x/no-unresolved": ["error", { ignore: ["^[^.]"] }],
+        "import-x/no-restricted-paths": ["error", { basePath: root, zones: BOUNDARIES }],
+        "import-x/no-cycle": ["error", { ignoreExternal: true }],
+        "@typescript-eslint/no-unused-vars": [
+          "error",
+          { args: "after-used", argsIgnorePattern: "^_", varsIgnorePattern: "^_", caughtErrors: "none", ignoreRestSiblings: true },
+        ],
+      },
+    },
+    {
+      name: "partner-graph/javascript",
+      files: ["**/*.js", "**/*.cjs", "**/*.mjs"],
+      languageOptions: {
+        sourceType: "commonjs",
+        globals: { module: "writable", require: "readonly", process: "readonly", console: "readonly", __dirname: "readonly" },
+      },
+    },
+    { files: ["**/*.mjs"], languageOptions: { sourceType: "module" } },
+    ...packageRules(),
+    {
+      name: "partner-graph/tests",
+      files: ["test/**/*.ts", "bench/**/*.ts"],
+      rules: {
+        "@typescript-eslint/no-explicit-any": "off",
+      },
+      // Some tests carry eslint-disable comments for no-explicit-any: unused while the rule is off here.
+      linterOptions: { reportUnusedDisableDirectives: "off" },
+    },
+  );
+}
+
+export default layerConfig(import.meta.dirname);
