@@ -90,7 +90,7 @@ export interface Config {
   maxOperationDirectives: number;
   maxOperationTokens: number;
   maxOperationRootFields: number;
-  /** Schema introspection; unset: on in demo mode, off with a partner configuration (production). */
+  /** Schema introspection; unset: on in demo mode, off in production. */
   introspection?: boolean;
   /** Least time between two renewals of one caller's token of one tenant after denials (Microsoft's 60 s retry step). */
   tokenRenewalIntervalMs: number;

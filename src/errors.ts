@@ -54,11 +54,6 @@ export function withHttpStatus<E extends PartnerGraphError>(error: E, status: nu
 export const notFound = (what: string, details?: ErrorDetails) => new PartnerGraphError("NOT_FOUND", `${what} was not found.`, details);
 export const badInput = (message: string, details?: ErrorDetails) => new PartnerGraphError("BAD_USER_INPUT", message, details);
 
-// ── Defects (formatError's mask) ─────────────────────────────────────────────────────────────────
-
-/** What a client sees of anything that is not one of ours: a defect, logged, never described. */
-export const internalError = () => withHttpStatus(new PartnerGraphError("INTERNAL_SERVER_ERROR", "Internal server error."), 500);
-
 // ── Callers and tokens (src/auth) ────────────────────────────────────────────────────────────────
 
 /** The caller's bearer token for this API is missing, malformed, or fails any check (one text for every reason). */
@@ -136,6 +131,9 @@ export const tooManyRootFields = (rootFields: number, maxRootFields: number) =>
   withHttpStatus(badInput(`The operation asks for ${rootFields} root fields; at most ${maxRootFields} are allowed.`, { rootFields, maxRootFields }), 400);
 export const operationTooCostly = (cost: number, maxCost: number) =>
   withHttpStatus(badInput(`The operation could fetch about ${cost} objects; at most ${maxCost} are allowed. Ask for smaller pages.`, { cost, maxCost }), 400);
+
+/** What a client sees of anything that is not one of ours (formatError's mask): a defect, logged, never described. */
+export const internalError = () => withHttpStatus(new PartnerGraphError("INTERNAL_SERVER_ERROR", "Internal server error."), 500);
 
 function stripUndefined(d: ErrorDetails): ErrorDetails {
   return Object.fromEntries(Object.entries(d).filter(([, v]) => v !== undefined));
