@@ -6,7 +6,7 @@ import { buildSubgraphSchema } from "@apollo/subgraph";
 import { parse } from "graphql";
 import { createHandler } from "graphql-http/lib/use/http";
 import { createApp } from "../src/app";
-import { loadConfig, parsePartnerConfig, type Config } from "../src/config";
+import { loadSettings, parsePartnerConfig, type Config } from "../src/config";
 import { createLogger } from "../src/log";
 
 /**
@@ -39,7 +39,7 @@ async function main(): Promise<void> {
     const partner = JSON.parse(readFileSync(required("BENCH_PARTNER_FILE"), "utf8"));
     const url = required("BENCH_EMULATOR_URL");
     // GRAPH_BUDGET_SCALE passes through (S6 runs the client-side budget scaled and off); unset keeps the default.
-    const base = loadConfig({
+    const base = loadSettings({
       LOG_LEVEL: "silent",
       CURSOR_SECRET: "bench-cursor-secret-of-at-least-32-chars",
       ...(process.env.GRAPH_BUDGET_SCALE !== undefined ? { GRAPH_BUDGET_SCALE: process.env.GRAPH_BUDGET_SCALE } : {}),
@@ -52,6 +52,7 @@ async function main(): Promise<void> {
       authorityHost: url,
       extraCaPem: ca,
       partnerTenants: parsePartnerConfig(partner),
+      appCallers: [],
     });
     const app = await createApp(config, createLogger("silent"));
     await new Promise<void>((r) => app.http.listen(0, "127.0.0.1", r));

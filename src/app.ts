@@ -1,38 +1,94 @@
-import { RegionalApps } from "./auth/regionalApps";
+import type { ApolloServer } from "@apollo/server";
+import type { Server } from "node:http";
 import { CallerAuthenticator } from "./auth/callerAuth";
+import { RegionalApps } from "./auth/regionalApps";
 import { RegionResolver } from "./auth/regions";
+import { SignInRouter } from "./auth/signInRouting";
 import { MemoryTokenCache, RedisTokenCache } from "./auth/tokenCache";
 import { createHttpsAgent } from "./auth/trust";
 import type { Config } from "./config";
+import { createContextFor, type ContextFor, type RequestContext } from "./context";
+import { createFormatError } from "./formatError";
+import { GraphBudget } from "./graph/budget";
+import { InFlightLimits, TenantBreakers } from "./graph/resilience";
+import { createHttpFront } from "./http/front";
+import { CostInFlight } from "./loadShedding";
+import { ListingCache } from "./loaders/customerDirectory";
+import { DenialEpisodes } from "./loaders/readiness";
+import { RequestData, type GraphSettings } from "./loaders/requestData";
 import { createLogger, type Logger } from "./log";
 import { guardProcess } from "./processGuard";
+import { CursorCodec } from "./resolvers/shared/cursor";
 import { buildPartnerGraphSchema } from "./schema";
-import { createPartnerGraphServer, type PartnerGraphServer } from "./server";
+import { createApolloServer } from "./server";
 
-export interface PartnerGraphApp extends PartnerGraphServer {
+export interface PartnerGraphApp {
+  apollo: ApolloServer<RequestContext>;
+  /** The HTTP front, not listening yet. */
+  http: Server;
+  /** Builds a request context as the HTTP path does (tests use it with executeOperation). */
+  contextFor: ContextFor;
   close(): Promise<void>;
 }
 
-/** Wires config → trust → auth → server. Used by the entry point and by tests; does not listen. */
+/**
+ * The composition root: config → trust → auth → the Graph state all requests share → the per-request
+ * context → Apollo → the HTTP front. Every singleton is built here, once. Used by both entries
+ * (src/main.ts, demo/main.ts), tests and the bench; does not listen.
+ */
 export async function createApp(config: Config, log: Logger = createLogger(config.logLevel)): Promise<PartnerGraphApp> {
   // Wherever the app is embedded (entry point, tests, another host), an unhandled rejection is logged, not fatal.
   const unguard = guardProcess(log);
   const dispatcher = createHttpsAgent(config.extraCaPem, config.maxInFlight);
   const tokens = config.redisUrl ? await RedisTokenCache.connect(config.redisUrl, config.redisKeyPrefix) : new MemoryTokenCache();
-  const server = await createPartnerGraphServer({
-    config,
-    log,
+  const apps = new RegionalApps(config, dispatcher, tokens);
+  const regions = new RegionResolver(config.authorityHost, dispatcher, config.regionCacheTtlMs);
+  const authenticator = new CallerAuthenticator(config, dispatcher);
+
+  // Shared by all requests: caps on Graph calls in flight, each tenant's circuit state and budget, recent
+  // customer listings and denial episodes per caller partition. None holds another caller's data.
+  const graph: GraphSettings = {
+    graphEndpoint: config.graphEndpoint,
     dispatcher,
-    schema: await buildPartnerGraphSchema(),
-    apps: new RegionalApps(config, dispatcher, tokens),
-    regions: new RegionResolver(config.authorityHost, dispatcher, config.regionCacheTtlMs),
-    authenticator: new CallerAuthenticator(config, dispatcher),
+    limits: new InFlightLimits(config.maxInFlight, config.maxInFlightPerTenant),
+    breakers: new TenantBreakers({
+      windowMs: config.breakerWindowMs,
+      minVolume: config.breakerMinVolume,
+      failureRate: config.breakerFailureRate,
+      openMs: config.breakerOpenMs,
+      // A probe outlives no operation: past its deadline plus a margin, it counts as failed.
+      probeTimeoutMs: config.operationTimeoutMs + 1_000,
+    }),
+    budget: new GraphBudget(config.graphBudgetScale),
+    operationTimeoutMs: config.operationTimeoutMs,
+    listings: new ListingCache(config.customerListTtlMs),
+    denials: new DenialEpisodes(),
+  };
+  const contextFor = createContextFor({
+    demo: config.demoMode,
+    graphEndpoint: config.graphEndpoint,
+    apps,
+    regions,
+    authenticator,
+    shared: {
+      cursors: new CursorCodec(config.cursorSecret),
+      partners: config.partnerTenants.map((p) => ({ region: p.region, tenantId: p.tenantId, displayName: p.displayName ?? null, appId: p.app.clientId })),
+      signInRouting: new SignInRouter(apps, regions, config.authorityHost),
+      demo: config.demoMode,
+    },
+    requestData: (caller, access, pinnedTenantId) => new RequestData(caller, access, graph, pinnedTenantId),
   });
+
+  const format = createFormatError(log, { hideSuggestions: !config.demoMode });
+  const apollo = await createApolloServer(await buildPartnerGraphSchema(), config, format);
+  const http = createHttpFront({ config, apollo, contextFor, costInFlight: new CostInFlight(config.maxCostInFlight), format, log });
   return {
-    ...server,
+    apollo,
+    http,
+    contextFor,
     async close() {
-      await server.apollo.stop();
-      await new Promise<void>((resolve) => (server.http.listening ? server.http.close(() => resolve()) : resolve()));
+      await apollo.stop();
+      await new Promise<void>((resolve) => (http.listening ? http.close(() => resolve()) : resolve()));
       await dispatcher.close();
       await tokens.close();
       unguard();

@@ -3,7 +3,7 @@ import type { Config } from "./config";
 const EXAMPLE = `{"query":"{ customers(first: 5) { nodes { displayName region users(first: 3) { nodes { displayName userPrincipalName } } } } }"}`;
 
 /**
- * What `npm start` prints. Outside demo mode a request without a token is refused (401), so the
+ * What both entries print once listening (src/serve.ts). Outside demo mode a request without a token is refused (401), so the
  * example call carries one and says where a caller gets it; only demo mode advertises a bare curl.
  */
 export function startBanner(config: Pick<Config, "demoMode" | "port">): string {

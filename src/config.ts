@@ -39,7 +39,10 @@ export interface Config {
   appCallers: AppCallerConfig[];
   /** Extra CA certificates (PEM) to trust besides the system roots: the built-in cloud's CA. */
   extraCaPem?: string;
-  /** No PARTNER_CONFIG: start the built-in cloud in-process and serve token-less requests app-only. */
+  /**
+   * Set by the demo entry only (demo/main.ts, `npm start`), which runs the built-in cloud in-process:
+   * token-less requests are served app-only, introspection and Apollo Sandbox's origins are allowed.
+   */
   demoMode: boolean;
   corsOrigins: string[];
   /** HMAC key for cursors. Random per process unless set; replicas behind one router must share it. */
@@ -47,7 +50,7 @@ export interface Config {
   logLevel: string;
   /** How long the region of a tenant (from its discovery document) is trusted. */
   regionCacheTtlMs: number;
-  /** Demo mode: the port of the built-in cloud (fixed, so `npm run token` finds it). */
+  /** The demo entry's built-in cloud: its port (fixed, so `npm run token` finds it). */
   emulatorPort: number;
   /** Per-operation deadline: customers not done by then answer TIMEOUT while the rest return data. */
   operationTimeoutMs: number;
@@ -87,30 +90,42 @@ export interface Config {
   maxOperationDirectives: number;
   maxOperationTokens: number;
   maxOperationRootFields: number;
-  /** Schema introspection; unset: on in demo mode, off with a partner configuration (production). */
+  /** Schema introspection; unset: on in demo mode, off in production. */
   introspection?: boolean;
   /** Least time between two renewals of one caller's token of one tenant after denials (Microsoft's 60 s retry step). */
   tokenRenewalIntervalMs: number;
 }
 
+/** The environment's settings: everything but the partner tenants and the mode, which each entry gives. */
+export type Settings = Omit<Config, "partnerTenants" | "appCallers" | "demoMode">;
+
 export class ConfigError extends Error {}
 
 /**
- * The only reader of process.env. Fails at start, naming the variable, rather than serving
- * with half a configuration.
+ * The production configuration, read from the environment: PARTNER_CONFIG is required. Fails at
+ * start, naming the variable, rather than serving with half a configuration (or, as a missing
+ * PARTNER_CONFIG once did, serving a fake cloud app-only).
  */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Config> {
-  const demoMode = !env.PARTNER_CONFIG;
-  const raw = demoMode ? undefined : readPartnerConfig(env.PARTNER_CONFIG!);
-  const partner = raw === undefined ? undefined : parsePartnerConfig(raw, env);
-  const config: Config = {
+  if (!env.PARTNER_CONFIG) {
+    throw new ConfigError("PARTNER_CONFIG is required: the path of the JSON file naming the regional partner tenants and their apps (see README). `npm start` runs the demo on its built-in cloud instead.");
+  }
+  const raw = readPartnerConfig(env.PARTNER_CONFIG);
+  const partnerTenants = parsePartnerConfig(raw, env);
+  const appCallers = parseAppCallers(raw, partnerTenants);
+  return Object.freeze({ ...loadSettings(env), partnerTenants, appCallers, demoMode: false });
+}
+
+/**
+ * The only reader of process.env: every setting but PARTNER_CONFIG, for the production configuration
+ * (loadConfig) and the demo's, which points them at its built-in cloud (demo/main.ts).
+ */
+export function loadSettings(env: NodeJS.ProcessEnv = process.env): Readonly<Settings> {
+  const settings: Settings = {
     port: portVar(env, "PORT", 4000),
     graphEndpoint: httpsUrl(env, "GRAPH_ENDPOINT", "https://graph.microsoft.com"),
     authorityHost: httpsUrl(env, "AUTHORITY_HOST", "https://login.microsoftonline.com"),
-    partnerTenants: partner ?? [],
-    appCallers: partner ? parseAppCallers(raw, partner) : [],
     extraCaPem: env.EXTRA_CA_FILE ? readFileSync(env.EXTRA_CA_FILE, "utf8") : undefined,
-    demoMode,
     corsOrigins: (env.CORS_ORIGINS ?? "").split(",").map((s) => s.trim()).filter(Boolean),
     cursorSecret: env.CURSOR_SECRET ? Buffer.from(env.CURSOR_SECRET, "utf8") : randomBytes(32),
     logLevel: oneOf(env, "LOG_LEVEL", LOG_LEVELS, "info"),
@@ -138,9 +153,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Confi
     introspection: flag(env, "GRAPHQL_INTROSPECTION"),
     tokenRenewalIntervalMs: intVar(env, "TOKEN_RENEWAL_INTERVAL_SECONDS", 60) * 1000,
   };
-  if (config.breakerFailureRate <= 0 || config.breakerFailureRate > 1) throw new ConfigError("BREAKER_FAILURE_RATE must be above 0 and at most 1");
+  if (settings.breakerFailureRate <= 0 || settings.breakerFailureRate > 1) throw new ConfigError("BREAKER_FAILURE_RATE must be above 0 and at most 1");
   if (env.CURSOR_SECRET && env.CURSOR_SECRET.length < 32) throw new ConfigError("CURSOR_SECRET must be at least 32 characters");
-  return Object.freeze(config);
+  return Object.freeze(settings);
 }
 
 export function parsePartnerConfig(raw: unknown, env: NodeJS.ProcessEnv = process.env): PartnerTenantConfig[] {

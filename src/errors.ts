@@ -56,9 +56,84 @@ export const badInput = (message: string, details?: ErrorDetails) => new Partner
 
 // ── Callers and tokens (src/auth) ────────────────────────────────────────────────────────────────
 
+/** The caller's bearer token for this API is missing, malformed, or fails any check (one text for every reason). */
+export const unauthenticated = () => withHttpStatus(new PartnerGraphError("UNAUTHENTICATED", "A valid bearer token for this API is required."), 401);
+/** A valid token of a configured partner tenant that is not one this API serves (wrong scope, token type). */
+export const tokenNotForThisApi = () => withHttpStatus(new PartnerGraphError("FORBIDDEN", "This token does not grant access to this API."), 403);
+export const appRoleMissing = (appRole: string) =>
+  withHttpStatus(new PartnerGraphError("FORBIDDEN", `This app has not been granted the app role ${appRole} of this API.`, { requiredAppRole: appRole }), 403);
+/** The caller cannot be checked right now: 503 with a hint when to retry, never a 500 nor a 401. */
+export const signingKeysUnavailable = () =>
+  withHttpStatus(new PartnerGraphError("UPSTREAM_UNAVAILABLE", "The identity platform's signing keys could not be read; retry shortly.", { retryAfter: 5 }), 503);
+
+/** The same answer for a tenant outside the caller's reach whatever the reason, so it tells nothing about the tenant. */
+export const customerNotReachable = () => new PartnerGraphError("FORBIDDEN", "This tenant is not a customer the caller can reach.");
+export const regionNotServed = (region: string, tenantId: string) =>
+  new PartnerGraphError("REGION_NOT_SERVED", `No partner-managed app is configured for region ${region}.`, { tenantId, region });
+
+// The agent's own Graph token of one customer (x-customer-graph-token)
+export const customerTokenFromAgentsOnly = () => withHttpStatus(new PartnerGraphError("FORBIDDEN", "A customer token is accepted from agents only."), 403);
+export const customerTokenNotTheCallers = () => withHttpStatus(new PartnerGraphError("FORBIDDEN", "The customer token does not belong to the calling agent."), 403);
+export const customerTokenNotACustomer = () =>
+  withHttpStatus(new PartnerGraphError("FORBIDDEN", "The customer token is for a tenant that is not one of the caller's customers."), 403);
+export const customerTokenUncheckable = () =>
+  withHttpStatus(new PartnerGraphError("UPSTREAM_UNAVAILABLE", "The caller's customers could not be read to check the customer token; retry shortly.", { retryAfter: 5 }), 503);
+export const customerTokenForAnotherTenant = (tenantId: string) => new PartnerGraphError("FORBIDDEN", "This request carries a customer token for another tenant only.", { tenantId });
+
+// The identity platform's answers (MSAL token requests, OpenID discovery)
+export const signInAgain = (tenantId: string, claims?: string) =>
+  new PartnerGraphError("UNAUTHENTICATED", "The agent must sign in again to satisfy a policy of the customer tenant.", { tenantId, claims });
+export const callerTokenNoLongerAccepted = (tenantId: string, aadsts: number) =>
+  new PartnerGraphError("UNAUTHENTICATED", "The caller's token is no longer accepted by the identity platform; sign in again for a new one.", { tenantId, aadsts });
+export const noPartnerRelationship = (tenantId: string, aadsts: number) =>
+  new PartnerGraphError("FORBIDDEN", "The agent has no access to this customer tenant: no partner relationship (DAP or GDAP) with it is in force.", {
+    tenantId,
+    reason: "NO_RELATIONSHIP",
+    aadsts,
+  });
+export const noSuchTenant = (tenantId?: string) => new PartnerGraphError("NOT_FOUND", "No such tenant.", { tenantId });
+export const identityPlatformUnavailable = (tenantId: string) => new PartnerGraphError("UPSTREAM_UNAVAILABLE", "The identity platform is unavailable for this tenant.", { tenantId });
+export const appNotConsented = (tenantId: string, aadsts: number) =>
+  new PartnerGraphError("CONSENT_MISSING", "The partner app is not consented in this customer tenant.", { tenantId, aadsts });
+export const notATenantIdOrDomain = () => badInput("Not a tenant id or domain name.");
+export const notASignInName = () => badInput("Expected a sign-in name such as alex@contoso.com.", { argument: "userName" });
+export const tenantLookupUnreachable = () => new PartnerGraphError("UPSTREAM_UNAVAILABLE", "The identity platform could not be reached to find the tenant's region.");
+export const tenantLookupUnanswered = () => new PartnerGraphError("UPSTREAM_UNAVAILABLE", "The identity platform did not answer the tenant lookup.");
+export const tenantRegionMissing = () => new PartnerGraphError("UPSTREAM_UNAVAILABLE", "The tenant's discovery document has no region.");
+
 // ── Customers and Graph data (src/graph, src/loaders) ───────────────────────────────────────────
 
 // ── The HTTP front and operation limits (src/http, src/operationLimits, src/loadShedding) ──────
+
+/** Seconds a refused client is told to wait: operations in flight finish (or pass their deadline) in that order of time. */
+const BUSY_RETRY_AFTER_SECONDS = 1;
+
+/** The answer when the server is at capacity, before the operation is read (no cost) or after (its cost and the budget). */
+export const busy = (cost?: number, maxCostInFlight?: number) =>
+  withHttpStatus(new PartnerGraphError("THROTTLED", "The server is busy; retry shortly.", { retryAfter: BUSY_RETRY_AFTER_SECONDS, cost, maxCostInFlight }), 503);
+export const deadlinePassed = (timeoutMs: number) =>
+  withHttpStatus(new PartnerGraphError("TIMEOUT", `The operation did not complete within its deadline of ${timeoutMs} ms.`, { timeoutMs }), 504);
+export const routeNotFound = () => withHttpStatus(new PartnerGraphError("NOT_FOUND", "Not found. GraphQL is served at /graphql."), 404);
+export const bodyTooLarge = (maxBodyBytes: number) =>
+  withHttpStatus(new PartnerGraphError("BAD_REQUEST", `The request body is larger than ${maxBodyBytes} bytes.`, { maxBodyBytes }), 413);
+export const headersTooLarge = (maxHeaderBytes: number) =>
+  withHttpStatus(new PartnerGraphError("BAD_REQUEST", `The request headers are larger than ${maxHeaderBytes} bytes.`, { maxHeaderBytes }), 431);
+export const requestTooSlow = () => withHttpStatus(new PartnerGraphError("BAD_REQUEST", "The request took too long to arrive."), 408);
+export const malformedRequest = () => withHttpStatus(new PartnerGraphError("BAD_REQUEST", "Malformed HTTP request."), 400);
+
+export const queriesOnly = (operation: string) =>
+  withHttpStatus(new PartnerGraphError("BAD_REQUEST", `This API serves queries only; ${operation} operations are not supported.`, { operation }), 400);
+export const operationTooDeep = (depth: number, maxDepth: number) =>
+  withHttpStatus(badInput(`The operation nests ${depth} levels deep; at most ${maxDepth} are allowed.`, { depth, maxDepth }), 400);
+export const introspectionTooDeep = (introspectionLists: number, maxIntrospectionLists: number) =>
+  withHttpStatus(badInput(`The introspection nests ${introspectionLists} lists; at most ${maxIntrospectionLists} are allowed.`, { introspectionLists, maxIntrospectionLists }), 400);
+export const tooManyRootFields = (rootFields: number, maxRootFields: number) =>
+  withHttpStatus(badInput(`The operation asks for ${rootFields} root fields; at most ${maxRootFields} are allowed.`, { rootFields, maxRootFields }), 400);
+export const operationTooCostly = (cost: number, maxCost: number) =>
+  withHttpStatus(badInput(`The operation could fetch about ${cost} objects; at most ${maxCost} are allowed. Ask for smaller pages.`, { cost, maxCost }), 400);
+
+/** What a client sees of anything that is not one of ours (formatError's mask): a defect, logged, never described. */
+export const internalError = () => withHttpStatus(new PartnerGraphError("INTERNAL_SERVER_ERROR", "Internal server error."), 500);
 
 function stripUndefined(d: ErrorDetails): ErrorDetails {
   return Object.fromEntries(Object.entries(d).filter(([, v]) => v !== undefined));

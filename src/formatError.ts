@@ -1,7 +1,7 @@
 import { unwrapResolverError } from "@apollo/server/errors";
 import type { GraphQLFormattedError } from "graphql";
 import { GraphQLError } from "graphql";
-import { PartnerGraphError } from "./errors";
+import { internalError, PartnerGraphError } from "./errors";
 import { describeError, type Logger } from "./log";
 
 /** Codes Apollo Server itself gives to request errors; they are safe and stable, so they pass. */
@@ -14,7 +14,7 @@ const APOLLO_CODES = new Set([
  * The one place any error becomes what a client sees: our typed errors pass with their code and
  * details; Apollo's request errors pass; anything else is logged and masked.
  */
-export function createFormatError(log: Logger, options: { hideSuggestions?: boolean } = {}) {
+export function createFormatError(log: Logger, options: { hideSuggestions?: boolean } = {}): FormatError {
   // Production: "Did you mean …?" maps the schema for whoever probes it. Apollo's
   // hideSchemaDetailsFromClientErrors covers validation; variable coercion (enum values) ends up here.
   const shown = options.hideSuggestions ? (m: string) => m.replace(/ ?Did you mean .+?\?/g, "").trim() : (m: string) => m;
@@ -31,9 +31,12 @@ export function createFormatError(log: Logger, options: { hideSuggestions?: bool
       return { message: shown(formatted.message), path: formatted.path, locations: formatted.locations, extensions: { code: "BAD_REQUEST" } };
     }
     log.error({ err: describeError(original), path: formatted.path }, "unexpected error, masked for the client");
-    return { message: "Internal server error.", path: formatted.path, locations: formatted.locations, extensions: { code: "INTERNAL_SERVER_ERROR" } };
+    const masked = internalError();
+    return { message: masked.message, path: formatted.path, locations: formatted.locations, extensions: { code: masked.code } };
   };
 }
+
+export type FormatError = (formatted: GraphQLFormattedError, error: unknown) => GraphQLFormattedError;
 
 /**
  * A request Apollo Server refused before execution with a 4xx but no code (e.g. an APQ hash that does

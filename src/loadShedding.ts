@@ -1,7 +1,4 @@
-import { PartnerGraphError, withHttpStatus } from "./errors";
-
-/** Seconds a refused client is told to wait: operations in flight finish (or pass their deadline) in that order of time. */
-const RETRY_AFTER_SECONDS = 1;
+import { busy } from "./errors";
 
 /**
  * Load shedding by what operations cost, not by how many there are: the sum of the estimated costs
@@ -46,7 +43,17 @@ export interface CostTicket {
   release(): void;
 }
 
-/** The answer when the server is at capacity, before or after the operation is read. */
-export function busy(cost?: number, maxCostInFlight?: number): PartnerGraphError {
-  return withHttpStatus(new PartnerGraphError("THROTTLED", "The server is busy; retry shortly.", { retryAfter: RETRY_AFTER_SECONDS, cost, maxCostInFlight }), 503);
+/**
+ * Where a request's cost ticket rides on its context: a symbol key, because Apollo copies the context
+ * object (Object.assign keeps symbol keys; a WeakMap keyed by the original would miss the copy).
+ */
+const COST_TICKET = Symbol("cost ticket");
+
+/** The request's context carrying its ticket: the HTTP front gives it, the operation limits admit the cost on it. */
+export function withCostTicket<C extends object>(context: C, ticket: CostTicket): C {
+  return Object.assign(context, { [COST_TICKET]: ticket });
+}
+
+export function costTicketOf(context: object): CostTicket | undefined {
+  return (context as { [COST_TICKET]?: CostTicket })[COST_TICKET];
 }

@@ -7,7 +7,7 @@ import {
   type GraphQLSchema, type OperationDefinitionNode, type SelectionSetNode, type ValidationContext, type ValidationRule,
 } from "graphql";
 import { getArgumentValues, getVariableValues } from "graphql/execution/values";
-import { PartnerGraphError, withHttpStatus } from "./errors";
+import { introspectionTooDeep, operationTooCostly, operationTooDeep, queriesOnly, tooManyRootFields } from "./errors";
 
 export interface OperationLimits {
   /** Largest estimated cost (objects fetched and calls made, see estimateOperation) of one operation. */
@@ -70,24 +70,18 @@ export function operationLimitsPlugin<C extends object>(
         async didResolveOperation(rc: GraphQLRequestContext<C>) {
           const { operation, document, schema, request } = rc;
           if (!operation || !document) return;
-          if (operation.operation !== "query") {
-            throw withHttpStatus(new PartnerGraphError("BAD_REQUEST", `This API serves queries only; ${operation.operation} operations are not supported.`, { operation: operation.operation }), 400);
-          }
+          if (operation.operation !== "query") throw queriesOnly(operation.operation);
           const estimate = estimateOperation(schema, document, operation, request.variables ?? {});
           if (!estimate) return; // variables do not coerce: execution refuses the operation before any resolver runs
-          check(estimate.depth, limits.maxDepth, `The operation nests ${estimate.depth} levels deep; at most ${limits.maxDepth} are allowed.`, { depth: estimate.depth, maxDepth: limits.maxDepth });
-          check(estimate.introspectionLists, INTROSPECTION_LIST_NESTING, `The introspection nests ${estimate.introspectionLists} lists; at most ${INTROSPECTION_LIST_NESTING} are allowed.`, { introspectionLists: estimate.introspectionLists, maxIntrospectionLists: INTROSPECTION_LIST_NESTING });
-          check(estimate.rootFields, limits.maxRootFields, `The operation asks for ${estimate.rootFields} root fields; at most ${limits.maxRootFields} are allowed.`, { rootFields: estimate.rootFields, maxRootFields: limits.maxRootFields });
-          check(estimate.cost, limits.maxCost, `The operation could fetch about ${estimate.cost} objects; at most ${limits.maxCost} are allowed. Ask for smaller pages.`, { cost: estimate.cost, maxCost: limits.maxCost });
+          if (estimate.depth > limits.maxDepth) throw operationTooDeep(estimate.depth, limits.maxDepth);
+          if (estimate.introspectionLists > INTROSPECTION_LIST_NESTING) throw introspectionTooDeep(estimate.introspectionLists, INTROSPECTION_LIST_NESTING);
+          if (estimate.rootFields > limits.maxRootFields) throw tooManyRootFields(estimate.rootFields, limits.maxRootFields);
+          if (estimate.cost > limits.maxCost) throw operationTooCostly(estimate.cost, limits.maxCost);
           admit?.(rc.contextValue, estimate);
         },
       };
     },
   };
-}
-
-function check(value: number, max: number, message: string, details: Record<string, number>): void {
-  if (value > max) throw withHttpStatus(new PartnerGraphError("BAD_USER_INPUT", message, details), 400);
 }
 
 interface Measure {

@@ -1,4 +1,4 @@
-import { PartnerGraphError } from "../errors";
+import { customerNotReachable } from "../errors";
 import type { RegionalApps } from "./regionalApps";
 import type { RegionResolver } from "./regions";
 import type { TenantAccess, TokenSource } from "./tokenSource";
@@ -18,7 +18,7 @@ export class AppOnlyAccess implements TenantAccess {
   async forCustomer(tenantId: string, regionHint?: string): Promise<TokenSource> {
     const region = regionHint ?? (await this.regions.resolve(tenantId)).region;
     // Same answer as an unlisted tenant: the API does not tell which region a tenant it may not reach is in.
-    if (!this.reaches(region)) throw new PartnerGraphError("FORBIDDEN", "This tenant is not a customer the caller can reach.");
+    if (!this.reaches(region)) throw customerNotReachable();
     return this.apps.appOnly(region, tenantId);
   }
 

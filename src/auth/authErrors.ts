@@ -1,5 +1,5 @@
 import { AuthError, InteractionRequiredAuthError } from "@azure/msal-node";
-import { PartnerGraphError } from "../errors";
+import { appNotConsented, callerTokenNoLongerAccepted, identityPlatformUnavailable, noPartnerRelationship, noSuchTenant, PartnerGraphError, signInAgain } from "../errors";
 
 /** AADSTS codes that mean something to a caller; everything else is masked as an internal error. */
 const AADSTS = /AADSTS(\d+)/;
@@ -11,10 +11,7 @@ const AADSTS = /AADSTS(\d+)/;
 export function toAuthError(err: unknown, tenantId: string): Error {
   if (err instanceof PartnerGraphError) return err;
   if (err instanceof InteractionRequiredAuthError) {
-    return new PartnerGraphError("UNAUTHENTICATED", "The agent must sign in again to satisfy a policy of the customer tenant.", {
-      tenantId,
-      claims: err.claims || undefined,
-    });
+    return signInAgain(tenantId, err.claims || undefined);
   }
   if (err instanceof AuthError) {
     const errorNo = (err as { errorNo?: string }).errorNo;
@@ -25,28 +22,21 @@ export function toAuthError(err: unknown, tenantId: string): Error {
       // help; the client must get a new token.
       case 500133:
       case 50013:
-        return new PartnerGraphError("UNAUTHENTICATED", "The caller's token is no longer accepted by the identity platform; sign in again for a new one.", {
-          tenantId,
-          aadsts: code,
-        });
+        return callerTokenNoLongerAccepted(tenantId, code);
       // The agent is a stranger in this tenant: no DAP or GDAP relationship of its partner is in force there.
       case 50020:
-        return new PartnerGraphError("FORBIDDEN", "The agent has no access to this customer tenant: no partner relationship (DAP or GDAP) with it is in force.", {
-          tenantId,
-          reason: "NO_RELATIONSHIP",
-          aadsts: code,
-        });
+        return noPartnerRelationship(tenantId, code);
       case 90002:
-        return new PartnerGraphError("NOT_FOUND", "No such tenant.", { tenantId });
+        return noSuchTenant(tenantId);
       case 90033: // "A transient error has occurred" — also what MSAL replays while it throttles the endpoint itself
-        return new PartnerGraphError("UPSTREAM_UNAVAILABLE", "The identity platform is unavailable for this tenant.", { tenantId });
+        return identityPlatformUnavailable(tenantId);
       case 700016:
       case 65001:
       case 500011:
-        return new PartnerGraphError("CONSENT_MISSING", "The partner app is not consented in this customer tenant.", { tenantId, aadsts: code });
+        return appNotConsented(tenantId, code);
     }
     if (err.errorCode === "temporarily_unavailable" || err.errorCode === "network_error" || /^5\d\d$/.test(String((err as { status?: number }).status ?? ""))) {
-      return new PartnerGraphError("UPSTREAM_UNAVAILABLE", "The identity platform is unavailable for this tenant.", { tenantId });
+      return identityPlatformUnavailable(tenantId);
     }
   }
   // Bad client secret, misconfigured authority and the like: the operator's problem, masked for the caller.

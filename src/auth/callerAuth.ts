@@ -2,7 +2,7 @@ import { createHash } from "node:crypto";
 import { createLocalJWKSet, decodeJwt, decodeProtectedHeader, errors as joseErrors, jwtVerify, type JSONWebKeySet, type JWTPayload } from "jose";
 import { fetch, type Agent } from "undici";
 import type { Config, PartnerTenantConfig } from "../config";
-import { PartnerGraphError, withHttpStatus } from "../errors";
+import { appRoleMissing, signingKeysUnavailable, tokenNotForThisApi, unauthenticated } from "../errors";
 import type { Caller } from "./caller";
 
 /** The only algorithm Entra signs access tokens with; `none` and HMAC are never accepted. */
@@ -94,7 +94,7 @@ export class CallerAuthenticator {
       return (await jwtVerify(token, keys, options)).payload;
     } catch (err) {
       if (err instanceof joseErrors.JOSEError) throw unauthenticated();
-      throw identityUnavailable();
+      throw signingKeysUnavailable();
     }
   }
 
@@ -102,15 +102,15 @@ export class CallerAuthenticator {
     const tid = partner.tenantId.toLowerCase();
     // Delegated tokens always carry `scp`, app-only ones never; `idtyp` is an optional claim, checked when present.
     if (p.scp === undefined) {
-      if (p.idtyp !== undefined && p.idtyp !== "app") throw forbidden();
+      if (p.idtyp !== undefined && p.idtyp !== "app") throw tokenNotForThisApi();
       const roles = Array.isArray(p.roles) ? p.roles : [];
       if (!roles.includes(APP_ROLE)) {
-        throw withHttpStatus(new PartnerGraphError("FORBIDDEN", `This app has not been granted the app role ${APP_ROLE} of this API.`, { requiredAppRole: APP_ROLE }), 403);
+        throw appRoleMissing(APP_ROLE);
       }
       const regions = this.appRegions(clientId, partner.region);
       return { mode: "app", partition: `app:${regions.join("+")}`, appId: clientId, partnerTenantId: tid, regions };
     }
-    if (p.idtyp !== undefined && p.idtyp !== "user") throw forbidden();
+    if (p.idtyp !== undefined && p.idtyp !== "user") throw tokenNotForThisApi();
     if (typeof p.scp === "string" && p.scp.split(" ").includes(USER_SCOPE) && typeof p.oid === "string") {
       const userName = [p.preferred_username, p.upn, p.unique_name].find((v): v is string => typeof v === "string");
       return {
@@ -121,7 +121,7 @@ export class CallerAuthenticator {
         userName,
       };
     }
-    throw forbidden();
+    throw tokenNotForThisApi();
   }
 
   /** The region of the partner tenant that issued the token, plus those configured for this app (sorted: one partition per set). */
@@ -145,23 +145,10 @@ export class CallerAuthenticator {
     } catch {
       // A key set we had stays usable through an outage, for the keys it holds.
       if (cached && cached.kids.has(kid)) return cached.set;
-      throw identityUnavailable();
+      throw signingKeysUnavailable();
     }
     const entry = { set: createLocalJWKSet(jwks), fetchedAt: this.now(), kids: new Set(jwks.keys.map((k) => String(k.kid ?? ""))) };
     this.jwks.set(tid, entry);
     return entry.set;
   }
-}
-
-function unauthenticated(): PartnerGraphError {
-  return withHttpStatus(new PartnerGraphError("UNAUTHENTICATED", "A valid bearer token for this API is required."), 401);
-}
-
-function forbidden(): PartnerGraphError {
-  return withHttpStatus(new PartnerGraphError("FORBIDDEN", "This token does not grant access to this API."), 403);
-}
-
-/** The caller cannot be checked right now: 503 with a hint when to retry, never a 500 nor a 401. */
-function identityUnavailable(): PartnerGraphError {
-  return withHttpStatus(new PartnerGraphError("UPSTREAM_UNAVAILABLE", "The identity platform's signing keys could not be read; retry shortly.", { retryAfter: 5 }), 503);
 }

@@ -1,5 +1,5 @@
 import { decodeJwt } from "jose";
-import { PartnerGraphError, withHttpStatus } from "../errors";
+import { customerTokenForAnotherTenant, customerTokenNotACustomer, customerTokenNotTheCallers, customerTokenUncheckable, PartnerGraphError } from "../errors";
 import type { TenantAccess, TokenSource } from "./tokenSource";
 
 /** The header a frontend sends the agent's own Graph token for one customer tenant in. */
@@ -28,13 +28,13 @@ export class CustomerTokenAccess implements TenantAccess {
     try {
       claims = decodeJwt(token) as Record<string, unknown>;
     } catch {
-      throw forbidden();
+      throw customerTokenNotTheCallers();
     }
     const tid = String(claims.tid ?? "");
     const audiences = Array.isArray(claims.aud) ? claims.aud : [claims.aud];
     const graphAudiences = new Set([graphResource, "https://graph.microsoft.com", "00000003-0000-0000-c000-000000000000"]);
-    if (!GUID.test(tid) || claims.oid !== agentId || !audiences.some((a) => graphAudiences.has(String(a)))) throw forbidden();
-    if (typeof claims.exp === "number" && claims.exp * 1000 <= now) throw forbidden();
+    if (!GUID.test(tid) || claims.oid !== agentId || !audiences.some((a) => graphAudiences.has(String(a)))) throw customerTokenNotTheCallers();
+    if (typeof claims.exp === "number" && claims.exp * 1000 <= now) throw customerTokenNotTheCallers();
     this.tenantId = tid.toLowerCase();
     const tenantId = this.tenantId;
     this.source = {
@@ -56,23 +56,19 @@ export class CustomerTokenAccess implements TenantAccess {
       await customerOfCaller(access.tenantId);
     } catch (err) {
       const code = err instanceof PartnerGraphError ? err.code : undefined;
-      if (code === "FORBIDDEN") throw withHttpStatus(new PartnerGraphError("FORBIDDEN", "The customer token is for a tenant that is not one of the caller's customers."), 403);
-      if (code === "UPSTREAM_UNAVAILABLE") throw withHttpStatus(new PartnerGraphError("UPSTREAM_UNAVAILABLE", "The caller's customers could not be read to check the customer token; retry shortly.", { retryAfter: 5 }), 503);
+      if (code === "FORBIDDEN") throw customerTokenNotACustomer();
+      if (code === "UPSTREAM_UNAVAILABLE") throw customerTokenUncheckable();
       throw err;
     }
     return access;
   }
 
   async forCustomer(tenantId: string): Promise<TokenSource> {
-    if (tenantId.toLowerCase() !== this.tenantId) throw new PartnerGraphError("FORBIDDEN", "This request carries a customer token for another tenant only.", { tenantId });
+    if (tenantId.toLowerCase() !== this.tenantId) throw customerTokenForAnotherTenant(tenantId);
     return this.source;
   }
 
   async partnerTenants(): Promise<Array<{ region: string; tokens: TokenSource }>> {
     return [];
   }
-}
-
-function forbidden(): PartnerGraphError {
-  return withHttpStatus(new PartnerGraphError("FORBIDDEN", "The customer token does not belong to the calling agent."), 403);
 }

@@ -1,4 +1,4 @@
-import { PartnerGraphError } from "../errors";
+import { customerNotReachable, tokenNotForThisApi } from "../errors";
 import type { RegionalApps } from "./regionalApps";
 import type { TenantAccess, TokenSource } from "./tokenSource";
 
@@ -16,13 +16,13 @@ export class DelegatedAccess implements TenantAccess {
     private readonly assertion: string,
   ) {
     const region = apps.regionOfPartnerTenant(agent.partnerTenantId);
-    if (!region) throw new PartnerGraphError("FORBIDDEN", "This token does not grant access to this API.");
+    if (!region) throw tokenNotForThisApi();
     this.region = region;
   }
 
   async forCustomer(tenantId: string, regionHint?: string): Promise<TokenSource> {
     // An agent's customers are its partner tenant's, hence of its region; anything else is not reachable.
-    if (regionHint && regionHint.toUpperCase() !== this.region) throw new PartnerGraphError("FORBIDDEN", "This tenant is not a customer the caller can reach.");
+    if (regionHint && regionHint.toUpperCase() !== this.region) throw customerNotReachable();
     return this.apps.onBehalfOf(this.region, tenantId, this.assertion, this.agent.partition);
   }
 

@@ -1,7 +1,7 @@
 import type { ConfidentialClientApplication } from "@azure/msal-node";
 import type { Agent } from "undici";
 import type { Config, PartnerTenantConfig } from "../config";
-import { PartnerGraphError } from "../errors";
+import { regionNotServed } from "../errors";
 import { AppOnlyTokenSource, OnBehalfOfTokenSource } from "./tokenSources";
 import { createConfidentialClient } from "./msalApps";
 import type { TokenCache } from "./tokenCache";
@@ -61,7 +61,7 @@ export class RegionalApps {
 
   private entry(region: string, tenantId: string) {
     const entry = this.byRegion.get(region.toUpperCase());
-    if (!entry) throw new PartnerGraphError("REGION_NOT_SERVED", `No partner-managed app is configured for region ${region}.`, { tenantId, region });
+    if (!entry) throw regionNotServed(region, tenantId);
     return entry;
   }
 

@@ -1,5 +1,5 @@
 import { fetch, type Agent } from "undici";
-import { PartnerGraphError } from "../errors";
+import { noSuchTenant, notATenantIdOrDomain, tenantLookupUnanswered, tenantLookupUnreachable, tenantRegionMissing } from "../errors";
 
 export interface TenantDiscovery {
   tenantId: string;
@@ -25,7 +25,7 @@ export class RegionResolver {
 
   resolve(tenantIdOrDomain: string): Promise<TenantDiscovery> {
     const key = tenantIdOrDomain.toLowerCase();
-    if (!/^[a-z0-9.-]{1,253}$/.test(key)) return Promise.reject(new PartnerGraphError("BAD_USER_INPUT", "Not a tenant id or domain name."));
+    if (!/^[a-z0-9.-]{1,253}$/.test(key)) return Promise.reject(notATenantIdOrDomain());
     const hit = this.cache.get(key);
     if (hit && hit.expires > this.now()) return hit.value;
     const value = this.fetchDiscovery(key);
@@ -41,15 +41,15 @@ export class RegionResolver {
     try {
       res = await fetch(url, { dispatcher: this.dispatcher, signal: AbortSignal.timeout(10_000) });
     } catch {
-      throw new PartnerGraphError("UPSTREAM_UNAVAILABLE", "The identity platform could not be reached to find the tenant's region.");
+      throw tenantLookupUnreachable();
     }
     const body = (await res.json().catch(() => ({}))) as Record<string, unknown>;
-    if (res.status === 400 || res.status === 404) throw new PartnerGraphError("NOT_FOUND", "No such tenant.");
-    if (!res.ok) throw new PartnerGraphError("UPSTREAM_UNAVAILABLE", "The identity platform did not answer the tenant lookup.");
+    if (res.status === 400 || res.status === 404) throw noSuchTenant();
+    if (!res.ok) throw tenantLookupUnanswered();
     const issuer = String(body.issuer ?? "");
     const tenantId = /\/([0-9a-f-]{36})\/v2\.0$/i.exec(issuer)?.[1]?.toLowerCase();
     const region = typeof body.tenant_region_scope === "string" ? body.tenant_region_scope : undefined;
-    if (!tenantId || !region) throw new PartnerGraphError("UPSTREAM_UNAVAILABLE", "The tenant's discovery document has no region.");
+    if (!tenantId || !region) throw tenantRegionMissing();
     const sub = typeof body.tenant_region_sub_scope === "string" ? body.tenant_region_sub_scope : undefined;
     const found = { tenantId, region, regionSubScope: sub };
     // Cache under the tenant id too, so a lookup by domain also serves lookups by id.

@@ -1,4 +1,4 @@
-import { badInput, PartnerGraphError } from "../errors";
+import { notASignInName, regionNotServed } from "../errors";
 import type { RegionalApps } from "./regionalApps";
 import type { RegionResolver } from "./regions";
 
@@ -24,12 +24,10 @@ export class SignInRouter {
 
   async route(userName: string): Promise<SignInRoute> {
     const domain = /^[^@\s]{1,113}@([A-Za-z0-9-]{1,63}(?:\.[A-Za-z0-9-]{1,63})+)$/.exec(userName.trim())?.[1];
-    if (!domain) throw badInput("Expected a sign-in name such as alex@contoso.com.", { argument: "userName" });
+    if (!domain) throw notASignInName();
     const found = await this.regions.resolve(domain.toLowerCase());
     const partner = this.apps.partnerFor(found.region);
-    if (!partner) {
-      throw new PartnerGraphError("REGION_NOT_SERVED", `No partner-managed app is configured for region ${found.region}.`, { tenantId: found.tenantId, region: found.region });
-    }
+    if (!partner) throw regionNotServed(found.region, found.tenantId);
     return {
       userName: userName.trim(),
       tenantId: found.tenantId,

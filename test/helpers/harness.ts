@@ -3,7 +3,7 @@ import { Agent, fetch } from "undici";
 import { startEmulator, type EmulatorOptions, type RunningEmulator } from "../../emulator";
 import type { CountersSnapshot, LoggedRequest } from "../../emulator/counters";
 import { createApp, type PartnerGraphApp } from "../../src/app";
-import { loadConfig, parseAppCallers, parsePartnerConfig, type Config } from "../../src/config";
+import { loadSettings, parseAppCallers, parsePartnerConfig, type Config } from "../../src/config";
 import { createLogger, type Logger } from "../../src/log";
 
 /** Graph HTTP requests (plain and $batch) the subgraph sent to one tenant. */
@@ -65,7 +65,7 @@ export async function startHarness(
   options: { emulator?: EmulatorOptions; env?: Record<string, string>; demoMode?: boolean; log?: Logger; partnerConfig?: (raw: any) => any; config?: (c: Config) => Config } = {},
 ): Promise<Harness> {
   const emulator = await startEmulator(options.emulator);
-  const base = loadConfig({ LOG_LEVEL: "silent", CURSOR_SECRET: "test-cursor-secret-of-at-least-32-chars", ...options.env });
+  const base = loadSettings({ LOG_LEVEL: "silent", CURSOR_SECRET: "test-cursor-secret-of-at-least-32-chars", ...options.env });
   const raw = options.partnerConfig ? options.partnerConfig(emulator.partnerConfig()) : emulator.partnerConfig();
   const partnerTenants = parsePartnerConfig(raw);
   const configured: Config = {

@@ -6,12 +6,14 @@ import { join, resolve } from "node:path";
 import { Agent, fetch } from "undici";
 import type { RunningEmulator } from "../../emulator";
 
-const ENTRY = resolve(__dirname, "../../dist/src/index.js");
+/** The two entries: demo (`npm start`) and production (`npm run start:production`). */
+const ENTRIES = { demo: resolve(__dirname, "../../dist/demo/main.js"), production: resolve(__dirname, "../../dist/src/main.js") };
 
 /**
- * The subgraph as its own process (`node dist/src/index.js`), so that a request that kills it is
- * seen as a dead process, not as a failure inside jest. Demo mode: no PARTNER_CONFIG, the process
- * starts its own built-in cloud. Production mode: PARTNER_CONFIG for an emulator the test runs.
+ * The subgraph as its own process (`node dist/demo/main.js` or `node dist/src/main.js`), so that a
+ * request that kills it is seen as a dead process, not as a failure inside jest. Demo mode: the demo
+ * entry, which starts its own built-in cloud. Production mode: the production entry, with
+ * PARTNER_CONFIG for an emulator the test runs.
  * Everything the process writes (pino's JSON lines) is kept, so a test can read what it logged
  * while serving one request.
  */
@@ -33,7 +35,8 @@ export interface SubgraphProcess {
 export async function startSubgraphProcess(
   options: { mode: "demo"; env?: Record<string, string> } | { mode: "production"; emulator: RunningEmulator; env?: Record<string, string> },
 ): Promise<SubgraphProcess> {
-  if (!existsSync(ENTRY)) throw new Error("dist/src/index.js is missing: run `npm run build` (npm test does it)");
+  const ENTRY = ENTRIES[options.mode];
+  if (!existsSync(ENTRY)) throw new Error(`${ENTRY} is missing: run \`npm run build && npm run build:demo\` (npm test does it)`);
   const dir = mkdtempSync(join(tmpdir(), "partner-graph-proc-"));
   const port = await freePort();
   const emulatorPort = await freePort();

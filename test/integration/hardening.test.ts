@@ -270,7 +270,7 @@ describe("load shedding", () => {
 
 /** The real entry point in a child process: one bad request must not end it. */
 describe("the process", () => {
-  const ENTRY = resolve(__dirname, "../../dist/src/index.js");
+  const DEMO_ENTRY = resolve(__dirname, "../../dist/demo/main.js");
   const GUARD = resolve(__dirname, "../../dist/src/processGuard.js");
   const LOG = resolve(__dirname, "../../dist/src/log.js");
 
@@ -289,10 +289,24 @@ describe("the process", () => {
     expect(run.stdout).not.toMatch(/eyJ/);
   });
 
+  it("refuses to start the production entry without PARTNER_CONFIG, naming it, instead of serving a fake cloud", () => {
+    const PRODUCTION_ENTRY = resolve(__dirname, "../../dist/src/main.js");
+    if (!existsSync(PRODUCTION_ENTRY)) throw new Error("dist/src/main.js is missing: run `npm run build` (npm test does it)");
+    const run = spawnSync(process.execPath, [PRODUCTION_ENTRY], {
+      cwd: mkdtempSync(join(tmpdir(), "partner-graph-prod-")),
+      env: { PATH: process.env.PATH, PORT: "0", LOG_LEVEL: "error" },
+      encoding: "utf8",
+      timeout: 20_000,
+    });
+    expect(run.status).toBe(1);
+    expect(run.stderr).toMatch(/PARTNER_CONFIG is required/);
+    expect(run.stdout).toBe(""); // no banner: nothing was served
+  });
+
   it("keeps serving after the _entities request that used to end it (demo mode, no token)", async () => {
-    if (!existsSync(ENTRY)) throw new Error("dist/src/index.js is missing: run `npm run build` (npm test does it)");
+    if (!existsSync(DEMO_ENTRY)) throw new Error("dist/demo/main.js is missing: run `npm run build:demo` (npm test does it)");
     const [port, emulatorPort] = [await freePort(), await freePort()];
-    const child: ChildProcess = spawn(process.execPath, [ENTRY], {
+    const child: ChildProcess = spawn(process.execPath, [DEMO_ENTRY], {
       cwd: mkdtempSync(join(tmpdir(), "partner-graph-guard-")), // demo mode writes .emulator/ in its working directory
       env: { PATH: process.env.PATH, PORT: String(port), EMULATOR_PORT: String(emulatorPort), LOG_LEVEL: "error" },
       stdio: ["ignore", "pipe", "pipe"],

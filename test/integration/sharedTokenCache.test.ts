@@ -8,10 +8,10 @@ import { createClient } from "redis";
 import { startHarness, type Harness } from "../helpers/harness";
 
 const REDIS_URL = "redis://127.0.0.1:6379";
-const ENTRY = resolve(__dirname, "../../dist/src/index.js");
+const ENTRY = resolve(__dirname, "../../dist/src/main.js");
 
 /**
- * Two subgraph processes on one Redis: the jest process runs one, a child `node dist/src/index.js`
+ * Two subgraph processes on one Redis: the jest process runs one, a child `node dist/src/main.js`
  * the other (npm test builds dist first). What one acquired, the other must not acquire again.
  */
 describe("token cache shared through Redis by two subgraph processes", () => {
@@ -22,7 +22,7 @@ describe("token cache shared through Redis by two subgraph processes", () => {
   const redis = createClient({ url: REDIS_URL, socket: { reconnectStrategy: false, connectTimeout: 3000 } });
 
   beforeAll(async () => {
-    if (!existsSync(ENTRY)) throw new Error("dist/src/index.js is missing: run `npm run build` (npm test does it)");
+    if (!existsSync(ENTRY)) throw new Error("dist/src/main.js is missing: run `npm run build` (npm test does it)");
     await redis.connect().catch((err: Error) => {
       throw new Error(`These tests need Redis at ${REDIS_URL} (.ci/run starts it): ${err.message}`);
     });

@@ -1,4 +1,7 @@
-import { ConfigError, loadConfig, parseAppCallers, parsePartnerConfig } from "../../src/config";
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { ConfigError, loadConfig, loadSettings, parseAppCallers, parsePartnerConfig } from "../../src/config";
 
 const partner = (region: string, tenantId = "11111111-1111-1111-1111-111111111111") => ({
   region,
@@ -6,30 +9,48 @@ const partner = (region: string, tenantId = "11111111-1111-1111-1111-11111111111
   app: { clientId: "22222222-2222-2222-2222-222222222222", clientSecret: "s" },
 });
 
-describe("loadConfig", () => {
-  it("runs in demo mode without PARTNER_CONFIG", () => {
-    const c = loadConfig({});
-    expect(c.demoMode).toBe(true);
+describe("loadConfig (the production entry's)", () => {
+  it("refuses to start without PARTNER_CONFIG, naming it: no fake cloud, no app-only fallback", () => {
+    expect(() => loadConfig({})).toThrow(ConfigError);
+    expect(() => loadConfig({ PORT: "4000" })).toThrow(/^PARTNER_CONFIG is required/);
+  });
+
+  it("reads the partner tenants from PARTNER_CONFIG, never in demo mode", () => {
+    const file = join(mkdtempSync(join(tmpdir(), "partner-graph-config-")), "partner.json");
+    writeFileSync(file, JSON.stringify({ partnerTenants: [partner("NA")] }));
+    const c = loadConfig({ PARTNER_CONFIG: file });
+    expect(c.demoMode).toBe(false);
+    expect(c.partnerTenants.map((p) => p.region)).toEqual(["NA"]);
+    expect(c.appCallers).toEqual([]);
+  });
+
+  it("names the PARTNER_CONFIG it cannot read", () => {
+    expect(() => loadConfig({ PARTNER_CONFIG: "/nonexistent.json" })).toThrow(/PARTNER_CONFIG: cannot read/);
+  });
+});
+
+describe("loadSettings", () => {
+  it("has the defaults without any variable", () => {
+    const c = loadSettings({});
     expect(c.port).toBe(4000);
     expect(c.graphEndpoint).toBe("https://graph.microsoft.com");
   });
 
   it("refuses http endpoints, which MSAL and the Graph client would refuse or strip tokens from", () => {
-    expect(() => loadConfig({ GRAPH_ENDPOINT: "http://127.0.0.1:1" })).toThrow("GRAPH_ENDPOINT must be an https URL");
-    expect(() => loadConfig({ AUTHORITY_HOST: "http://login" })).toThrow(ConfigError);
+    expect(() => loadSettings({ GRAPH_ENDPOINT: "http://127.0.0.1:1" })).toThrow("GRAPH_ENDPOINT must be an https URL");
+    expect(() => loadSettings({ AUTHORITY_HOST: "http://login" })).toThrow(ConfigError);
   });
 
   it("names the variable that is wrong", () => {
-    expect(() => loadConfig({ PORT: "eighty" })).toThrow("PORT must be a non-negative integer, got 'eighty'");
-    expect(() => loadConfig({ PARTNER_CONFIG: "/nonexistent.json" })).toThrow(/PARTNER_CONFIG: cannot read/);
+    expect(() => loadSettings({ PORT: "eighty" })).toThrow("PORT must be a non-negative integer, got 'eighty'");
   });
 
   it("refuses a port outside TCP's range and a log level pino does not have, naming the variable", () => {
-    expect(() => loadConfig({ PORT: "70000" })).toThrow("PORT must be a TCP port (0 to 65535), got '70000'");
-    expect(() => loadConfig({ EMULATOR_PORT: "65536" })).toThrow(ConfigError);
-    expect(loadConfig({ PORT: "65535" }).port).toBe(65535);
-    expect(() => loadConfig({ LOG_LEVEL: "verbose" })).toThrow("LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent, got 'verbose'");
-    expect(loadConfig({ LOG_LEVEL: "debug" }).logLevel).toBe("debug");
+    expect(() => loadSettings({ PORT: "70000" })).toThrow("PORT must be a TCP port (0 to 65535), got '70000'");
+    expect(() => loadSettings({ EMULATOR_PORT: "65536" })).toThrow(ConfigError);
+    expect(loadSettings({ PORT: "65535" }).port).toBe(65535);
+    expect(() => loadSettings({ LOG_LEVEL: "verbose" })).toThrow("LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent, got 'verbose'");
+    expect(loadSettings({ LOG_LEVEL: "debug" }).logLevel).toBe("debug");
   });
 });
 
