@@ -75,6 +75,9 @@ function textOf(document: TypedDocumentNode<unknown, never>): string {
   return text;
 }
 
+/** The PARTNER_CONFIG JSON the emulator writes for its partner tenants. */
+export type PartnerConfigJson = ReturnType<RunningEmulator["partnerConfig"]>;
+
 export interface Harness {
   emulator: RunningEmulator;
   app: PartnerGraphApp;
@@ -98,7 +101,15 @@ export interface Harness {
  * MSAL and the Graph client, trusting the emulator's CA explicitly; tests call the subgraph over HTTP.
  */
 export async function startHarness(
-  options: { emulator?: EmulatorOptions; env?: Record<string, string>; demoMode?: boolean; log?: Logger; partnerConfig?: (raw: any) => any; config?: (c: Config) => Config } = {},
+  options: {
+    emulator?: EmulatorOptions;
+    env?: Record<string, string>;
+    demoMode?: boolean;
+    log?: Logger;
+    /** Rewrites the emulator's PARTNER_CONFIG before the subgraph parses it (the result may be anything, to test refusals). */
+    partnerConfig?: (raw: PartnerConfigJson) => unknown;
+    config?: (c: Config) => Config;
+  } = {},
 ): Promise<Harness> {
   const emulator = await startEmulator(options.emulator);
   const base = loadConfig({ LOG_LEVEL: "silent", CURSOR_SECRET: "test-cursor-secret-of-at-least-32-chars", ...options.env });
