@@ -1,9 +1,12 @@
 import type { AddressInfo } from "node:net";
+import type { TypedDocumentNode } from "@graphql-typed-document-node/core";
+import { print, type GraphQLFormattedError } from "graphql";
 import { Agent, fetch } from "undici";
 import { startEmulator, type EmulatorOptions, type RunningEmulator } from "../../emulator";
 import type { CountersSnapshot, LoggedRequest } from "../../emulator/counters";
 import { createApp, type PartnerGraphApp } from "../../src/app";
 import { loadSettings, parseAppCallers, parsePartnerConfig, type Config } from "../../src/config";
+import type { ErrorCode, ErrorDetails } from "../../src/errors";
 import { createLogger, type Logger } from "../../src/log";
 
 /** Graph HTTP requests (plain and $batch) the subgraph sent to one tenant. */
@@ -34,12 +37,46 @@ export async function seededCustomers(h: Harness): Promise<SeededCustomer[]> {
   return (await h.control<{ customers: SeededCustomer[] }>("GET", "/tenants")).customers;
 }
 
-/** The data of an answer that must have no errors. */
-export function dataOf(r: { status: number; body: any }): any {
+/** A client-visible error: our codes and details, or Apollo's request-error codes. */
+export interface AnswerError extends GraphQLFormattedError {
+  readonly extensions?: ErrorDetails & { code?: ErrorCode | (string & {}) };
+}
+
+/** The HTTP answer to an operation, `data` typed by the operation's document. */
+export interface Answer<TData> {
+  status: number;
+  body: { data?: TData | null; errors?: AnswerError[]; extensions?: Record<string, unknown> };
+}
+
+/** The data of an answer that must have no errors (typed when the answer is, from `run`). */
+export function dataOf<A extends { status: number; body: { data?: unknown; errors?: unknown } }>(r: A): NonNullable<A["body"]["data"]> {
   expect(r.body.errors).toBeUndefined();
   expect(r.status).toBe(200);
-  return r.body.data;
+  return r.body.data as NonNullable<A["body"]["data"]>;
 }
+
+/** The errors of an answer that must have some. */
+export function errorsOf(r: Answer<unknown>): AnswerError[] {
+  expect(r.body.errors?.length).toBeGreaterThan(0);
+  return r.body.errors!;
+}
+
+/** A type guard for one member of a union or interface list (`nodes.filter(ofType("Group"))`). */
+export const ofType =
+  <N extends string>(typename: N) =>
+  <T extends { __typename: string }>(node: T): node is Extract<T, { __typename: N }> =>
+    node.__typename === typename;
+
+const printed = new WeakMap<object, string>();
+/** A document's text, printed once. */
+function textOf(document: TypedDocumentNode<unknown, never>): string {
+  let text = printed.get(document);
+  if (text === undefined) printed.set(document, (text = print(document)));
+  return text;
+}
+
+/** The PARTNER_CONFIG JSON the emulator writes for its partner tenants. */
+export type PartnerConfigJson = ReturnType<RunningEmulator["partnerConfig"]>;
 
 export interface Harness {
   emulator: RunningEmulator;
@@ -49,6 +86,8 @@ export interface Harness {
   graphqlUrl: string;
   /** Runs an operation over HTTP, as a frontend would. */
   query(query: string, variables?: Record<string, unknown>, headers?: Record<string, string>): Promise<{ status: number; body: any }>;
+  /** Runs a typed document (test/operations, examples; `npm run codegen`) over HTTP: `data` has the operation's type. */
+  run<TData, TVariables extends Record<string, unknown>>(document: TypedDocumentNode<TData, TVariables>, variables?: TVariables, headers?: Record<string, string>): Promise<Answer<TData>>;
   control<T = any>(method: string, path: string, body?: unknown): Promise<T>;
   counters(): Promise<CountersSnapshot>;
   /** A token for this API from a region's partner-managed app itself (client credentials): an app caller. */
@@ -62,7 +101,15 @@ export interface Harness {
  * MSAL and the Graph client, trusting the emulator's CA explicitly; tests call the subgraph over HTTP.
  */
 export async function startHarness(
-  options: { emulator?: EmulatorOptions; env?: Record<string, string>; demoMode?: boolean; log?: Logger; partnerConfig?: (raw: any) => any; config?: (c: Config) => Config } = {},
+  options: {
+    emulator?: EmulatorOptions;
+    env?: Record<string, string>;
+    demoMode?: boolean;
+    log?: Logger;
+    /** Rewrites the emulator's PARTNER_CONFIG before the subgraph parses it (the result may be anything, to test refusals). */
+    partnerConfig?: (raw: PartnerConfigJson) => unknown;
+    config?: (c: Config) => Config;
+  } = {},
 ): Promise<Harness> {
   const emulator = await startEmulator(options.emulator);
   const base = loadSettings({ LOG_LEVEL: "silent", CURSOR_SECRET: "test-cursor-secret-of-at-least-32-chars", ...options.env });
@@ -96,19 +143,22 @@ export async function startHarness(
     return json;
   };
 
+  const query: Harness["query"] = async (query, variables, headers = {}) => {
+    const res = await fetch(graphqlUrl, {
+      method: "POST",
+      headers: { "content-type": "application/json", ...headers },
+      body: JSON.stringify({ query, variables }),
+    });
+    return { status: res.status, body: (await res.json()) as any };
+  };
+
   return {
     emulator,
     app,
     config,
     graphqlUrl,
-    async query(query, variables, headers = {}) {
-      const res = await fetch(graphqlUrl, {
-        method: "POST",
-        headers: { "content-type": "application/json", ...headers },
-        body: JSON.stringify({ query, variables }),
-      });
-      return { status: res.status, body: (await res.json()) as any };
-    },
+    query,
+    run: (document, variables, headers) => query(textOf(document as TypedDocumentNode<unknown, never>), variables, headers),
     control,
     counters: () => control<CountersSnapshot>("GET", "/counters"),
     async appToken(region) {

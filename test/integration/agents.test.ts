@@ -1,4 +1,7 @@
 import { SignJWT, decodeJwt, generateKeyPair } from "jose";
+import {
+  AgentAndCustomersDocument, CustomerRelationshipsDocument, CustomersFirstManagedDeviceDocument, CustomersUserUpnsDocument, CustomerUserIdsDocument,
+} from "../__generated__/operations";
 import { graphCallsTo, startHarness, type Harness } from "../helpers/harness";
 
 const naAgent = (name: string) => `${name}@fabrikampartnersna.onmicrosoft.com`;
@@ -35,23 +38,23 @@ describe("callers: agents on-behalf-of, apps, and who may call at all", () => {
 
   it("serves an agent in delegated mode, only its own region's customers", async () => {
     const token = await tokenOf(naAgent("admin"));
-    const r = await h.query(`{ me { mode agentId userName partnerTenantId partnerTenants { region } } customers(first: 100) { nodes { id region relationship { kind } } } }`, {}, as(token));
+    const r = await h.run(AgentAndCustomersDocument, {}, as(token));
     expect(r.body.errors).toBeUndefined();
-    expect(r.body.data.me).toMatchObject({ mode: "AGENT", userName: naAgent("admin"), partnerTenants: [{ region: "NA" }] });
-    const regions = new Set(r.body.data.customers.nodes.map((c: any) => c.region));
+    expect(r.body.data!.me).toMatchObject({ mode: "AGENT", userName: naAgent("admin"), partnerTenants: [{ region: "NA" }] });
+    const regions = new Set(r.body.data!.customers.nodes.map((c) => c.region));
     expect(regions).toEqual(new Set(["NA"]));
     const seeded = await h.control<{ customers: Array<{ region: string }> }>("GET", "/tenants");
-    expect(r.body.data.customers.nodes).toHaveLength(seeded.customers.filter((c) => c.region === "NA").length);
+    expect(r.body.data!.customers.nodes).toHaveLength(seeded.customers.filter((c) => c.region === "NA").length);
   });
 
   it("exchanges the agent's token on-behalf-of at each customer tenant, never app-only", async () => {
     const token = await tokenOf(naAgent("reader"));
     await h.resetCounters();
-    const r = await h.query(`{ customers(first: 3) { nodes { id users(first: 2) { nodes { userPrincipalName } } } } }`, {}, as(token));
+    const r = await h.run(CustomersUserUpnsDocument, { first: 3, users: 2 }, as(token));
     expect(r.body.errors).toBeUndefined();
     const c = await h.counters();
-    const ids: string[] = r.body.data.customers.nodes.map((n: any) => n.id);
-    for (const id of ids) expect(c.byTenant[id].token).toBe(1);
+    const ids = r.body.data!.customers.nodes.map((n) => n.id);
+    for (const id of ids) expect(c.byTenant[id]!.token).toBe(1);
     // Every Graph request was made with the agent's delegated token.
     const naApp = h.config.partnerTenants.find((p) => p.region === "NA")!.app.clientId;
     expect(Object.keys(c.byApp)).toEqual([naApp]);
@@ -59,29 +62,29 @@ describe("callers: agents on-behalf-of, apps, and who may call at all", () => {
 
   it("says ROLE_MISSING, with the roles that would do, where the agent's GDAP roles do not reach", async () => {
     const token = await tokenOf(naAgent("helpdesk"));
-    const list = await h.query(`{ customers(first: 100) { nodes { id displayName relationship { kind } } } }`, {}, as(token));
-    const dapOnly = list.body.data.customers.nodes.find((c: any) => c.relationship.kind === "DAP");
+    const list = await h.run(CustomerRelationshipsDocument, {}, as(token));
+    const dapOnly = list.body.data!.customers.nodes.find((c) => c.relationship!.kind === "DAP");
     expect(dapOnly).toBeDefined();
-    const r = await h.query(`query($id: ID!) { customer(id: $id) { users(first: 1) { nodes { id } } } }`, { id: dapOnly.id }, as(token));
-    expect(r.body.data.customer.users).toBeNull();
-    expect(r.body.errors[0].extensions).toMatchObject({ code: "ROLE_MISSING", tenantId: dapOnly.id, requiredRoles: expect.arrayContaining(["Directory Readers", "Global Reader"]) });
-    expect(r.body.errors[0].path).toEqual(["customer", "users"]);
+    const r = await h.run(CustomerUserIdsDocument, { id: dapOnly!.id, first: 1 }, as(token));
+    expect(r.body.data!.customer!.users).toBeNull();
+    expect(r.body.errors![0]!.extensions).toMatchObject({ code: "ROLE_MISSING", tenantId: dapOnly!.id, requiredRoles: expect.arrayContaining(["Directory Readers", "Global Reader"]) });
+    expect(r.body.errors![0]!.path).toEqual(["customer", "users"]);
   });
 
   it("renews a denied token once, not on every operation, for an agent that lacks the role (one per tenant per 60 s)", async () => {
     const token = await tokenOf(naAgent("helpdesk"));
-    const q = `{ customers(first: 3) { nodes { id managedDevices(first: 1) { nodes { id } } } } }`;
-    const first = await h.query(q, {}, as(token));
-    const ids: string[] = first.body.data.customers.nodes.map((n: any) => n.id);
-    expect(first.body.errors.map((e: any) => e.extensions.code)).toEqual(ids.map(() => "ROLE_MISSING"));
+    const q = CustomersFirstManagedDeviceDocument;
+    const first = await h.run(q, {}, as(token));
+    const ids = first.body.data!.customers.nodes.map((n) => n.id);
+    expect(first.body.errors!.map((e) => e.extensions!.code)).toEqual(ids.map(() => "ROLE_MISSING"));
     // The denied tokens are renewed for the next attempt (Microsoft: a retry needs a new token)…
     await h.resetCounters();
-    await h.query(q, {}, as(token));
-    for (const id of ids) expect((await h.counters()).byTenant[id].token).toBe(1);
+    await h.run(q, {}, as(token));
+    for (const id of ids) expect((await h.counters()).byTenant[id]!.token).toBe(1);
     // …and the renewed ones, denied again, are kept within the 60 s retry step.
     await h.resetCounters();
-    const third = await h.query(q, {}, as(token));
-    expect(third.body.errors.map((e: any) => e.extensions.code)).toEqual(ids.map(() => "ROLE_MISSING"));
+    const third = await h.run(q, {}, as(token));
+    expect(third.body.errors!.map((e) => e.extensions!.code)).toEqual(ids.map(() => "ROLE_MISSING"));
     expect((await h.counters()).total.token ?? 0).toBe(0);
   });
 

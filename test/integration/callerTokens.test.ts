@@ -1,4 +1,5 @@
 import { decodeJwt, type JWTPayload } from "jose";
+import { CustomerRegionsDocument, CustomerUserIdsDocument, MeAndCustomerRegionsDocument, PartnerTenantsAndCustomersDocument } from "../__generated__/operations";
 import { graphCallsTo, startHarness, type Harness } from "../helpers/harness";
 
 /**
@@ -30,10 +31,10 @@ describe("caller tokens: v1 and v2, each strictly", () => {
       h.emulator.ctx.settings.apiTokenVersion = version;
       const token = await agentToken(h, NA_ADMIN);
       expect(decodeJwt(token).ver).toBe(`${version}.0`);
-      const r = await h.query(`{ me { mode userName partnerTenantId } customers(first: 100) { nodes { region } } }`, {}, as(token));
+      const r = await h.run(MeAndCustomerRegionsDocument, {}, as(token));
       expect(r.body.errors).toBeUndefined();
-      expect(r.body.data.me).toMatchObject({ mode: "AGENT", userName: NA_ADMIN });
-      expect(new Set(r.body.data.customers.nodes.map((c: any) => c.region))).toEqual(new Set(["NA"]));
+      expect(r.body.data!.me).toMatchObject({ mode: "AGENT", userName: NA_ADMIN });
+      expect(new Set(r.body.data!.customers.nodes.map((c) => c.region))).toEqual(new Set(["NA"]));
     }
   });
 
@@ -143,15 +144,15 @@ describe("caller tokens: v1 and v2, each strictly", () => {
     const seeded = await h.control<{ customers: Array<{ id: string; region: string }>; partners: Array<{ id: string; region: string }> }>("GET", "/tenants");
     const token = await h.appToken("NA");
     await h.resetCounters();
-    const r = await h.query(`{ me { partnerTenants { region } } customers(first: 100) { nodes { id region } } }`, {}, as(token));
+    const r = await h.run(PartnerTenantsAndCustomersDocument, {}, as(token));
     expect(r.body.errors).toBeUndefined();
-    expect(r.body.data.me.partnerTenants).toEqual([{ region: "NA" }]);
-    expect(r.body.data.customers.nodes).toHaveLength(seeded.customers.filter((c) => c.region === "NA").length);
-    expect(new Set(r.body.data.customers.nodes.map((c: any) => c.region))).toEqual(new Set(["NA"]));
+    expect(r.body.data!.me.partnerTenants).toEqual([{ region: "NA" }]);
+    expect(r.body.data!.customers.nodes).toHaveLength(seeded.customers.filter((c) => c.region === "NA").length);
+    expect(new Set(r.body.data!.customers.nodes.map((c) => c.region))).toEqual(new Set(["NA"]));
     const eu = seeded.customers.find((c) => c.region === "EU")!;
     const euPartner = h.config.partnerTenants.find((p) => p.region === "EU")!;
-    const other = await h.query(`query($id: ID!) { customer(id: $id) { users(first: 1) { nodes { id } } } }`, { id: eu.id }, as(token));
-    expect(other.body.errors[0].extensions.code).toBe("FORBIDDEN");
+    const other = await h.run(CustomerUserIdsDocument, { id: eu.id, first: 1 }, as(token));
+    expect(other.body.errors![0]!.extensions!.code).toBe("FORBIDDEN");
     const c = await h.counters();
     expect(graphCallsTo(c, eu.id) + graphCallsTo(c, euPartner.tenantId)).toBe(0);
     expect(c.byTenant[eu.id]?.token ?? 0).toBe(0);
@@ -163,19 +164,19 @@ describe("app callers configured for more regions", () => {
   beforeAll(async () => {
     h = await startHarness({
       demoMode: false,
-      partnerConfig: (raw) => ({ ...raw, appCallers: [{ appId: raw.partnerTenants.find((p: any) => p.region === "NA").app.clientId, regions: ["EU"] }] }),
+      partnerConfig: (raw) => ({ ...raw, appCallers: [{ appId: raw.partnerTenants.find((p) => p.region === "NA")!.app.clientId, regions: ["EU"] }] }),
     });
   });
   afterAll(async () => h?.close());
 
   it("reach their own partner tenant's region and the configured ones, no other", async () => {
-    const r = await h.query(`{ me { partnerTenants { region } } customers(first: 100) { nodes { region } } }`, {}, as(await h.appToken("NA")));
+    const r = await h.run(PartnerTenantsAndCustomersDocument, {}, as(await h.appToken("NA")));
     expect(r.body.errors).toBeUndefined();
-    expect(new Set(r.body.data.me.partnerTenants.map((p: any) => p.region))).toEqual(new Set(["NA", "EU"]));
-    expect(new Set(r.body.data.customers.nodes.map((c: any) => c.region))).toEqual(new Set(["NA", "EU"]));
+    expect(new Set(r.body.data!.me.partnerTenants.map((p) => p.region))).toEqual(new Set(["NA", "EU"]));
+    expect(new Set(r.body.data!.customers.nodes.map((c) => c.region))).toEqual(new Set(["NA", "EU"]));
     // The EU app's own token is not extended by the NA app's entry.
-    const eu = await h.query(`{ customers(first: 100) { nodes { region } } }`, {}, as(await h.appToken("EU")));
-    expect(new Set(eu.body.data.customers.nodes.map((c: any) => c.region))).toEqual(new Set(["EU"]));
+    const eu = await h.run(CustomerRegionsDocument, { first: 100 }, as(await h.appToken("EU")));
+    expect(new Set(eu.body.data!.customers.nodes.map((c) => c.region))).toEqual(new Set(["EU"]));
   });
 });
 

@@ -1,10 +1,11 @@
-import { getNamedType, type GraphQLObjectType, isLeafType, print } from "graphql";
+import { getNamedType, type GraphQLObjectType, isLeafType } from "graphql";
 import { buildPartnerGraphSchema } from "../../src/schema";
 import {
-  CustomerDataModelWavesDocument, type CustomerDataModelWavesQuery, NonCompliantDevicesDocument, type NonCompliantDevicesQuery,
-  UserDetailDocument, type UserDetailQuery,
+  CustomerDataModelWavesDocument, CustomerEntitySamplesDocument, CustomerEveryLinkDocument, CustomerFirstObjectIdsDocument, CustomerGroupsOfKindDocument,
+  CustomerKindFiltersDocument, CustomerManagedDeviceUserDocument, CustomerObjectsByIdDocument, CustomerQuotedFiltersDocument, CustomerSearchDocument,
+  CustomerSearchSamplesDocument, CustomerUserFiltersDocument, CustomerUsersManagedDevicesDocument, NonCompliantDevicesDocument, UserDetailDocument,
 } from "../__generated__/operations";
-import { dataOf, graphRequestsTo, queryOf, graphCallsTo, seededCustomers, startHarness, type Harness, type SeededCustomer } from "../helpers/harness";
+import { dataOf, graphRequestsTo, ofType, queryOf, graphCallsTo, seededCustomers, startHarness, type Harness, type SeededCustomer } from "../helpers/harness";
 
 describe("the customer data model through the built-in cloud", () => {
   let h: Harness;
@@ -20,95 +21,69 @@ describe("the customer data model through the built-in cloud", () => {
   afterAll(async () => h?.close());
 
   it("answers every type and link of a customer", async () => {
-    const data = dataOf(await h.query(`query($id: ID!) { customer(id: $id) {
-      id
-      organization { tenantId id displayName country countryLetterCode defaultDomainName initialDomainName verifiedDomains { name isDefault isInitial } customer { id } }
-      users(first: 30, filter: { accountEnabled: true, userType: MEMBER }) { nodes {
-        tenantId id userPrincipalName customer { id }
-        manager { id userPrincipalName }
-        memberOf(first: 50) { nodes { __typename ... on Group { tenantId id displayName kind } ... on OtherDirectoryObject { odataType } } }
-        transitiveMemberOf(first: 100) { totalCount nodes { __typename ... on Group { id } } }
-        managedDevices { nodes { id userId deviceName } }
-        registeredDevices { nodes { id deviceId } }
-        ownedDevices { nodes { id } }
-      } }
-      groups(first: 10) { totalCount nodes {
-        tenantId id displayName kind isDynamic groupTypes customer { id }
-        members(first: 100) { nodes { __typename ... on User { id userPrincipalName } ... on Device { id displayName } ... on Group { id displayName } } }
-        owners { nodes { __typename ... on User { id } } }
-      } }
-      devices(first: 20, filter: { isManaged: true }) { nodes {
-        tenantId id deviceId displayName trustType operatingSystem isManaged customer { id }
-        registeredOwners { nodes { id userPrincipalName } }
-        managedDevice { id azureADDeviceId complianceState }
-      } }
-      managedDevices(first: 20) { totalCount nodes {
-        tenantId id deviceName complianceState managedDeviceOwnerType operatingSystem lastSyncDateTime azureADDeviceId userId customer { id }
-        device { id deviceId trustType }
-        user { id userPrincipalName }
-      } }
-    } }`, { id: tenant }));
-    const c = data.customer;
+    const data = dataOf(await h.run(CustomerEveryLinkDocument, { id: tenant }));
+    const c = data.customer!;
     const truth = seeded.find((s) => s.id === tenant)!;
 
     // Organization: the tenant's own profile, its default domain among the seeded domains.
-    expect(c.organization).toMatchObject({ tenantId: tenant, id: tenant, customer: { id: tenant } });
-    expect(truth.domains).toContain(c.organization.defaultDomainName);
-    expect(c.organization.verifiedDomains.filter((d: any) => d.isDefault)).toHaveLength(1);
-    expect(c.organization.initialDomainName).toMatch(/\.onmicrosoft\.com$/);
+    const organization = c.organization!;
+    expect(organization).toMatchObject({ tenantId: tenant, id: tenant, customer: { id: tenant } });
+    expect(truth.domains).toContain(organization.defaultDomainName);
+    expect(organization.verifiedDomains!.filter((d) => d.isDefault)).toHaveLength(1);
+    expect(organization.initialDomainName).toMatch(/\.onmicrosoft\.com$/);
 
     // Users and their links: everything belongs to the tenant, and the links agree with each other.
-    const users = c.users.nodes;
+    const users = c.users!.nodes;
     expect(users.length).toBeGreaterThan(5);
-    expect(users.some((u: any) => u.manager)).toBe(true);
+    expect(users.some((u) => u.manager)).toBe(true);
     for (const u of users) {
       expect(u).toMatchObject({ tenantId: tenant, customer: { id: tenant } });
-      for (const g of u.memberOf.nodes.filter((n: any) => n.__typename === "Group")) expect(g.tenantId).toBe(tenant);
+      for (const g of u.memberOf!.nodes.filter(ofType("Group"))) expect(g.tenantId).toBe(tenant);
       // Direct memberships are part of the transitive ones.
-      const transitive = new Set(u.transitiveMemberOf.nodes.map((n: any) => n.id));
-      for (const g of u.memberOf.nodes.filter((n: any) => n.__typename === "Group")) expect(transitive.has(g.id)).toBe(true);
-      expect(u.transitiveMemberOf.totalCount).toBe(u.transitiveMemberOf.nodes.length);
-      for (const m of u.managedDevices.nodes) expect(m.userId).toBe(u.id);
+      const transitive = new Set(u.transitiveMemberOf!.nodes.map((n) => ("id" in n ? n.id : undefined)));
+      for (const g of u.memberOf!.nodes.filter(ofType("Group"))) expect(transitive.has(g.id)).toBe(true);
+      expect(u.transitiveMemberOf!.totalCount).toBe(u.transitiveMemberOf!.nodes.length);
+      for (const m of u.managedDevices!.nodes) expect(m.userId).toBe(u.id);
     }
-    expect(users.some((u: any) => u.memberOf.nodes.length > 0)).toBe(true);
-    expect(users.some((u: any) => u.registeredDevices.nodes.length > 0)).toBe(true);
-    expect(users.some((u: any) => u.managedDevices.nodes.length > 0)).toBe(true);
+    expect(users.some((u) => u.memberOf!.nodes.length > 0)).toBe(true);
+    expect(users.some((u) => u.registeredDevices!.nodes.length > 0)).toBe(true);
+    expect(users.some((u) => u.managedDevices!.nodes.length > 0)).toBe(true);
 
     // Groups: members are a union; every member of a group lists the group in its memberOf when it is a user on our page.
-    const groups = c.groups.nodes;
-    expect(c.groups.totalCount).toBe(truth.sizes.groups);
-    expect(new Set(groups.map((g: any) => g.kind)).size).toBeGreaterThan(1);
-    const usersById = new Map(users.map((u: any) => [u.id, u]));
+    const groups = c.groups!.nodes;
+    expect(c.groups!.totalCount).toBe(truth.sizes.groups);
+    expect(new Set(groups.map((g) => g.kind)).size).toBeGreaterThan(1);
+    const usersById = new Map(users.map((u) => [u.id, u]));
     let checkedMembership = 0;
     for (const g of groups) {
       expect(g).toMatchObject({ tenantId: tenant, customer: { id: tenant } });
-      for (const m of g.members.nodes) {
-        const u: any = usersById.get(m.id);
+      for (const m of g.members!.nodes) {
+        const u = "id" in m ? usersById.get(m.id) : undefined;
         if (m.__typename === "User" && u) {
-          expect(u.memberOf.nodes.map((n: any) => n.id)).toContain(g.id);
+          expect(u.memberOf!.nodes.map((n) => ("id" in n ? n.id : undefined))).toContain(g.id);
           checkedMembership += 1;
         }
       }
     }
     expect(checkedMembership).toBeGreaterThan(0);
-    const memberTypes = new Set(groups.flatMap((g: any) => g.members.nodes.map((m: any) => m.__typename)));
+    const memberTypes = new Set(groups.flatMap((g) => g.members!.nodes.map((m) => m.__typename)));
     expect(memberTypes.has("User")).toBe(true);
 
     // Devices ↔ managed devices, joined on deviceId = azureADDeviceId, both ways.
-    for (const d of c.devices.nodes) {
+    for (const d of c.devices!.nodes) {
       expect(d).toMatchObject({ tenantId: tenant, isManaged: true, customer: { id: tenant } });
-      expect(d.registeredOwners.nodes.length).toBeLessThanOrEqual(1);
+      expect(d.registeredOwners!.nodes.length).toBeLessThanOrEqual(1);
       if (d.managedDevice) expect(d.managedDevice.azureADDeviceId).toBe(d.deviceId);
     }
-    expect(c.devices.nodes.some((d: any) => d.managedDevice)).toBe(true);
-    expect(c.managedDevices.totalCount).toBe(truth.sizes.managedDevices);
-    for (const m of c.managedDevices.nodes) {
+    expect(c.devices!.nodes.some((d) => d.managedDevice)).toBe(true);
+    expect(c.managedDevices!.totalCount).toBe(truth.sizes.managedDevices);
+    for (const m of c.managedDevices!.nodes) {
       expect(m).toMatchObject({ tenantId: tenant, customer: { id: tenant } });
-      if (m.azureADDeviceId) expect(m.device.deviceId).toBe(m.azureADDeviceId);
+      if (m.azureADDeviceId) expect(m.device!.deviceId).toBe(m.azureADDeviceId);
       else expect(m.device).toBeNull();
-      expect(m.user.id).toBe(m.userId);
+      expect(m.user!.id).toBe(m.userId);
     }
-    expect(c.managedDevices.nodes.some((m: any) => m.device)).toBe(true);
+    expect(c.managedDevices!.nodes.some((m) => m.device)).toBe(true);
   });
 
   it("serves every scalar field of every type (each maps to a property Graph accepts in $select)", async () => {
@@ -137,28 +112,23 @@ describe("the customer data model through the built-in cloud", () => {
   });
 
   it("answers objects by id, and null for an unknown id", async () => {
-    const list = dataOf(await h.query(`query($id: ID!) { customer(id: $id) {
-      groups(first: 1) { nodes { id } } devices(first: 1) { nodes { id } } managedDevices(first: 1) { nodes { id } }
-    } }`, { id: tenant })).customer;
+    const list = dataOf(await h.run(CustomerFirstObjectIdsDocument, { id: tenant })).customer!;
+    const [group, device, managed] = [list.groups!.nodes[0]!.id, list.devices!.nodes[0]!.id, list.managedDevices!.nodes[0]!.id];
     const missing = "00000000-0000-0000-0000-0000000000ff";
-    const data = dataOf(await h.query(`query($id: ID!, $g: ID!, $d: ID!, $m: ID!, $x: ID!) { customer(id: $id) {
-      group(id: $g) { id displayName } device(id: $d) { id displayName } managedDevice(id: $m) { id deviceName }
-      noGroup: group(id: $x) { id } noDevice: device(id: $x) { id } noManaged: managedDevice(id: $x) { id }
-    } }`, { id: tenant, g: list.groups.nodes[0].id, d: list.devices.nodes[0].id, m: list.managedDevices.nodes[0].id, x: missing })).customer;
-    expect(data.group).toMatchObject({ id: list.groups.nodes[0].id, displayName: expect.any(String) });
-    expect(data.device).toMatchObject({ id: list.devices.nodes[0].id, displayName: expect.any(String) });
-    expect(data.managedDevice).toMatchObject({ id: list.managedDevices.nodes[0].id, deviceName: expect.any(String) });
+    const data = dataOf(await h.run(CustomerObjectsByIdDocument, { id: tenant, g: group, d: device, m: managed, x: missing })).customer!;
+    expect(data.group).toMatchObject({ id: group, displayName: expect.any(String) });
+    expect(data.device).toMatchObject({ id: device, displayName: expect.any(String) });
+    expect(data.managedDevice).toMatchObject({ id: managed, deviceName: expect.any(String) });
     expect([data.noGroup, data.noDevice, data.noManaged]).toEqual([null, null, null]);
   });
 
   it("resolves every entity type by its key, groups of a tenant with one getByIds call", async () => {
-    const list = dataOf(await h.query(`query($id: ID!) { customer(id: $id) {
-      groups(first: 6) { nodes { id displayName } } devices(first: 3) { nodes { id displayName } } managedDevices(first: 3) { nodes { id deviceName } }
-    } }`, { id: tenant })).customer;
+    const list = dataOf(await h.run(CustomerEntitySamplesDocument, { id: tenant })).customer!;
+    const [groups, devices, managed] = [list.groups!.nodes, list.devices!.nodes, list.managedDevices!.nodes];
     const reps = [
-      ...list.groups.nodes.map((g: any) => ({ __typename: "Group", tenantId: tenant, id: g.id })),
-      ...list.devices.nodes.map((d: any) => ({ __typename: "Device", tenantId: tenant, id: d.id })),
-      ...list.managedDevices.nodes.map((m: any) => ({ __typename: "ManagedDevice", tenantId: tenant, id: m.id })),
+      ...groups.map((g) => ({ __typename: "Group", tenantId: tenant, id: g.id })),
+      ...devices.map((d) => ({ __typename: "Device", tenantId: tenant, id: d.id })),
+      ...managed.map((m) => ({ __typename: "ManagedDevice", tenantId: tenant, id: m.id })),
       { __typename: "Organization", tenantId: tenant, id: tenant },
     ];
     await h.resetCounters();
@@ -167,9 +137,9 @@ describe("the customer data model through the built-in cloud", () => {
       ... on Group { tenantId id displayName } ... on Device { tenantId id displayName }
       ... on ManagedDevice { tenantId id deviceName } ... on Organization { tenantId id displayName }
     } }`, { r: reps }));
-    expect(data._entities.slice(0, 6)).toEqual(list.groups.nodes.map((g: any) => ({ __typename: "Group", tenantId: tenant, ...g })));
-    expect(data._entities.slice(6, 9)).toEqual(list.devices.nodes.map((d: any) => ({ __typename: "Device", tenantId: tenant, ...d })));
-    expect(data._entities.slice(9, 12)).toEqual(list.managedDevices.nodes.map((m: any) => ({ __typename: "ManagedDevice", tenantId: tenant, ...m })));
+    expect(data._entities.slice(0, 6)).toEqual(groups.map((g) => ({ __typename: "Group", tenantId: tenant, ...g })));
+    expect(data._entities.slice(6, 9)).toEqual(devices.map((d) => ({ __typename: "Device", tenantId: tenant, ...d })));
+    expect(data._entities.slice(9, 12)).toEqual(managed.map((m) => ({ __typename: "ManagedDevice", tenantId: tenant, ...m })));
     expect(data._entities[12]).toMatchObject({ __typename: "Organization", tenantId: tenant, id: tenant });
     const c = await h.counters();
     // Six groups: one getByIds (displayName is in Graph's default set); devices and managed devices per id; one organization read.
@@ -186,21 +156,15 @@ describe("the customer data model through the built-in cloud", () => {
       const truth = seeded.find((s) => s.id === tenant)!;
       const domain = truth.domains[0]!;
       await h.resetCounters();
-      const data = dataOf(await h.query(`query($id: ID!, $domain: String!) { customer(id: $id) {
-        enabled: users(first: 999, filter: { accountEnabled: true }) { nodes { accountEnabled } }
-        guests: users(first: 999, filter: { userType: GUEST }) { nodes { userType } }
-        inDomain: users(first: 999, filter: { domain: $domain }) { nodes { userPrincipalName } }
-        prefix: users(first: 5, filter: { userPrincipalNameStartsWith: "a" }) { nodes { userPrincipalName } }
-        sorted: users(first: 20, orderBy: { field: DISPLAY_NAME, direction: DESC }) { nodes { displayName } }
-      } }`, { id: tenant, domain }));
-      const c = data.customer;
-      expect(c.enabled.nodes.length).toBeGreaterThan(0);
-      expect(c.enabled.nodes.every((u: any) => u.accountEnabled === true)).toBe(true);
-      expect(c.guests.nodes.every((u: any) => u.userType === "Guest")).toBe(true);
-      expect(c.inDomain.nodes.length).toBeGreaterThan(0);
-      expect(c.inDomain.nodes.every((u: any) => u.userPrincipalName.toLowerCase().endsWith(`@${domain}`))).toBe(true);
-      expect(c.prefix.nodes.every((u: any) => u.userPrincipalName.toLowerCase().startsWith("a"))).toBe(true);
-      const names = c.sorted.nodes.map((u: any) => u.displayName);
+      const data = dataOf(await h.run(CustomerUserFiltersDocument, { id: tenant, domain }));
+      const c = data.customer!;
+      expect(c.enabled!.nodes.length).toBeGreaterThan(0);
+      expect(c.enabled!.nodes.every((u) => u.accountEnabled === true)).toBe(true);
+      expect(c.guests!.nodes.every((u) => u.userType === "Guest")).toBe(true);
+      expect(c.inDomain!.nodes.length).toBeGreaterThan(0);
+      expect(c.inDomain!.nodes.every((u) => u.userPrincipalName!.toLowerCase().endsWith(`@${domain}`))).toBe(true);
+      expect(c.prefix!.nodes.every((u) => u.userPrincipalName!.toLowerCase().startsWith("a"))).toBe(true);
+      const names = c.sorted!.nodes.map((u) => u.displayName!);
       expect(names).toEqual([...names].sort((a, b) => b.localeCompare(a)));
 
       const log = await h.counters();
@@ -222,13 +186,10 @@ describe("the customer data model through the built-in cloud", () => {
 
     it("escapes quotes in every literal, end to end", async () => {
       await h.resetCounters();
-      const data = dataOf(await h.query(`query($id: ID!) { customer(id: $id) {
-        users(first: 5, filter: { department: "R&D' or accountEnabled eq true or department eq '" }) { nodes { id } }
-        groups(first: 5, filter: { displayNameStartsWith: "O'Brien" }) { nodes { id } }
-      } }`, { id: tenant }));
+      const data = dataOf(await h.run(CustomerQuotedFiltersDocument, { id: tenant }));
       // An injected clause would have matched every enabled user.
-      expect(data.customer.users.nodes).toEqual([]);
-      expect(data.customer.groups.nodes).toEqual([]);
+      expect(data.customer!.users!.nodes).toEqual([]);
+      expect(data.customer!.groups!.nodes).toEqual([]);
       const log = await h.counters();
       const f = queryOf(graphRequestsTo(log, tenant, /^\/v1\.0\/users$/)[0]!).get("$filter");
       expect(f).toBe("department eq 'R&D'' or accountEnabled eq true or department eq '''");
@@ -236,20 +197,14 @@ describe("the customer data model through the built-in cloud", () => {
     });
 
     it("searches users and groups with $search and the header it needs", async () => {
-      const sample = dataOf(await h.query(`query($id: ID!) { customer(id: $id) {
-        users(first: 1, filter: { userType: MEMBER, accountEnabled: true }) { nodes { displayName } }
-        groups(first: 1, filter: { kind: MICROSOFT_365 }) { nodes { displayName } }
-      } }`, { id: tenant })).customer;
-      const someone = sample.users.nodes[0].displayName as string;
+      const sample = dataOf(await h.run(CustomerSearchSamplesDocument, { id: tenant })).customer!;
+      const someone = sample.users!.nodes[0]!.displayName!;
       const word = someone.split(" ")[1]!;
-      const group = sample.groups.nodes[0].displayName as string;
+      const group = sample.groups!.nodes[0]!.displayName!;
       await h.resetCounters();
-      const data = dataOf(await h.query(`query($id: ID!, $q: String!, $g: String!) { customer(id: $id) {
-        users(first: 50, search: $q) { nodes { displayName } }
-        groups(first: 50, search: $g) { nodes { displayName } }
-      } }`, { id: tenant, q: word, g: group.split(" ")[0] }));
-      expect(data.customer.users.nodes.map((u: any) => u.displayName)).toContain(someone);
-      expect(data.customer.groups.nodes.map((g: any) => g.displayName)).toContain(group);
+      const data = dataOf(await h.run(CustomerSearchDocument, { id: tenant, q: word, g: group.split(" ")[0]! }));
+      expect(data.customer!.users!.nodes.map((u) => u.displayName)).toContain(someone);
+      expect(data.customer!.groups!.nodes.map((g) => g.displayName)).toContain(group);
       const log = await h.counters();
       const search = graphRequestsTo(log, tenant, /^\/v1\.0\/users$/)[0]!;
       expect(queryOf(search).get("$search")).toBe(`"displayName:${word}" OR "userPrincipalName:${word}" OR "mail:${word}"`);
@@ -265,57 +220,45 @@ describe("the customer data model through the built-in cloud", () => {
     });
 
     it("filters groups by kind, devices by trust type, managed devices by compliance (ordered by last sync)", async () => {
-      const data = dataOf(await h.query(`query($id: ID!) { customer(id: $id) {
-        m365: groups(first: 100, filter: { kind: MICROSOFT_365 }) { nodes { kind groupTypes } }
-        security: groups(first: 100, filter: { kind: SECURITY }) { nodes { kind securityEnabled mailEnabled } }
-        dynamic: groups(first: 100, filter: { dynamic: true }, orderBy: { field: DISPLAY_NAME }) { nodes { isDynamic displayName } }
-        hybrid: devices(first: 100, filter: { trustType: SERVER_AD }) { nodes { trustType } }
-        windows: devices(first: 100, filter: { operatingSystem: "Windows" }, orderBy: { field: DISPLAY_NAME, direction: ASC }) { nodes { operatingSystem displayName } }
-        bad: managedDevices(first: 100, filter: { complianceState: [NONCOMPLIANT, IN_GRACE_PERIOD] }, orderBy: { field: LAST_SYNC_DATE_TIME, direction: DESC }) {
-          totalCount nodes { complianceState lastSyncDateTime }
-        }
-        company: managedDevices(first: 100, filter: { ownerType: COMPANY }) { nodes { managedDeviceOwnerType } }
-      } }`, { id: tenant }));
-      const c = data.customer;
-      expect(c.m365.nodes.length).toBeGreaterThan(0);
-      expect(c.m365.nodes.every((g: any) => g.kind === "MICROSOFT_365" && g.groupTypes.includes("Unified"))).toBe(true);
-      expect(c.security.nodes.every((g: any) => g.kind === "SECURITY" && g.securityEnabled && !g.mailEnabled)).toBe(true);
-      expect(c.dynamic.nodes.every((g: any) => g.isDynamic)).toBe(true);
-      expect(c.hybrid.nodes.every((d: any) => d.trustType === "SERVER_AD")).toBe(true);
-      expect(c.windows.nodes.every((d: any) => d.operatingSystem === "Windows")).toBe(true);
-      const names = c.windows.nodes.map((d: any) => d.displayName);
+      const data = dataOf(await h.run(CustomerKindFiltersDocument, { id: tenant }));
+      const c = data.customer!;
+      expect(c.m365!.nodes.length).toBeGreaterThan(0);
+      expect(c.m365!.nodes.every((g) => g.kind === "MICROSOFT_365" && g.groupTypes!.includes("Unified"))).toBe(true);
+      expect(c.security!.nodes.every((g) => g.kind === "SECURITY" && g.securityEnabled && !g.mailEnabled)).toBe(true);
+      expect(c.dynamic!.nodes.every((g) => g.isDynamic)).toBe(true);
+      expect(c.hybrid!.nodes.every((d) => d.trustType === "SERVER_AD")).toBe(true);
+      expect(c.windows!.nodes.every((d) => d.operatingSystem === "Windows")).toBe(true);
+      const names = c.windows!.nodes.map((d) => d.displayName);
       expect(names).toEqual([...names].sort());
-      expect(c.bad.nodes.length).toBeGreaterThan(0);
-      expect(c.bad.nodes.every((m: any) => ["NONCOMPLIANT", "IN_GRACE_PERIOD"].includes(m.complianceState))).toBe(true);
-      const syncs = c.bad.nodes.map((m: any) => Date.parse(m.lastSyncDateTime));
+      expect(c.bad!.nodes.length).toBeGreaterThan(0);
+      expect(c.bad!.nodes.every((m) => ["NONCOMPLIANT", "IN_GRACE_PERIOD"].includes(m.complianceState!))).toBe(true);
+      const syncs = c.bad!.nodes.map((m) => Date.parse(m.lastSyncDateTime!));
       expect(syncs).toEqual([...syncs].sort((a, b) => b - a));
-      expect(c.company.nodes.every((m: any) => m.managedDeviceOwnerType === "COMPANY")).toBe(true);
+      expect(c.company!.nodes.every((m) => m.managedDeviceOwnerType === "COMPANY")).toBe(true);
     });
 
     it("binds cursors to the filter they were made for", async () => {
-      const q = `query($id: ID!, $kind: GroupKind, $after: String) { customer(id: $id) { groups(first: 2, after: $after, filter: { kind: $kind }) { pageInfo { endCursor hasNextPage } nodes { id kind } } } }`;
-      const first = dataOf(await h.query(q, { id: tenant, kind: "SECURITY" })).customer.groups;
+      const first = dataOf(await h.run(CustomerGroupsOfKindDocument, { id: tenant, kind: "SECURITY" })).customer!.groups!;
       expect(first.pageInfo.hasNextPage).toBe(true);
-      const next = dataOf(await h.query(q, { id: tenant, kind: "SECURITY", after: first.pageInfo.endCursor })).customer.groups;
-      expect(next.nodes.every((g: any) => g.kind === "SECURITY")).toBe(true);
-      expect(next.nodes.map((g: any) => g.id)).not.toContain(first.nodes[0].id);
-      const replay = await h.query(q, { id: tenant, kind: "MICROSOFT_365", after: first.pageInfo.endCursor });
-      expect(replay.body.errors[0].extensions).toEqual({ code: "BAD_USER_INPUT", argument: "after" });
+      const next = dataOf(await h.run(CustomerGroupsOfKindDocument, { id: tenant, kind: "SECURITY", after: first.pageInfo.endCursor })).customer!.groups!;
+      expect(next.nodes.every((g) => g.kind === "SECURITY")).toBe(true);
+      expect(next.nodes.map((g) => g.id)).not.toContain(first.nodes[0]!.id);
+      const replay = await h.run(CustomerGroupsOfKindDocument, { id: tenant, kind: "MICROSOFT_365", after: first.pageInfo.endCursor });
+      expect(replay.body.errors![0]!.extensions).toEqual({ code: "BAD_USER_INPUT", argument: "after" });
     });
   });
 
   it("serves the example operations a frontend would write (examples/*.graphql)", async () => {
-    const someone = dataOf(await h.query(`query($id: ID!) { customer(id: $id) { managedDevices(first: 1) { nodes { userId } } } }`, { id: tenant }))
-      .customer.managedDevices.nodes[0].userId as string;
-    const detail = dataOf(await h.query(print(UserDetailDocument), { customerId: tenant, userId: someone })) as UserDetailQuery;
+    const someone = dataOf(await h.run(CustomerManagedDeviceUserDocument, { id: tenant })).customer!.managedDevices!.nodes[0]!.userId!;
+    const detail = dataOf(await h.run(UserDetailDocument, { customerId: tenant, userId: someone }));
     const user = detail.customer!.user!;
     expect(user.id).toBe(someone);
     expect(user.memberOf!.totalCount).toBe(user.memberOf!.nodes.length);
     expect(user.transitiveMemberOf!.totalCount).toBeGreaterThanOrEqual(user.memberOf!.totalCount!);
     expect(user.managedDevices!.nodes.length).toBeGreaterThan(0);
 
-    const r = await h.query(print(NonCompliantDevicesDocument), { customers: 50, devices: 100 });
-    const data = r.body.data as NonCompliantDevicesQuery;
+    const r = await h.run(NonCompliantDevicesDocument, { customers: 50, devices: 100 });
+    const data = r.body.data!;
     // Customers without Intune are the only ones with null (and an error each).
     const withoutIntune = new Set(seeded.filter((s) => s.sizes.managedDevices === 0).map((s) => s.id));
     for (const c of data.customers.nodes) expect(c.managedDevices === null).toBe(withoutIntune.has(c.id));
@@ -327,32 +270,32 @@ describe("the customer data model through the built-in cloud", () => {
 
   it("answers managedDevices of a tenant without Intune with null and an error at that field only", async () => {
     const unlicensed = seeded.find((s) => s.sizes.managedDevices === 0 && s.sizes.users < 1000)!;
-    const r = await h.query(`query($id: ID!) { customer(id: $id) { id users(first: 2) { nodes { id managedDevices { nodes { id } } } } managedDevices { nodes { id } } } }`, { id: unlicensed.id });
-    const c = r.body.data.customer;
+    const r = await h.run(CustomerUsersManagedDevicesDocument, { id: unlicensed.id });
+    const c = r.body.data!.customer!;
     expect(c.id).toBe(unlicensed.id);
-    expect(c.users.nodes).toHaveLength(2);
+    expect(c.users!.nodes).toHaveLength(2);
     expect(c.managedDevices).toBeNull();
-    expect(c.users.nodes.every((u: any) => u.managedDevices === null)).toBe(true);
-    expect(r.body.errors.map((e: any) => e.path.at(-1)).every((p: string) => p === "managedDevices")).toBe(true);
-    expect(r.body.errors[0].extensions).toMatchObject({ code: "FORBIDDEN", reason: "INTUNE_NOT_AVAILABLE", tenantId: unlicensed.id });
+    expect(c.users!.nodes.every((u) => u.managedDevices === null)).toBe(true);
+    expect(r.body.errors!.map((e) => e.path!.at(-1)).every((p) => p === "managedDevices")).toBe(true);
+    expect(r.body.errors![0]!.extensions).toMatchObject({ code: "FORBIDDEN", reason: "INTUNE_NOT_AVAILABLE", tenantId: unlicensed.id });
   });
 
   it("costs one $batch wave per dependency level for users, their groups, devices and the devices' Entra records", async () => {
     // Warm: customer tokens are the auth layer's round trips, not the fetch plan's; a cold token of
     // one tenant arriving late would shift that tenant's levels and blur the count.
-    const warm = await h.query(print(CustomerDataModelWavesDocument));
-    expect(warm.body.data.customers.nodes).toHaveLength(10);
+    const warm = await h.run(CustomerDataModelWavesDocument);
+    expect(warm.body.data!.customers.nodes).toHaveLength(10);
     await h.control("PUT", "/latency", { graph: { kind: "fixed", ms: 30 } });
     try {
       await h.resetCounters();
-      const r = await h.query(print(CustomerDataModelWavesDocument));
-      const data = r.body.data as CustomerDataModelWavesQuery;
+      const r = await h.run(CustomerDataModelWavesDocument);
+      const data = r.body.data!;
       const customers = data.customers.nodes;
       expect(customers).toHaveLength(10);
       // Only tenants without Intune may fail, and only at managedDevices.
       for (const e of r.body.errors ?? []) {
-        expect(e.path.at(-1)).toBe("managedDevices");
-        expect(seeded.find((s) => s.id === customers[e.path[3]]!.id)!.sizes.managedDevices).toBe(0);
+        expect(e.path!.at(-1)).toBe("managedDevices");
+        expect(seeded.find((s) => s.id === customers[e.path![3] as number]!.id)!.sizes.managedDevices).toBe(0);
       }
       const c = await h.counters();
       expect(c.total.token ?? 0).toBe(0);

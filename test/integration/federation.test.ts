@@ -4,10 +4,11 @@ import { ApolloServer } from "@apollo/server";
 import { ApolloServerPluginInlineTraceDisabled } from "@apollo/server/plugin/disabled";
 import { startStandaloneServer } from "@apollo/server/standalone";
 import { buildSubgraphSchema } from "@apollo/subgraph";
-import { parse } from "graphql";
+import { parse, type GraphQLObjectType } from "graphql";
 import gql from "graphql-tag";
 import { buildPartnerGraphSchema, printSdl } from "../../src/schema";
-import { startHarness, type Harness } from "../helpers/harness";
+import { CustomersUserKeysDocument, CustomerUserNamesDocument } from "../__generated__/operations";
+import { startHarness, type Answer, type Harness } from "../helpers/harness";
 
 /**
  * A small billing subgraph, as the partner's own would be: it adds `billingAccount` to Customer, lists
@@ -75,9 +76,9 @@ describe("federation: this subgraph composed with a billing subgraph, served by 
 
   beforeAll(async () => {
     h = await startHarness();
-    const listing = (await h.query(`{ customers(first: 3) { nodes { id users(first: 2) { nodes { tenantId id userPrincipalName } } } } }`)).body.data.customers.nodes;
-    customerIds = listing.map((c: any) => c.id);
-    seatUsers = listing.flatMap((c: any) => c.users.nodes);
+    const listing = (await h.run(CustomersUserKeysDocument, { first: 3, users: 2 })).body.data!.customers.nodes;
+    customerIds = listing.map((c) => c.id);
+    seatUsers = listing.flatMap((c) => c.users!.nodes.map((u) => ({ ...u, userPrincipalName: u.userPrincipalName! })));
 
     billing = startBilling(customerIds, seatUsers.map(({ tenantId, id }) => ({ tenantId, id })));
     const { url: billingUrl } = await startStandaloneServer(billing, { listen: { port: 0, host: "127.0.0.1" } });
@@ -99,11 +100,12 @@ describe("federation: this subgraph composed with a billing subgraph, served by 
     await h?.close();
   });
 
-  async function gateway(query: string, variables?: Record<string, unknown>): Promise<any> {
-    const res = await gatewayServer.executeOperation({ query, variables });
+  /** Runs an operation on the supergraph (its types span both subgraphs, so the caller names the data's type). */
+  async function gateway<TData>(query: string, variables?: Record<string, unknown>): Promise<TData> {
+    const res = await gatewayServer.executeOperation<TData>({ query, variables });
     if (res.body.kind !== "single") throw new Error("expected a single result");
     expect(res.body.singleResult.errors).toBeUndefined();
-    return res.body.singleResult.data;
+    return res.body.singleResult.data!;
   }
 
   it("composes: the supergraph's Customer has fields of both subgraphs", async () => {
@@ -112,14 +114,16 @@ describe("federation: this subgraph composed with a billing subgraph, served by 
       { name: "billing", url: "http://billing.invalid/graphql", typeDefs: BILLING_SDL },
     ]);
     const api = composed.schema!.toAPISchema().toGraphQLJSSchema();
-    const customer = api.getType("Customer") as any;
+    const customer = api.getType("Customer") as GraphQLObjectType;
     expect(Object.keys(customer.getFields())).toEqual(expect.arrayContaining(["id", "region", "users", "groups", "managedDevices", "organization", "billingAccount"]));
     for (const t of ["User", "Group", "Device", "ManagedDevice", "Organization", "DirectoryObject"]) expect(api.getType(t)).toBeDefined();
   });
 
   it("answers a query that starts in this subgraph and crosses into billing", async () => {
-    const data = await gateway(`{ customers(first: 3) { nodes { id displayName billingAccount { number plan } users(first: 2) { nodes { userPrincipalName } } } } }`);
-    expect(data.customers.nodes.map((c: any) => c.id)).toEqual(customerIds);
+    const data = await gateway<{
+      customers: { nodes: Array<{ id: string; displayName: string; billingAccount: { number: string; plan: string }; users: { nodes: Array<{ userPrincipalName: string }> } }> };
+    }>(`{ customers(first: 3) { nodes { id displayName billingAccount { number plan } users(first: 2) { nodes { userPrincipalName } } } } }`);
+    expect(data.customers.nodes.map((c) => c.id)).toEqual(customerIds);
     for (const c of data.customers.nodes) {
       expect(c.billingAccount.number).toBe(`BA-${c.id.slice(0, 8).toUpperCase()}`);
       expect(c.users.nodes).toHaveLength(2);
@@ -127,17 +131,20 @@ describe("federation: this subgraph composed with a billing subgraph, served by 
   });
 
   it("answers a query that starts in billing and resolves customers and users here by their keys", async () => {
-    const data = await gateway(`{
+    const data = await gateway<{
+      overdueInvoices: Array<{ id: string; amount: number; customer: { id: string; displayName: string; organization: { defaultDomainName: string }; groups: { totalCount: number } } }>;
+      seats: Array<{ sku: string; user: { tenantId: string; id: string; userPrincipalName: string; customer: { id: string } } }>;
+    }>(`{
       overdueInvoices { id amount customer { id displayName organization { defaultDomainName } groups(first: 1) { totalCount } } }
       seats { sku user { tenantId id userPrincipalName customer { id } memberOf(first: 5) { nodes { __typename ... on Group { displayName } } } } }
     }`);
-    expect(data.overdueInvoices.map((i: any) => i.customer.id)).toEqual(customerIds);
+    expect(data.overdueInvoices.map((i) => i.customer.id)).toEqual(customerIds);
     for (const i of data.overdueInvoices) {
       expect(i.customer.displayName).toEqual(expect.any(String));
       expect(i.customer.organization.defaultDomainName).toEqual(expect.any(String));
       expect(i.customer.groups.totalCount).toBeGreaterThan(0);
     }
-    expect(data.seats.map((s: any) => s.user.userPrincipalName)).toEqual(seatUsers.map((u) => u.userPrincipalName));
+    expect(data.seats.map((s) => s.user.userPrincipalName)).toEqual(seatUsers.map((u) => u.userPrincipalName));
     for (const s of data.seats) expect(s.user.customer.id).toBe(s.user.tenantId);
   });
 
@@ -148,11 +155,11 @@ describe("federation: this subgraph composed with a billing subgraph, served by 
     const reps: Array<{ __typename: "User"; tenantId: string; id: string }> = [];
     const known = new Map<string, string>();
     for (const [t, tenantId] of tenants.entries()) {
-      const users = (await h.query(`query($id: ID!) { customer(id: $id) { users(first: ${PER_TENANT}) { nodes { id userPrincipalName } } } }`, { id: tenantId })).body.data.customer.users.nodes;
-      for (const u of users) known.set(`${tenantId}/${u.id}`, u.userPrincipalName);
+      const users = (await h.run(CustomerUserNamesDocument, { id: tenantId, first: PER_TENANT })).body.data!.customer!.users!.nodes;
+      for (const u of users) known.set(`${tenantId}/${u.id}`, u.userPrincipalName!);
       // The seeded tenants hold fewer than 200 users each: the rest are ids of users that no longer
       // exist, as a router may well send, and must come back null at the same cost.
-      const ids = [...users.map((u: any) => u.id)];
+      const ids = [...users.map((u) => u.id)];
       for (let i = ids.length; i < PER_TENANT; i++) ids.push(`00000000-0000-4000-8000-${String(t).padStart(4, "0")}${String(i).padStart(8, "0")}`);
       for (const id of ids) reps.push({ __typename: "User", tenantId, id });
     }
@@ -161,11 +168,14 @@ describe("federation: this subgraph composed with a billing subgraph, served by 
     expect(reps).toHaveLength(1000);
 
     await h.resetCounters();
-    const r = await h.query(`query($r: [_Any!]!) { _entities(representations: $r) { ... on User { tenantId id userPrincipalName } } }`, { r: reps });
+    const r: Answer<{ _entities: Array<{ tenantId: string; id: string; userPrincipalName: string } | null> }> = await h.query(
+      `query($r: [_Any!]!) { _entities(representations: $r) { ... on User { tenantId id userPrincipalName } } }`,
+      { r: reps },
+    );
     expect(r.body.errors).toBeUndefined();
-    const entities = r.body.data._entities;
+    const entities = r.body.data!._entities;
     expect(entities).toHaveLength(1000);
-    entities.forEach((e: any, i: number) => {
+    entities.forEach((e, i) => {
       const upn = known.get(`${reps[i]!.tenantId}/${reps[i]!.id}`);
       if (upn) expect(e).toEqual({ tenantId: reps[i]!.tenantId, id: reps[i]!.id, userPrincipalName: upn });
       else expect(e).toBeNull();

@@ -1,11 +1,20 @@
-import { print } from "graphql";
-import { NonCompliantDevicesDocument, type NonCompliantDevicesQuery } from "../__generated__/operations";
+import {
+  CustomerDeviceJoinsDocument, CustomerManagedDevicePageDocument, CustomerMemberOfConditionalFragmentsDocument, CustomerUserEdgesCountedDocument,
+  CustomerUserEdgesDocument, CustomerUserProfilesAfterDocument, CustomerUsersConditionalFieldsDocument, NonCompliantDevicesDocument,
+} from "../__generated__/operations";
 import { dataOf, graphRequestsTo, queryOf, seededCustomers, startHarness, type Harness, type SeededCustomer } from "../helpers/harness";
 
 /**
  * Lists, cursors, typed filters and selections against the strict built-in cloud (issue 9 items 3, 4,
  * 7, 11; issue 10's lone surrogates). Each test asserts the Graph calls made, from the emulator's log.
  */
+/** A page of CustomerUserEdges or CustomerUserEdgesCounted. */
+interface UserEdgesPage {
+  totalCount?: number | null;
+  edges: Array<{ cursor: string; node: { id: string } }>;
+  pageInfo: { hasNextPage: boolean; endCursor: string | null };
+}
+
 describe("lists and cursors against the strict built-in cloud", () => {
   let h: Harness;
   let seeded: SeededCustomer[];
@@ -20,10 +29,9 @@ describe("lists and cursors against the strict built-in cloud", () => {
   afterAll(async () => h?.close());
 
   // Two documents, not one with @include: the selection itself differs between pages.
-  const users = async ({ count, ...vars }: { first: number; after?: string; count?: boolean }) =>
-    dataOf(await h.query(`query($id: ID!, $first: Int!, $after: String) { customer(id: $id) { users(first: $first, after: $after) {
-      ${count ? "totalCount" : ""} edges { cursor node { id } } pageInfo { hasNextPage endCursor } } } }`, { id: tenant, ...vars })).customer.users;
-  const ids = (conn: any): string[] => conn.edges.map((e: any) => e.node.id);
+  const users = async ({ count, ...vars }: { first: number; after?: string | null; count?: boolean }): Promise<UserEdgesPage> =>
+    dataOf(await (count ? h.run(CustomerUserEdgesCountedDocument, { id: tenant, ...vars }) : h.run(CustomerUserEdgesDocument, { id: tenant, ...vars }))).customer!.users!;
+  const ids = (conn: { edges: Array<{ node: { id: string } }> }): string[] => conn.edges.map((e) => e.node.id);
 
   describe("item 3: a continuation is valid whatever options the next page asks for", () => {
     let truth: string[];
@@ -58,23 +66,22 @@ describe("lists and cursors against the strict built-in cloud", () => {
       const p1 = await users({ first: 10 });
       const p2 = await users({ first: 10, after: p1.pageInfo.endCursor });
       await h.resetCounters();
-      const p3 = await users({ first: 6, after: p2.edges[3].cursor });
+      const p3 = await users({ first: 6, after: p2.edges[3]!.cursor });
       expect(ids(p3)).toEqual(truth.slice(14, 20));
       // Within the edge's page: its $skiptoken, resent with exactly the options it came with ($top=10).
       const [req, ...more] = graphRequestsTo(await h.counters(), tenant, /^\/v1\.0\/users$/);
       expect(more).toEqual([]);
       expect(queryOf(req!).get("$skiptoken")).not.toBeNull();
       expect(queryOf(req!).get("$top")).toBe("10");
-      const p4 = await users({ first: 25, after: p2.edges[8].cursor, count: true });
+      const p4 = await users({ first: 25, after: p2.edges[8]!.cursor, count: true });
       expect(ids(p4)).toEqual(truth.slice(19, 44));
     });
 
     it("continues after a page whose selection differed ($select is an option too), re-paging from the position", async () => {
       const p1 = await users({ first: 30 });
       await h.resetCounters();
-      const p2 = dataOf(await h.query(`query($id: ID!, $after: String) { customer(id: $id) { users(first: 5, after: $after) {
-        nodes { id displayName userPrincipalName } } } }`, { id: tenant, after: p1.pageInfo.endCursor })).customer.users;
-      expect(p2.nodes.map((n: any) => n.id)).toEqual(truth.slice(30, 35));
+      const p2 = dataOf(await h.run(CustomerUserProfilesAfterDocument, { id: tenant, after: p1.pageInfo.endCursor })).customer!.users!;
+      expect(p2.nodes.map((n) => n.id)).toEqual(truth.slice(30, 35));
       const [req, ...more] = graphRequestsTo(await h.counters(), tenant, /^\/v1\.0\/users$/);
       expect(more).toEqual([]);
       expect(queryOf(req!).get("$skiptoken")).toBeNull();
@@ -82,13 +89,12 @@ describe("lists and cursors against the strict built-in cloud", () => {
     });
 
     it("pages managed devices with changing sizes, and counts them on a later page from @odata.count, never a $count segment", async () => {
-      const Q = `query($id: ID!, $first: Int!, $after: String) { customer(id: $id) { managedDevices(first: $first, after: $after) {
-        totalCount nodes { id } pageInfo { endCursor } } } }`;
-      const all = dataOf(await h.query(Q, { id: tenant, first: 40 })).customer.managedDevices;
-      const p1 = dataOf(await h.query(Q, { id: tenant, first: 5 })).customer.managedDevices;
+      const page = async (first: number, after?: string | null) => dataOf(await h.run(CustomerManagedDevicePageDocument, { id: tenant, first, after })).customer!.managedDevices!;
+      const all = await page(40);
+      const p1 = await page(5);
       await h.resetCounters();
-      const p2 = dataOf(await h.query(Q, { id: tenant, first: 12, after: p1.pageInfo.endCursor })).customer.managedDevices;
-      expect(p2.nodes.map((n: any) => n.id)).toEqual(all.nodes.slice(5, 17).map((n: any) => n.id));
+      const p2 = await page(12, p1.pageInfo.endCursor);
+      expect(p2.nodes.map((n) => n.id)).toEqual(all.nodes.slice(5, 17).map((n) => n.id));
       expect(p2.totalCount).toBe(seeded.find((s) => s.id === tenant)!.sizes.managedDevices);
       const c = await h.counters();
       expect(graphRequestsTo(c, tenant, /\$count/)).toEqual([]);
@@ -99,15 +105,13 @@ describe("lists and cursors against the strict built-in cloud", () => {
   describe("item 4: only documented filter operators, the join at most ceil(n/20) requests", () => {
     it("joins devices and their Intune records both ways with eq only, in at most ceil(n/20) $batch requests per side", async () => {
       await h.resetCounters();
-      const data = dataOf(await h.query(`query($id: ID!) { customer(id: $id) {
-        managedDevices(first: 40) { nodes { id azureADDeviceId device { id deviceId } } }
-        devices(first: 40) { nodes { id deviceId managedDevice { id azureADDeviceId } } }
-      } }`, { id: tenant })).customer;
-      const md = data.managedDevices.nodes;
-      expect(md.some((m: any) => m.device)).toBe(true);
+      const data = dataOf(await h.run(CustomerDeviceJoinsDocument, { id: tenant })).customer!;
+      const md = data.managedDevices!.nodes;
+      const devices = data.devices!.nodes;
+      expect(md.some((m) => m.device)).toBe(true);
       for (const m of md) if (m.device) expect(m.device.deviceId).toBe(m.azureADDeviceId);
-      expect(data.devices.nodes.some((d: any) => d.managedDevice)).toBe(true);
-      for (const d of data.devices.nodes) if (d.managedDevice) expect(d.managedDevice.azureADDeviceId).toBe(d.deviceId);
+      expect(devices.some((d) => d.managedDevice)).toBe(true);
+      for (const d of devices) if (d.managedDevice) expect(d.managedDevice.azureADDeviceId).toBe(d.deviceId);
 
       const c = await h.counters();
       const joins = [...graphRequestsTo(c, tenant, /^\/v1\.0\/devices$/), ...graphRequestsTo(c, tenant, /^\/v1\.0\/deviceManagement\/managedDevices$/)]
@@ -115,15 +119,15 @@ describe("lists and cursors against the strict built-in cloud", () => {
       expect(joins.length).toBeGreaterThan(0);
       for (const r of joins) expect(queryOf(r).get("$filter")).toMatch(/^(deviceId|azureADDeviceId) eq '[^']+'$/);
       // One item per value, both sides in one wave: n values cost ceil(n/20) $batch requests, after the one of the two lists.
-      const n = new Set(md.map((m: any) => m.azureADDeviceId).filter(Boolean)).size + new Set(data.devices.nodes.map((d: any) => d.deviceId).filter(Boolean)).size;
+      const n = new Set(md.map((m) => m.azureADDeviceId).filter(Boolean)).size + new Set(devices.map((d) => d.deviceId).filter(Boolean)).size;
       expect(joins).toHaveLength(n);
       expect(c.byTenant[tenant]?.batch ?? 0).toBeLessThanOrEqual(1 + Math.ceil(n / 20));
     });
 
     it("serves examples/nonCompliantDevices.graphql with complianceState eq … or eq …", async () => {
       await h.resetCounters();
-      const r = await h.query(print(NonCompliantDevicesDocument), { customers: 50, devices: 100 });
-      const data = r.body.data as NonCompliantDevicesQuery;
+      const r = await h.run(NonCompliantDevicesDocument, { customers: 50, devices: 100 });
+      const data = r.body.data!;
       const withoutIntune = new Set(seeded.filter((s) => s.sizes.managedDevices === 0).map((s) => s.id));
       for (const c of data.customers.nodes) expect(c.managedDevices === null).toBe(withoutIntune.has(c.id));
       expect((r.body.errors ?? []).length).toBe(data.customers.nodes.filter((c) => c.managedDevices === null).length);
@@ -149,12 +153,7 @@ describe("lists and cursors against the strict built-in cloud", () => {
   describe("item 11: @include/@skip decide $select and $count", () => {
     it("sends neither $count nor ConsistencyLevel for totalCount @include(if: false), nor $select of a skipped field", async () => {
       await h.resetCounters();
-      const data = dataOf(await h.query(`query($id: ID!, $c: Boolean!, $m: Boolean!) { customer(id: $id) { users(first: 3) {
-        totalCount @include(if: $c)
-        ... on UserConnection @skip(if: true) { totalCount }
-        nodes { id mail @include(if: $m) ...Extra }
-      } } }
-      fragment Extra on User { jobTitle @skip(if: true) }`, { id: tenant, c: false, m: false })).customer.users;
+      const data = dataOf(await h.run(CustomerUsersConditionalFieldsDocument, { id: tenant, c: false, m: false })).customer!.users!;
       expect(data.totalCount).toBeUndefined();
       const [req, ...more] = graphRequestsTo(await h.counters(), tenant, /^\/v1\.0\/users$/);
       expect(more).toEqual([]);
@@ -166,10 +165,7 @@ describe("lists and cursors against the strict built-in cloud", () => {
 
     it("honours fragments on abstract types in a union connection", async () => {
       await h.resetCounters();
-      const data = dataOf(await h.query(`query($id: ID!) { customer(id: $id) { users(first: 1) { nodes { id memberOf(first: 5) {
-        totalCount @include(if: true)
-        nodes { ... on Group @include(if: false) { mail } ... on Group { displayName } }
-      } } } } }`, { id: tenant })).customer.users.nodes[0].memberOf;
+      const data = dataOf(await h.run(CustomerMemberOfConditionalFragmentsDocument, { id: tenant })).customer!.users!.nodes[0]!.memberOf!;
       expect(typeof data.totalCount).toBe("number");
       const [req] = graphRequestsTo(await h.counters(), tenant, /\/memberOf$/);
       expect(queryOf(req!).get("$select")!.split(",")).toContain("displayName");

@@ -1,5 +1,6 @@
-import { getIntrospectionQuery, getOperationAST, parse, type GraphQLSchema } from "graphql";
-import { estimateOperation, INTROSPECTION_LIST_NESTING } from "../../src/operationLimits";
+import { ApolloServer } from "@apollo/server";
+import { buildSchema, getIntrospectionQuery, getOperationAST, parse, type GraphQLSchema } from "graphql";
+import { estimateOperation, INTROSPECTION_LIST_NESTING, operationLimitsPlugin, type OperationEstimate } from "../../src/operationLimits";
 import { ENTITY_KEYS, representationProblem } from "../../src/resolvers/entities";
 import { buildPartnerGraphSchema } from "../../src/schema";
 
@@ -61,5 +62,67 @@ describe("operation estimate", () => {
     for (const bad of [null, "User", [], { __typename: "Nope" }, { __typename: "toString" }, { __typename: "User", tenantId: tid }, { __typename: "Group", tenantId: tid, id: "ann@contoso.com" }, { __typename: "Customer", id: 7 }]) {
       expect(representationProblem(bad)).toEqual(expect.any(String));
     }
+  });
+});
+
+/** The plugin in Apollo Server: what a refused operation answers, and what admitted ones report. */
+describe("operation limits plugin", () => {
+  const schema = buildSchema(`
+    type Item { id: ID! children(first: Int = 10): ItemConnection }
+    type ItemConnection { nodes: [Item!]! }
+    type Query { items(first: Int = 10): ItemConnection a: Int b: Int c: Int }
+    type Mutation { touch: Int }
+  `);
+  const limits = { maxCost: 100, maxDepth: 5, maxRootFields: 2 };
+  const run = async (query: string, variables?: Record<string, unknown>) => {
+    const admitted: OperationEstimate[] = [];
+    const server = new ApolloServer<{ caller: string }>({ schema, plugins: [operationLimitsPlugin<{ caller: string }>(limits, (_ctx, e) => admitted.push(e))] });
+    await server.start();
+    try {
+      const res = await server.executeOperation({ query, variables }, { contextValue: { caller: "test" } });
+      if (res.body.kind !== "single") throw new Error("expected a single result");
+      return { status: res.http.status, errors: res.body.singleResult.errors, admitted };
+    } finally {
+      await server.stop();
+    }
+  };
+
+  it("admits an operation within every limit and reports its estimate", async () => {
+    const r = await run(`{ items(first: 9) { nodes { id } } }`);
+    expect(r.errors).toBeUndefined();
+    expect(r.admitted).toEqual([{ cost: 9, depth: 3, rootFields: 1, introspectionLists: 0 }]);
+  });
+
+  it.each([
+    ["cost", `{ items(first: 10) { nodes { children(first: 10) { nodes { id } } } } }`, { cost: 110, maxCost: 100 }, "The operation could fetch about 110 objects; at most 100 are allowed. Ask for smaller pages."],
+    ["depth", `{ items(first: 1) { nodes { children(first: 1) { nodes { children(first: 1) { nodes { id } } } } } } }`, { depth: 7, maxDepth: 5 }, "The operation nests 7 levels deep; at most 5 are allowed."],
+    ["root fields", `{ a b c }`, { rootFields: 3, maxRootFields: 2 }, "The operation asks for 3 root fields; at most 2 are allowed."],
+    // Introspection nesting is refused by Apollo Server's own validation rule before this plugin runs; its figure is tested above.
+  ])("refuses an operation over its %s limit with BAD_USER_INPUT (400), the figure and the limit, admitting nothing", async (_limit, query, details, message) => {
+    const r = await run(query);
+    expect(r.status).toBe(400);
+    expect(r.errors).toHaveLength(1);
+    expect(r.errors![0]).toMatchObject({ message, extensions: { code: "BAD_USER_INPUT", ...details } });
+    expect(r.admitted).toEqual([]);
+  });
+
+  it("counts a limit's figure from the operation's variables", async () => {
+    const query = `query($n: Int!) { items(first: $n) { nodes { id } } }`;
+    expect((await run(query, { n: 100 })).errors).toBeUndefined();
+    expect((await run(query, { n: 101 })).errors![0]!.extensions).toMatchObject({ code: "BAD_USER_INPUT", cost: 101 });
+  });
+
+  it("refuses mutations with BAD_REQUEST (400)", async () => {
+    const r = await run(`mutation { touch }`);
+    expect(r.status).toBe(400);
+    expect(r.errors![0]).toMatchObject({ message: "This API serves queries only; mutation operations are not supported.", extensions: { code: "BAD_REQUEST", operation: "mutation" } });
+    expect(r.admitted).toEqual([]);
+  });
+
+  it("leaves variables that do not coerce to execution, which refuses them before any resolver", async () => {
+    const r = await run(`query($n: Int!) { items(first: $n) { nodes { id } } }`, { n: "many" });
+    expect(r.errors![0]!.extensions!.code).toBe("BAD_USER_INPUT");
+    expect(r.errors![0]!.message).toContain("$n");
+    expect(r.admitted).toEqual([]);
   });
 });
