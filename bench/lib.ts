@@ -180,7 +180,7 @@ export interface LoadResult {
 
 async function timed(op: Op): Promise<{ ok: boolean; ms: number }> {
   const t = performance.now();
-  let ok = false;
+  let ok: boolean;
   try {
     ok = await op();
   } catch {
@@ -210,7 +210,7 @@ export async function fixedRate(op: Op, rate: number, ms: number): Promise<LoadR
   const lat: number[] = [];
   let errors = 0;
   const { t0 } = await onSchedule(rate, ms, async (due) => {
-    let ok = false;
+    let ok: boolean;
     try {
       ok = await op();
     } catch {
@@ -293,7 +293,7 @@ export const openLoopAgent = new Agent({ connections: 4096, keepAliveTimeout: 30
 export function classifyGraphql(status: number, text: string): Outcome {
   if (status !== 200) return "error";
   if (!text.includes('"errors"')) return "ok";
-  let codes: string[] = [];
+  let codes: string[];
   try {
     codes = ((JSON.parse(text).errors ?? []) as any[]).map((e) => String(e?.extensions?.code ?? ""));
   } catch {

@@ -37,6 +37,8 @@ export function defaultSettings(): EmulatorSettings {
 /** Starts the built-in Microsoft cloud on 127.0.0.1 (in-process; `npm run emulator` wraps it). */
 export async function startEmulator(options: EmulatorOptions = {}): Promise<RunningEmulator> {
   const [tls, keys, dataset] = await Promise.all([createTlsMaterial(), SigningKeys.generate(), generateDataset(options.seed)]);
+  // Assigned once the server listens (the context needs its URL); the handler reads it only later.
+  // eslint-disable-next-line prefer-const
   let ctx!: EmulatorContext;
   const server = createEmulatorServer(tls, () => ctx);
   await new Promise<void>((resolve, reject) => {

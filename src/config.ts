@@ -158,11 +158,19 @@ export function loadSettings(env: NodeJS.ProcessEnv = process.env): Readonly<Set
   return Object.freeze(settings);
 }
 
+/** PARTNER_CONFIG as parsed JSON: nothing in it is trusted until checked field by field. */
+interface PartnerTenantJson {
+  region?: unknown;
+  tenantId?: unknown;
+  displayName?: unknown;
+  app?: { clientId?: unknown; clientSecret?: unknown; clientSecretEnv?: unknown; certificate?: { thumbprintSha256?: unknown; privateKeyPem?: unknown; privateKeyFile?: unknown } };
+}
+
 export function parsePartnerConfig(raw: unknown, env: NodeJS.ProcessEnv = process.env): PartnerTenantConfig[] {
   const list = (raw as { partnerTenants?: unknown })?.partnerTenants;
   if (!Array.isArray(list) || list.length === 0) throw new ConfigError("PARTNER_CONFIG: partnerTenants must be a non-empty array");
   const regions = new Set<string>();
-  return list.map((p: Record<string, any>, i) => {
+  return list.map((p: PartnerTenantJson, i) => {
     const where = `PARTNER_CONFIG partnerTenants[${i}]`;
     if (typeof p?.region !== "string" || !p.region) throw new ConfigError(`${where}.region is required`);
     if (regions.has(p.region)) throw new ConfigError(`${where}: region ${p.region} appears twice (one partner tenant per region)`);
@@ -170,14 +178,14 @@ export function parsePartnerConfig(raw: unknown, env: NodeJS.ProcessEnv = proces
     if (!isGuid(p.tenantId)) throw new ConfigError(`${where}.tenantId must be a tenant id (GUID)`);
     const app = p.app ?? {};
     if (!isGuid(app.clientId)) throw new ConfigError(`${where}.app.clientId must be a GUID`);
-    const secret = typeof app.clientSecret === "string" ? app.clientSecret : app.clientSecretEnv ? env[app.clientSecretEnv] : undefined;
+    const secret = typeof app.clientSecret === "string" ? app.clientSecret : typeof app.clientSecretEnv === "string" ? env[app.clientSecretEnv] : undefined;
     const cert = app.certificate;
     const certificate =
       cert && typeof cert.thumbprintSha256 === "string"
-        ? { thumbprintSha256: cert.thumbprintSha256, privateKeyPem: cert.privateKeyPem ?? readFileSync(cert.privateKeyFile, "utf8") }
+        ? { thumbprintSha256: cert.thumbprintSha256, privateKeyPem: typeof cert.privateKeyPem === "string" ? cert.privateKeyPem : readFileSync(String(cert.privateKeyFile), "utf8") }
         : undefined;
     if (!secret && !certificate) throw new ConfigError(`${where}.app needs clientSecret, clientSecretEnv or certificate`);
-    return { region: p.region, tenantId: p.tenantId, displayName: p.displayName, app: { clientId: app.clientId, clientSecret: secret, certificate } };
+    return { region: p.region, tenantId: p.tenantId, displayName: typeof p.displayName === "string" ? p.displayName : undefined, app: { clientId: app.clientId, clientSecret: secret, certificate } };
   });
 }
 
@@ -191,7 +199,7 @@ export function parseAppCallers(raw: unknown, partners: PartnerTenantConfig[]): 
   if (!Array.isArray(list)) throw new ConfigError("PARTNER_CONFIG: appCallers must be an array");
   const regions = new Set(partners.map((p) => p.region.toUpperCase()));
   const seen = new Set<string>();
-  return list.map((c: Record<string, any>, i) => {
+  return list.map((c: { appId?: unknown; regions?: unknown }, i) => {
     const where = `PARTNER_CONFIG appCallers[${i}]`;
     if (!isGuid(c?.appId)) throw new ConfigError(`${where}.appId must be a client id (GUID)`);
     if (seen.has(c.appId.toLowerCase())) throw new ConfigError(`${where}: appId ${c.appId} appears twice`);
@@ -200,7 +208,7 @@ export function parseAppCallers(raw: unknown, partners: PartnerTenantConfig[]): 
     c.regions.forEach((r: unknown, j: number) => {
       if (typeof r !== "string" || !regions.has(r.toUpperCase())) throw new ConfigError(`${where}.regions[${j}] must be the region of a configured partner tenant, got '${String(r)}'`);
     });
-    return { appId: c.appId.toLowerCase(), regions: [...new Set(c.regions.map((r: string) => r.toUpperCase()))] as string[] };
+    return { appId: c.appId.toLowerCase(), regions: [...new Set((c.regions as string[]).map((r) => r.toUpperCase()))] };
   });
 }
 

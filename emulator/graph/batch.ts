@@ -100,7 +100,7 @@ function itemBody(body: unknown): Buffer {
 /** URIs must be relative to the version root; an absolute one fails as an unknown segment. */
 function itemUrl(outer: URL, version: string, url: string): URL | string {
   if (/^[a-z][a-z0-9+.-]*:\/\//i.test(url)) {
-    let first = "";
+    let first: string;
     try {
       first = new URL(url).pathname.split("/").filter(Boolean)[0] ?? "";
     } catch {

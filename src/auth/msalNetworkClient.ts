@@ -17,7 +17,7 @@ export function createMsalNetworkClient(dispatcher: Agent): INetworkModule {
     const text = await res.text();
     const headers: Record<string, string> = {};
     res.headers.forEach((v, k) => (headers[k.toLowerCase()] = v));
-    let body: unknown = {};
+    let body: unknown;
     try {
       body = text ? JSON.parse(text) : {};
     } catch {

@@ -1,5 +1,7 @@
 import { createHash } from "node:crypto";
-import type { RedisClientType } from "redis";
+import type { createClient } from "redis";
+
+type RedisClient = ReturnType<typeof createClient>;
 
 /** MSAL's renewal offset: a token within 5 minutes of expiry is not handed out. */
 const RENEWAL_OFFSET_MS = 5 * 60_000;
@@ -70,7 +72,7 @@ export class MemoryTokenCache implements TokenCache {
  * it holds bearer tokens, as MSAL's own distributed cache would.
  */
 export class RedisTokenCache implements TokenCache {
-  constructor(private readonly client: RedisClientType<any, any, any>, private readonly prefix = "partner-graph:token:") {}
+  constructor(private readonly client: RedisClient, private readonly prefix = "partner-graph:token:") {}
 
   static async connect(url: string, prefix?: string): Promise<RedisTokenCache> {
     const { createClient } = await import("redis");
@@ -78,7 +80,7 @@ export class RedisTokenCache implements TokenCache {
     // Without a listener, a dropped connection would crash the process; failures surface on commands instead.
     client.on("error", () => undefined);
     await client.connect();
-    return new RedisTokenCache(client as RedisClientType<any, any, any>, prefix);
+    return new RedisTokenCache(client as RedisClient, prefix);
   }
 
   async get(key: string): Promise<string | undefined> {
