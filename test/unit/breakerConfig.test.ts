@@ -1,14 +1,14 @@
-import { ConfigError, loadConfig } from "../../src/config";
+import { ConfigError, loadSettings } from "../../src/config";
 
 describe("breaker settings", () => {
   it("default to a 10 s window, 5 outcomes, a 50% failure rate and 10 s open", () => {
-    const c = loadConfig({});
+    const c = loadSettings({});
     expect([c.breakerWindowMs, c.breakerMinVolume, c.breakerFailureRate, c.breakerOpenMs]).toEqual([10_000, 5, 0.5, 10_000]);
   });
 
   it("refuse a failure rate outside (0, 1] and a zero open time, naming the variable", () => {
-    expect(() => loadConfig({ BREAKER_FAILURE_RATE: "0" })).toThrow(new ConfigError("BREAKER_FAILURE_RATE must be above 0 and at most 1"));
-    expect(() => loadConfig({ BREAKER_FAILURE_RATE: "1.5" })).toThrow(/BREAKER_FAILURE_RATE/);
-    expect(() => loadConfig({ BREAKER_OPEN_MS: "0" })).toThrow(/BREAKER_OPEN_MS must be at least 1/);
+    expect(() => loadSettings({ BREAKER_FAILURE_RATE: "0" })).toThrow(new ConfigError("BREAKER_FAILURE_RATE must be above 0 and at most 1"));
+    expect(() => loadSettings({ BREAKER_FAILURE_RATE: "1.5" })).toThrow(/BREAKER_FAILURE_RATE/);
+    expect(() => loadSettings({ BREAKER_OPEN_MS: "0" })).toThrow(/BREAKER_OPEN_MS must be at least 1/);
   });
 });
