@@ -83,10 +83,7 @@ export class TenantLoaders {
     this.managedDevices = Object.assign(new CollectionLoaders(this, "managedDevices", compileManagedDeviceQuery, perId("managedDevices")), {
       byAzureADDeviceId: (deviceId: string, select: readonly string[]) => managedByDeviceId.load({ id: deviceId, select }),
     });
-    this.organization = {
-      // GET /organization is a collection of exactly one item.
-      get: async (select) => (await (await graph()).list({ kind: "organization" }, { select: [...select] }, {})).items[0] ?? null,
-    };
+    this.organization = { get: async (select) => organizationOf(await graph(), select) };
     this.links = new UserGroupDeviceLinks(this);
   }
 
@@ -106,7 +103,7 @@ export class TenantLoaders {
     const graph = await this.graph();
     const one = (kind: Collection) => graph.list({ kind }, { select: ["id"] }, { top: 1 });
     const probes: Array<[WorkloadName, Promise<unknown>]> = [
-      ["organization", this.organization.get(["id"])],
+      ["organization", organizationOf(graph, ["id"])],
       ["users", one("users")],
       ["groups", one("groups")],
       ["devices", one("devices")],
@@ -114,6 +111,11 @@ export class TenantLoaders {
     ];
     return Promise.all(probes.map(([workload, probe]) => probe.then((): WorkloadProbe => ({ workload, state: "ready" }), (err: unknown) => denied(workload, err))));
   }
+}
+
+/** GET /organization is a collection of exactly one item. */
+async function organizationOf(graph: TenantGraph, select: readonly string[]): Promise<GraphObject | null> {
+  return (await graph.list({ kind: "organization" }, { select: [...select] }, {})).items[0] ?? null;
 }
 
 /** A typed failure is this workload's state; anything else is a defect and fails the caller. */
