@@ -52,6 +52,34 @@ export class DirectoryObjectLoaders<Q> extends CollectionLoaders<Q> {
   }
 }
 
+/** Entra devices, also found by their deviceId (the join from an Intune record). */
+export class DeviceLoaders extends CollectionLoaders<DeviceQuery> {
+  private readonly byDeviceIdLoader: ObjectLoader;
+
+  constructor(tenant: TenantLoaders, graph: () => Promise<TenantGraph>) {
+    super(tenant, "devices", compileDeviceQuery, perIdLoader(graph, "devices"));
+    this.byDeviceIdLoader = valueLoader(graph, "devices", "deviceId");
+  }
+
+  byDeviceId(deviceId: string, select: readonly string[]): Promise<GraphObject | null> {
+    return this.byDeviceIdLoader.load({ id: deviceId, select });
+  }
+}
+
+/** Intune managed devices, also found by their azureADDeviceId (the join from an Entra device). */
+export class ManagedDeviceLoaders extends CollectionLoaders<ManagedDeviceQuery> {
+  private readonly byAzureADDeviceIdLoader: ObjectLoader;
+
+  constructor(tenant: TenantLoaders, graph: () => Promise<TenantGraph>) {
+    super(tenant, "managedDevices", compileManagedDeviceQuery, perIdLoader(graph, "managedDevices"));
+    this.byAzureADDeviceIdLoader = valueLoader(graph, "managedDevices", "azureADDeviceId");
+  }
+
+  byAzureADDeviceId(deviceId: string, select: readonly string[]): Promise<GraphObject | null> {
+    return this.byAzureADDeviceIdLoader.load({ id: deviceId, select });
+  }
+}
+
 /**
  * The loaders of one tenant for one operation: its directory and Intune data by domain verb. Built on
  * the tenant's TenantGraph (obtained on first use, after the customer directory has admitted the
@@ -60,31 +88,24 @@ export class DirectoryObjectLoaders<Q> extends CollectionLoaders<Q> {
 export class TenantLoaders {
   readonly users: DirectoryObjectLoaders<UserQuery>;
   readonly groups: DirectoryObjectLoaders<GroupQuery>;
-  readonly devices: CollectionLoaders<DeviceQuery> & { byDeviceId(deviceId: string, select: readonly string[]): Promise<GraphObject | null> };
-  readonly managedDevices: CollectionLoaders<ManagedDeviceQuery> & { byAzureADDeviceId(deviceId: string, select: readonly string[]): Promise<GraphObject | null> };
+  readonly devices: DeviceLoaders;
+  readonly managedDevices: ManagedDeviceLoaders;
   readonly organization: { get(select: readonly string[]): Promise<GraphObject | null> };
   readonly links: UserGroupDeviceLinks;
 
   constructor(
     readonly tenantId: string,
-    readonly graph: () => Promise<TenantGraph>,
+    private readonly graph: () => Promise<TenantGraph>,
     private readonly cursors: CursorCodec,
   ) {
-    const perId = (kind: Collection) => perIdLoader(graph, kind);
-    const users = perId("users");
+    const users = perIdLoader(graph, "users");
     this.users = new DirectoryObjectLoaders(this, "users", compileUserQuery, users, byIdsLoader(graph, "user", users));
-    const groups = perId("groups");
+    const groups = perIdLoader(graph, "groups");
     this.groups = new DirectoryObjectLoaders(this, "groups", compileGroupQuery, groups, byIdsLoader(graph, "group", groups));
-    const devicesByDeviceId = valueLoader(graph, "devices", "deviceId");
-    this.devices = Object.assign(new CollectionLoaders(this, "devices", compileDeviceQuery, perId("devices")), {
-      byDeviceId: (deviceId: string, select: readonly string[]) => devicesByDeviceId.load({ id: deviceId, select }),
-    });
-    const managedByDeviceId = valueLoader(graph, "managedDevices", "azureADDeviceId");
-    this.managedDevices = Object.assign(new CollectionLoaders(this, "managedDevices", compileManagedDeviceQuery, perId("managedDevices")), {
-      byAzureADDeviceId: (deviceId: string, select: readonly string[]) => managedByDeviceId.load({ id: deviceId, select }),
-    });
+    this.devices = new DeviceLoaders(this, graph);
+    this.managedDevices = new ManagedDeviceLoaders(this, graph);
     this.organization = { get: async (select) => organizationOf(await graph(), select) };
-    this.links = new UserGroupDeviceLinks(this);
+    this.links = new UserGroupDeviceLinks(this, graph);
   }
 
   /** Resolves when the caller can reach this tenant (a customer the directory lists); FORBIDDEN otherwise. */
@@ -140,7 +161,10 @@ function denied(workload: WorkloadName, err: unknown): WorkloadProbe {
  * a cast is an advanced query, and these lists hold nothing but devices anyway).
  */
 export class UserGroupDeviceLinks {
-  constructor(private readonly tenant: TenantLoaders) {}
+  constructor(
+    private readonly tenant: TenantLoaders,
+    private readonly graph: () => Promise<TenantGraph>,
+  ) {}
 
   memberOf(userId: string, wanted: Wanted, page: PageRequest) {
     return this.tenant.page({ kind: "userLinks", userId, link: "memberOf" }, {}, wanted, page);
@@ -165,7 +189,7 @@ export class UserGroupDeviceLinks {
 
   /** The user's manager; null when none is set (Graph: 404). */
   async manager(userId: string, select: readonly string[]): Promise<GraphObject | null> {
-    const found = await (await this.tenant.graph()).get({ kind: "manager", userId }, select);
+    const found = await (await this.graph()).get({ kind: "manager", userId }, select);
     return found && typeof found.id === "string" ? found : null;
   }
 
