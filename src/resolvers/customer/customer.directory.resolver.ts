@@ -22,13 +22,6 @@ import { Customer } from "./customer.type";
 /** The customer tenant's directory and Intune data: lists with typed filters, and objects by id. */
 @Resolver(() => Customer)
 export class CustomerDirectoryResolver {
-  @FieldResolver(() => Organization, { nullable: true, description: "The tenant's organisation profile: verified domains, country, address." })
-  async organization(@Root() customer: Customer, @Ctx() ctx: RequestContext, @Info() info: GraphQLResolveInfo): Promise<Organization | null> {
-    const tenant = ctx.data.tenant(customer.id);
-    const org = await tenant.organization.get(graphSelect(selectedFields(info, "Organization"), ORGANIZATION_PROPERTIES));
-    return org ? toOrganization(tenant.tenantId, org) : null;
-  }
-
   @FieldResolver(() => UserConnection, { nullable: true, description: "Users of the tenant (Graph /users), filtered, searched and ordered as asked; else in Graph's order." })
   async users(@Root() customer: Customer, @Args() args: UserListArgs, @Ctx() ctx: RequestContext, @Info() info: GraphQLResolveInfo): Promise<Connection<User>> {
     const tenant = ctx.data.tenant(customer.id);
@@ -42,6 +35,13 @@ export class CustomerDirectoryResolver {
     const tenant = ctx.data.tenant(customer.id);
     const found = await tenant.users.byId(checkObjectId(id), graphSelect(selectedFields(info, "User"), USER_PROPERTIES));
     return found ? toUser(tenant.tenantId, found) : null;
+  }
+
+  @FieldResolver(() => Organization, { nullable: true, description: "The tenant's organisation profile: verified domains, country, address." })
+  async organization(@Root() customer: Customer, @Ctx() ctx: RequestContext, @Info() info: GraphQLResolveInfo): Promise<Organization | null> {
+    const tenant = ctx.data.tenant(customer.id);
+    const org = await tenant.organization.get(graphSelect(selectedFields(info, "Organization"), ORGANIZATION_PROPERTIES));
+    return org ? toOrganization(tenant.tenantId, org) : null;
   }
 
   @FieldResolver(() => GroupConnection, { nullable: true, description: "Groups of the tenant (Graph /groups)." })
