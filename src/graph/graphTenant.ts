@@ -11,10 +11,10 @@ import { listPath, objectPath } from "./paths";
 import { workloadOf, type InFlightLimits, type TenantBreakers } from "./resilience";
 import { coalesceWindow } from "./schedule";
 import type { GraphObject, ListPage, ListQuery, ListSource, ObjectRef, PagePosition, TenantGraph } from "./tenantGraph";
-import { requestKey, type GraphRequest, type GraphResponse } from "./types";
+import { requestKey, type GraphPage, type GraphRequest, type GraphResponse } from "./types";
 
 /** Graph's documented limit of ids in one `directoryObjects/getByIds` call. */
-export const GET_BY_IDS_MAX = 1000;
+const GET_BY_IDS_MAX = 1000;
 
 /**
  * The TenantGraph of one tenant for one GraphQL operation. Every request of the tenant issued in the
@@ -48,7 +48,7 @@ export class GraphTenant implements TenantGraph {
       select, search, orderBy, advanced, top: position.top, count: position.count, skiptoken: position.skiptoken,
       filter: equals ? `${equals.property} eq ${odataString(equals.value)}` : filter,
     };
-    const body = await this.read(`${listPath(source)}${buildQuery(odata)}`, needsEventualConsistency(odata), Boolean(search));
+    const body: GraphPage<GraphObject> | undefined = await this.read(`${listPath(source)}${buildQuery(odata)}`, needsEventualConsistency(odata), Boolean(search));
     return { items: body?.value ?? [], skiptoken: skiptokenOf(body?.["@odata.nextLink"]), count: finite(body?.["@odata.count"]) };
   }
 
@@ -71,10 +71,10 @@ export class GraphTenant implements TenantGraph {
     const pages = await Promise.all(
       chunks(ids, GET_BY_IDS_MAX).map((part) => {
         const req: GraphRequest = { method: "POST", url: "/directoryObjects/getByIds", body: { ids: part, types: [type] }, headers: { "Content-Type": "application/json" }, idempotent: true };
-        return this.requests.load(req).then((res) => this.bodyOf(res, req));
+        return this.requests.load(req).then((res): GraphPage<GraphObject> | undefined => this.bodyOf(res, req));
       }),
     );
-    return pages.flatMap((page) => (page?.value ?? []) as GraphObject[]);
+    return pages.flatMap((page) => page?.value ?? []);
   }
 
   /** `search`: the URL carries the client's own free text, so Graph's 400 to it is the client's. */
