@@ -75,7 +75,7 @@ export const searchRejected = (d: GraphAnswerDetails) => new PartnerGraphError("
 export const identityNotAccepted = (d: GraphAnswerDetails) => new PartnerGraphError("CONSENT_MISSING", "Microsoft Graph did not accept the partner's identity in this customer tenant.", d);
 export const graphDenied = (d: GraphAnswerDetails) => new PartnerGraphError("FORBIDDEN", "Microsoft Graph denied access to this data of the customer tenant.", d);
 export const objectNotFound = (d: GraphAnswerDetails) => new PartnerGraphError("NOT_FOUND", "The object was not found in the customer tenant.", d);
-export const throttled = (d: GraphAnswerDetails, retryAfter: number) => new PartnerGraphError("THROTTLED", "Microsoft Graph is throttling requests for this customer tenant.", { ...d, retryAfter });
+export const graphThrottled = (d: GraphAnswerDetails, retryAfter: number) => new PartnerGraphError("THROTTLED", "Microsoft Graph is throttling requests for this customer tenant.", { ...d, retryAfter });
 export const graphUnavailable = (d: GraphAnswerDetails, retryAfter?: number) => new PartnerGraphError("UPSTREAM_UNAVAILABLE", "Microsoft Graph is unavailable for this customer tenant.", { ...d, retryAfter });
 export const graphAnswered = (status: number, d: GraphAnswerDetails) => new PartnerGraphError("UPSTREAM_UNAVAILABLE", `Microsoft Graph answered ${status}.`, d);
 export const graphUnreachable = (tenantId: string) => new PartnerGraphError("UPSTREAM_UNAVAILABLE", "Microsoft Graph could not be reached.", { tenantId });

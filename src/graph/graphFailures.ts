@@ -1,6 +1,6 @@
 import {
   gdapApiNotAvailable, gdapListsDenied, graphAnswered, graphDenied, graphUnavailable, identityNotAccepted, intuneNotAvailable, objectNotFound,
-  searchRejected, throttled,
+  searchRejected, graphThrottled,
 } from "../errors";
 import type { GraphDenial } from "./credentials";
 import { permissionsFor } from "./permissions";
@@ -57,7 +57,7 @@ export function translateGraphFailure(res: GraphResponse, req: GraphRequest, ten
     case 404:
       return objectNotFound(details);
     case 429:
-      return throttled(details, parseRetryAfter(res.headers["retry-after"]) ?? 1);
+      return graphThrottled(details, parseRetryAfter(res.headers["retry-after"]) ?? 1);
     case 500: case 502: case 503: case 504:
       return graphUnavailable(details, parseRetryAfter(res.headers["retry-after"]));
     default:
