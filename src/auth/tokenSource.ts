@@ -1,17 +1,7 @@
-/**
- * Where the Graph adapter gets a bearer token for one customer tenant. Implementations live in
- * src/auth; nothing else holds a token.
- */
-export interface TokenSource {
-  readonly tenantId: string;
-  getToken(): Promise<string>;
-  /**
-   * Forget any cached token of this tenant so the next getToken acquires a new one (Microsoft: a
-   * token acquired before a new customer's relationship propagated never gains the permissions).
-   * At most once per renewal interval (60 s) unless `force` (a customer still propagating).
-   */
-  renew(force?: boolean): void;
-}
+import type { TokenSource } from "../graph/credentials";
+
+/** The port is the Graph layer's (src/graph/credentials.ts); the token sources of src/auth implement it. */
+export type { TokenSource };
 
 /** Chooses the token source for a tenant, according to the caller. One per request. */
 export interface TenantAccess {

@@ -2,7 +2,7 @@ import type { AuthenticationResult, ConfidentialClientApplication } from "@azure
 import { toAuthError } from "./authErrors";
 import type { TokenRenewals } from "./renewals";
 import { appTokenKey, oboTokenKey, type TokenCache } from "./tokenCache";
-import type { TokenSource } from "./tokenSource";
+import type { TokenSource } from "../graph/credentials";
 
 /**
  * A tenant's Graph tokens through our TokenCache: concurrent callers share one acquisition instead of

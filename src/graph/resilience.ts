@@ -1,4 +1,4 @@
-import { parseRetryAfter } from "./graphErrors";
+import { parseRetryAfter } from "./retryAfter";
 import { Semaphore } from "./semaphore";
 import type { GraphRequest, GraphResponse } from "./types";
 

@@ -1,20 +1,7 @@
-import { PartnerGraphError } from "../errors";
-import { buildQuery, skiptokenOf } from "../graph/odata";
-import { NEW_CUSTOMER_HORIZON_SECONDS } from "./readiness";
-import type { TenantData } from "./tenantData";
-
-/**
- * Why a partner tenant's GDAP lists answer with a refusal that lasts: the caller lacks
- * DelegatedAdminRelationship.Read.All (or the partner has DAP only), or the cloud has no GDAP API.
- * Set as `extensions.reason` by the partner tenant's failure mapper.
- */
-export const GDAP_API_DENIED = "GDAP_API_DENIED";
-export const GDAP_API_NOT_AVAILABLE = "GDAP_API_NOT_AVAILABLE";
-
-function isGdapApiRefusal(err: PartnerGraphError): boolean {
-  const reason = err.extensions.reason;
-  return reason === GDAP_API_DENIED || reason === GDAP_API_NOT_AVAILABLE;
-}
+import { customerListIncomplete, isGdapApiRefusal, notACustomer, PartnerGraphError } from "../errors";
+import { roleName } from "../graph/permissions";
+import { NEW_CUSTOMER_HORIZON_SECONDS } from "../graph/propagation";
+import type { ListSource, TenantGraph } from "../graph/tenantGraph";
 
 /** A GDAP relationship of the partner with a customer, as the partner tenant lists it. */
 export interface GdapRelationshipRecord {
@@ -22,6 +9,8 @@ export interface GdapRelationshipRecord {
   displayName: string;
   status: string;
   roleDefinitionIds: string[];
+  /** The same roles by name (Entra's built-in role templates; an unknown template by its id). */
+  roles: string[];
   createdDateTime: string | null;
   activatedDateTime: string | null;
   endDateTime: string | null;
@@ -59,10 +48,11 @@ export function relationshipCreatedAt(c: CustomerRecord): number | undefined {
   return times.length ? Math.max(...times) : undefined;
 }
 
+/** A regional partner tenant, read with the caller's credentials for it. */
 export interface PartnerSource {
   region: string;
   partnerTenantId: string;
-  data: TenantData;
+  graph: TenantGraph;
 }
 
 /** Lists are read in pages of the largest size Graph allows, so most partners cost one call per list. */
@@ -205,12 +195,8 @@ export class CustomerDirectory {
     }
     const record = listing.customers.get(id);
     if (record) return record;
-    if (listing.failures.length > 0) {
-      throw new PartnerGraphError("UPSTREAM_UNAVAILABLE", "The partner's customer list could not be read completely; try again.", {
-        retryAfter: 5,
-      });
-    }
-    throw new PartnerGraphError("FORBIDDEN", "This tenant is not a customer the caller can reach.");
+    if (listing.failures.length > 0) throw customerListIncomplete();
+    throw notACustomer();
   }
 
   private load(): Promise<Listing> {
@@ -264,7 +250,7 @@ export class CustomerDirectory {
       this.contractsOf(p),
       Promise.all([
         this.gdapCustomersOf(p),
-        allPages(p.data, "/tenantRelationships/delegatedAdminRelationships", RELATIONSHIP_FIELDS, GDAP_PAGE),
+        allPages(p.graph, { kind: "delegatedAdminRelationships" }, RELATIONSHIP_FIELDS, GDAP_PAGE),
       ]).then(
         ([customers, relationships]) => ({ customers, relationships, error: undefined }),
         (error: unknown) => {
@@ -284,7 +270,7 @@ export class CustomerDirectory {
   }
 
   private async contractsOf(partner: PartnerSource): Promise<CustomerRecord[]> {
-    const rows = await allPages(partner.data, "/contracts", ["customerId", "defaultDomainName", "displayName"], CONTRACT_PAGE);
+    const rows = await allPages(partner.graph, { kind: "contracts" }, ["customerId", "defaultDomainName", "displayName"], CONTRACT_PAGE);
     return rows
       .filter((c) => typeof c.customerId === "string")
       .map((c) => ({
@@ -300,7 +286,7 @@ export class CustomerDirectory {
 
   /** GDAP customers carry no domain; a DAP contract of the same tenant, when there is one, supplies it. */
   private async gdapCustomersOf(partner: PartnerSource): Promise<CustomerRecord[]> {
-    const rows = await allPages(partner.data, "/tenantRelationships/delegatedAdminCustomers", ["tenantId", "displayName"], GDAP_PAGE);
+    const rows = await allPages(partner.graph, { kind: "delegatedAdminCustomers" }, ["tenantId", "displayName"], GDAP_PAGE);
     return rows
       .filter((c) => typeof c.tenantId === "string")
       .map((c) => ({
@@ -315,14 +301,14 @@ export class CustomerDirectory {
   }
 }
 
-/** Follows a partner-tenant list to its end; we rebuild each next URL from its skip token. */
-async function allPages(data: TenantData, path: string, select: string[], top: number): Promise<Array<Record<string, unknown>>> {
+/** Follows a partner-tenant list to its end, page by page. */
+async function allPages(graph: TenantGraph, source: ListSource, select: string[], top: number): Promise<Array<Record<string, unknown>>> {
   const out: Array<Record<string, unknown>> = [];
   let skiptoken: string | undefined;
   do {
-    const page = await data.get(`${path}${buildQuery({ select, top, skiptoken })}`);
-    out.push(...(page.value ?? []));
-    skiptoken = skiptokenOf(page["@odata.nextLink"]);
+    const page = await graph.list(source, { select }, { top, skiptoken });
+    out.push(...page.items);
+    skiptoken = page.skiptoken;
   } while (skiptoken);
   return out;
 }
@@ -353,6 +339,7 @@ function toRelationship(row: Record<string, unknown>): GdapRelationshipRecord {
     displayName: String(row.displayName ?? ""),
     status: String(row.status ?? "unknown"),
     roleDefinitionIds: roles,
+    roles: roles.map(roleName),
     createdDateTime: str(row.createdDateTime),
     activatedDateTime: str(row.activatedDateTime),
     endDateTime: str(row.endDateTime),

@@ -15,6 +15,12 @@ export interface CompiledQuery {
   advanced: boolean;
 }
 
+/** An order on one property, as the schema's `*Order` inputs give it. */
+export interface SortOrder<F extends string> {
+  field: F;
+  direction: "ASC" | "DESC";
+}
+
 /** Graph limits `in` to 15 values by default (Learn: filter-query-parameter, "in" operator note). */
 export const MAX_IN_VALUES = 15;
 

@@ -1,24 +1,20 @@
 import { Ctx, FieldResolver, Resolver, Root } from "type-graphql";
-import { GraphQLError } from "graphql";
-import { PartnerGraphError } from "../../errors";
+import { sameFailure } from "../../errors";
 import type { RequestContext } from "../../context";
 import type { GdapRelationshipRecord } from "../../loaders/customerDirectory";
-import { roleName } from "../../auth/roles";
-import { tenantData } from "../shared/tenant";
+import type { WorkloadName, WorkloadProbe } from "../../loaders/tenantLoaders";
 import { Customer } from "./customer.type";
-import type { TenantData } from "../../loaders/tenantData";
 import { CustomerReadiness, GdapRelationship, PartnerRelationship, ReadinessState, RelationshipKind, Workload, WorkloadReadiness } from "./relationship.type";
 
 const ACTIVE_FIRST = ["active", "expiring", "activating", "approved", "approvalPending", "created"];
 
-/** The cheapest read of each workload: one object's id. Asked together, they are one `$batch`. */
-const PROBES: ReadonlyArray<[Workload, (data: TenantData) => Promise<unknown>]> = [
-  [Workload.ORGANIZATION, (d) => d.organization(["id"])],
-  [Workload.USERS, (d) => d.page("/users", { select: ["id"], top: 1 })],
-  [Workload.GROUPS, (d) => d.page("/groups", { select: ["id"], top: 1 })],
-  [Workload.DEVICES, (d) => d.page("/devices", { select: ["id"], top: 1 })],
-  [Workload.MANAGED_DEVICES, (d) => d.page("/deviceManagement/managedDevices", { select: ["id"], top: 1 })],
-];
+const WORKLOADS: Readonly<Record<WorkloadName, Workload>> = {
+  organization: Workload.ORGANIZATION,
+  users: Workload.USERS,
+  groups: Workload.GROUPS,
+  devices: Workload.DEVICES,
+  managedDevices: Workload.MANAGED_DEVICES,
+};
 
 /** Customer fields that come from the partner's side: the relationship, and whether the tenant answers. */
 @Resolver(() => Customer)
@@ -30,39 +26,36 @@ export class CustomerPartnerResolver {
     const kind = record.contract && gdap.length ? RelationshipKind.DAP_AND_GDAP : gdap.length ? RelationshipKind.GDAP : RelationshipKind.DAP;
     // A fresh error per customer: each lands at its own customer's path.
     const unavailable = record.gdapUnavailable;
-    return new PartnerRelationship(kind, unavailable ? new PartnerGraphError(unavailable.code, unavailable.message, { ...unavailable.extensions, code: undefined }) : gdap);
+    return new PartnerRelationship(kind, unavailable ? sameFailure(unavailable) : gdap);
   }
 
   @FieldResolver(() => CustomerReadiness, {
     description: "READY (the tenant answers the caller, for at least one workload), PROPAGATING (a new customer, with the next check time) or DENIED (with the reason, and the next check time while the denial may still be propagation). Asks the tenant once per workload, in one $batch.",
   })
   async readiness(@Root() customer: Customer, @Ctx() ctx: RequestContext): Promise<CustomerReadiness> {
-    const data = await tenantData(ctx, customer.id);
-    const workloads = await Promise.all(PROBES.map(([workload, probe]) => probe(data).then(() => workloadReady(workload), (err: unknown) => workloadDenied(workload, err))));
+    const probes = await ctx.data.tenant(customer.id).readiness();
+    const workloads = probes.map(toWorkloadReadiness);
     const readiness = (state: ReadinessState, reason: string | null, retryAfter?: number) =>
-      Object.assign(new CustomerReadiness(), { state, reason, nextCheckAt: retryAfter === undefined ? null : new Date(Date.now() + retryAfter * 1000), workloads: workloads.map((w) => w.result) });
-    if (workloads.some((w) => w.result.state === ReadinessState.READY)) return readiness(ReadinessState.READY, null);
-    const propagating = workloads.filter((w) => w.result.state === ReadinessState.PROPAGATING);
-    if (propagating.length) return readiness(ReadinessState.PROPAGATING, null, Math.min(...propagating.map((w) => w.retryAfter ?? 60)));
+      Object.assign(new CustomerReadiness(), { state, reason, nextCheckAt: retryAfter === undefined ? null : new Date(Date.now() + retryAfter * 1000), workloads });
+    if (probes.some((p) => p.state === "ready")) return readiness(ReadinessState.READY, null);
+    const propagating = probes.filter((p) => p.state === "propagating");
+    if (propagating.length) return readiness(ReadinessState.PROPAGATING, null, Math.min(...propagating.map((p) => (p.state === "ready" ? 60 : p.retryAfter ?? 60))));
     // Denied everywhere: the organization profile's answer stands for the tenant.
-    const first = workloads[0];
-    return readiness(ReadinessState.DENIED, first.result.reason, first.retryAfter);
+    const first = probes[0];
+    return readiness(ReadinessState.DENIED, first.state === "ready" ? null : first.code, first.state === "ready" ? undefined : first.retryAfter);
   }
 }
 
-function workloadReady(workload: Workload): { result: WorkloadReadiness; retryAfter?: number } {
-  return { result: Object.assign(new WorkloadReadiness(), { workload, state: ReadinessState.READY, reason: null, requiredPermissions: null, requiredRoles: null }) };
-}
-
-/** A typed failure is this workload's state; anything else is a defect and fails the field. */
-function workloadDenied(workload: Workload, err: unknown): { result: WorkloadReadiness; retryAfter?: number } {
-  if (!(err instanceof GraphQLError) || typeof err.extensions.code !== "string") throw err;
-  const ext = err.extensions as { code: string; retryAfter?: number; requiredPermissions?: string[]; requiredRoles?: string[] };
-  const state = ext.code === "CUSTOMER_NOT_READY" ? ReadinessState.PROPAGATING : ReadinessState.DENIED;
-  return {
-    result: Object.assign(new WorkloadReadiness(), { workload, state, reason: ext.code, requiredPermissions: ext.requiredPermissions ?? null, requiredRoles: ext.requiredRoles ?? null }),
-    retryAfter: typeof ext.retryAfter === "number" ? ext.retryAfter : undefined,
-  };
+function toWorkloadReadiness(p: WorkloadProbe): WorkloadReadiness {
+  const workload = WORKLOADS[p.workload];
+  if (p.state === "ready") return Object.assign(new WorkloadReadiness(), { workload, state: ReadinessState.READY, reason: null, requiredPermissions: null, requiredRoles: null });
+  return Object.assign(new WorkloadReadiness(), {
+    workload,
+    state: p.state === "propagating" ? ReadinessState.PROPAGATING : ReadinessState.DENIED,
+    reason: p.code,
+    requiredPermissions: p.requiredPermissions ?? null,
+    requiredRoles: p.requiredRoles ?? null,
+  });
 }
 
 function rank(status: string): number {
@@ -76,7 +69,7 @@ function toGdap(r: GdapRelationshipRecord): GdapRelationship {
     id: r.id,
     displayName: r.displayName,
     status: r.status,
-    roles: r.roleDefinitionIds.map(roleName),
+    roles: r.roles,
     roleDefinitionIds: r.roleDefinitionIds,
     createdDateTime: date(r.createdDateTime),
     activatedDateTime: date(r.activatedDateTime),

@@ -1,5 +1,4 @@
 import { ArgsType, Field, InputType, registerEnumType } from "type-graphql";
-import { directoryQuery, FilterBuilder, orderClause, searchClause, type CompiledQuery } from "../../graph/filters/odataFilter";
 import { PageArgs } from "../shared/connection";
 import { SortDirection } from "../shared/ordering";
 import { TrustType } from "./device.type";
@@ -64,19 +63,3 @@ export class DeviceListArgs extends PageArgs {
   orderBy?: DeviceOrder | null;
 }
 
-/** Compiles the typed arguments into OData; every device sort is an advanced query (aad-advanced-queries, sorting table). */
-export function compileDeviceQuery(args: { filter?: DeviceFilter | null; search?: string | null; orderBy?: DeviceOrder | null }): CompiledQuery {
-  const f = new FilterBuilder();
-  const d = args.filter ?? {};
-  if (d.operatingSystem !== undefined && d.operatingSystem !== null) f.eq("operatingSystem", d.operatingSystem);
-  f.startsWith("operatingSystemVersion", d.operatingSystemVersionStartsWith, "filter.operatingSystemVersionStartsWith");
-  if (d.trustType) f.eq("trustType", d.trustType);
-  if (d.isCompliant !== undefined && d.isCompliant !== null) f.eq("isCompliant", d.isCompliant);
-  if (d.isManaged !== undefined && d.isManaged !== null) f.eq("isManaged", d.isManaged);
-  if (d.accountEnabled !== undefined && d.accountEnabled !== null) f.eq("accountEnabled", d.accountEnabled);
-  f.startsWith("displayName", d.displayNameStartsWith, "filter.displayNameStartsWith");
-  if (d.profileType !== undefined && d.profileType !== null) f.eq("profileType", d.profileType);
-  f.range("approximateLastSignInDateTime", d.lastSignInAfter, d.lastSignInBefore);
-  const order = args.orderBy ? { clause: orderClause(args.orderBy.field, args.orderBy.direction === SortDirection.DESC), advanced: true } : undefined;
-  return directoryQuery({ filter: f, search: searchClause(args.search, ["displayName"]), orderBy: order });
-}

@@ -1,8 +1,7 @@
 import type { GraphQLResolveInfo } from "graphql";
 import type { RequestContext } from "../../context";
-import { checkObjectId } from "../shared/ids";
+import { checkObjectId } from "../../loaders/ids";
 import { graphSelect, selectedFields } from "../shared/selection";
-import { tenantData } from "../shared/tenant";
 import { DEVICE_PROPERTIES, toDevice, type Device } from "./device.type";
 
 /**
@@ -10,8 +9,7 @@ import { DEVICE_PROPERTIES, toDevice, type Device } from "./device.type";
  * not used for devices because their default property set is not documented.
  */
 export async function resolveDeviceReference(ref: { tenantId: string; id: string }, ctx: RequestContext, info: GraphQLResolveInfo): Promise<Device | null> {
-  const data = await tenantData(ctx, ref.tenantId);
-  const select = graphSelect(selectedFields(info, "Device"), DEVICE_PROPERTIES);
-  const found = await data.objects("/devices").load({ id: checkObjectId(String(ref.id), false), select });
-  return found ? toDevice(data.tenantId, found) : null;
+  const tenant = ctx.data.tenant(ref.tenantId);
+  const found = await tenant.devices.byId(checkObjectId(String(ref.id), false), graphSelect(selectedFields(info, "Device"), DEVICE_PROPERTIES));
+  return found ? toDevice(tenant.tenantId, found) : null;
 }

@@ -1,13 +1,10 @@
 import type { GraphQLResolveInfo } from "graphql";
 import { Args, Ctx, FieldResolver, Info, Resolver, Root } from "type-graphql";
 import type { RequestContext } from "../../context";
-import { directoryLookups } from "../../loaders/directoryLookups";
 import { Customer, toCustomer } from "../customer/customer.type";
 import { ManagedDevice, MANAGED_DEVICE_PROPERTIES, toManagedDevice } from "../managedDevice/managedDevice.type";
-import { type Connection, PageArgs } from "../shared/connection";
-import { graphConnection } from "../shared/graphConnection";
+import { connection, type Connection, PageArgs } from "../shared/connection";
 import { graphSelect, isSelected, selectedFields, selectedNodeFields } from "../shared/selection";
-import { tenantData } from "../shared/tenant";
 import { UserConnection } from "../user/user.connection";
 import { toUser, User, USER_PROPERTIES } from "../user/user.type";
 import { Device } from "./device.type";
@@ -21,18 +18,16 @@ export class DeviceResolver {
 
   @FieldResolver(() => UserConnection, { nullable: true, description: "Users registered as the device's owners (Entra allows at most one)." })
   async registeredOwners(@Root() device: Device, @Args() args: PageArgs, @Ctx() ctx: RequestContext, @Info() info: GraphQLResolveInfo): Promise<Connection<User>> {
-    const data = await tenantData(ctx, device.tenantId);
-    const select = graphSelect(selectedNodeFields(info, "User"), USER_PROPERTIES);
-    const path = `/devices/${encodeURIComponent(device.id)}/registeredOwners`;
-    return graphConnection(data, { path, select, count: isSelected(info, "totalCount") }, args, ctx.cursors, (o) => toUser(data.tenantId, o));
+    const tenant = ctx.data.tenant(device.tenantId);
+    const page = await tenant.links.registeredOwners(device.id, { select: graphSelect(selectedNodeFields(info, "User"), USER_PROPERTIES), count: isSelected(info, "totalCount") }, args);
+    return connection(page, (o) => toUser(tenant.tenantId, o));
   }
 
   @FieldResolver(() => ManagedDevice, { nullable: true, description: "The Intune record of this device, joined on its deviceId (Intune's azureADDeviceId)." })
   async managedDevice(@Root() device: Device, @Ctx() ctx: RequestContext, @Info() info: GraphQLResolveInfo): Promise<ManagedDevice | null> {
     if (!device.deviceId) return null;
-    const data = await tenantData(ctx, device.tenantId);
-    const select = graphSelect(selectedFields(info, "ManagedDevice"), MANAGED_DEVICE_PROPERTIES);
-    const found = await directoryLookups(data).managedDevicesByAzureADDeviceId.load({ value: device.deviceId, select });
-    return found ? toManagedDevice(data.tenantId, found) : null;
+    const tenant = ctx.data.tenant(device.tenantId);
+    const found = await tenant.managedDevices.byAzureADDeviceId(device.deviceId, graphSelect(selectedFields(info, "ManagedDevice"), MANAGED_DEVICE_PROPERTIES));
+    return found ? toManagedDevice(tenant.tenantId, found) : null;
   }
 }

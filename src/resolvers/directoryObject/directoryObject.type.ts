@@ -1,6 +1,6 @@
 import type { GraphQLResolveInfo } from "graphql";
 import { createUnionType, Field, ID, ObjectType } from "type-graphql";
-import type { GraphObject } from "../../loaders/tenantData";
+import type { GraphObject } from "../../loaders/queries";
 import { Device, DEVICE_PROPERTIES, toDevice } from "../device/device.type";
 import { Group, GROUP_PROPERTIES, toGroup } from "../group/group.type";
 import { graphSelect, selectedFields } from "../shared/selection";

@@ -1,5 +1,4 @@
 import { ArgsType, Field, InputType, registerEnumType } from "type-graphql";
-import { directoryQuery, FilterBuilder, orderClause, searchClause, type CompiledQuery } from "../../graph/filters/odataFilter";
 import { PageArgs } from "../shared/connection";
 import { SortDirection } from "../shared/ordering";
 import { GroupKind } from "./group.type";
@@ -64,38 +63,3 @@ export class GroupListArgs extends PageArgs {
   orderBy?: GroupOrder | null;
 }
 
-/** Compiles the typed arguments into OData; only displayName sorts without advanced queries. */
-export function compileGroupQuery(args: { filter?: GroupFilter | null; search?: string | null; orderBy?: GroupOrder | null }): CompiledQuery {
-  const f = new FilterBuilder();
-  const g = args.filter ?? {};
-  switch (g.kind ?? undefined) {
-    case GroupKind.MICROSOFT_365:
-      f.any("groupTypes", "Unified");
-      break;
-    case GroupKind.SECURITY:
-      f.eq("securityEnabled", true).eq("mailEnabled", false);
-      break;
-    case GroupKind.MAIL_ENABLED_SECURITY:
-      f.eq("securityEnabled", true).eq("mailEnabled", true);
-      break;
-    case GroupKind.DISTRIBUTION:
-      // Microsoft 365 groups are mail-enabled and not security-enabled too: exclude them explicitly.
-      f.eq("mailEnabled", true).eq("securityEnabled", false).any("groupTypes", "Unified", true);
-      break;
-  }
-  if (g.dynamic === true) f.any("groupTypes", "DynamicMembership");
-  if (g.dynamic === false) f.any("groupTypes", "DynamicMembership", true);
-  f.startsWith("displayName", g.displayNameStartsWith, "filter.displayNameStartsWith");
-  f.startsWith("mail", g.mailStartsWith, "filter.mailStartsWith");
-  if (g.mailEnabled !== undefined && g.mailEnabled !== null) f.eq("mailEnabled", g.mailEnabled);
-  if (g.securityEnabled !== undefined && g.securityEnabled !== null) f.eq("securityEnabled", g.securityEnabled);
-  if (g.isAssignableToRole !== undefined && g.isAssignableToRole !== null) f.eq("isAssignableToRole", g.isAssignableToRole);
-  // Cloud-only groups have onPremisesSyncEnabled null, not false: "not synced" is `ne true`.
-  if (g.onPremisesSynced === true) f.eq("onPremisesSyncEnabled", true);
-  if (g.onPremisesSynced === false) f.ne("onPremisesSyncEnabled", true);
-  f.range("createdDateTime", g.createdAfter, g.createdBefore);
-  const order = args.orderBy
-    ? { clause: orderClause(args.orderBy.field, args.orderBy.direction === SortDirection.DESC), advanced: args.orderBy.field !== GroupOrderField.DISPLAY_NAME }
-    : undefined;
-  return directoryQuery({ filter: f, search: searchClause(args.search, ["displayName", "description", "mail"]), orderBy: order });
-}

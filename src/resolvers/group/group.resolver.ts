@@ -4,10 +4,8 @@ import type { RequestContext } from "../../context";
 import { Customer, toCustomer } from "../customer/customer.type";
 import { DirectoryObjectConnection } from "../directoryObject/directoryObject.connection";
 import { directoryObjectSelect, toDirectoryObject, type DirectoryObjectValue } from "../directoryObject/directoryObject.type";
-import { type Connection, PageArgs } from "../shared/connection";
-import { graphConnection } from "../shared/graphConnection";
+import { connection, type Connection, PageArgs } from "../shared/connection";
 import { isSelected } from "../shared/selection";
-import { tenantData } from "../shared/tenant";
 import { Group } from "./group.type";
 
 @Resolver(() => Group)
@@ -19,17 +17,15 @@ export class GroupResolver {
 
   @FieldResolver(() => DirectoryObjectConnection, { nullable: true, description: "Direct members: users, groups, devices (and other directory objects)." })
   async members(@Root() group: Group, @Args() args: PageArgs, @Ctx() ctx: RequestContext, @Info() info: GraphQLResolveInfo): Promise<Connection<DirectoryObjectValue>> {
-    return this.directoryObjects(group, "members", args, ctx, info);
+    const tenant = ctx.data.tenant(group.tenantId);
+    const page = await tenant.links.members(group.id, { select: directoryObjectSelect(info), count: isSelected(info, "totalCount") }, args);
+    return connection(page, (o) => toDirectoryObject(tenant.tenantId, o));
   }
 
   @FieldResolver(() => DirectoryObjectConnection, { nullable: true, description: "Owners of the group (users, service principals)." })
   async owners(@Root() group: Group, @Args() args: PageArgs, @Ctx() ctx: RequestContext, @Info() info: GraphQLResolveInfo): Promise<Connection<DirectoryObjectValue>> {
-    return this.directoryObjects(group, "owners", args, ctx, info);
-  }
-
-  private async directoryObjects(group: Group, nav: string, args: PageArgs, ctx: RequestContext, info: GraphQLResolveInfo): Promise<Connection<DirectoryObjectValue>> {
-    const data = await tenantData(ctx, group.tenantId);
-    const path = `/groups/${encodeURIComponent(group.id)}/${nav}`;
-    return graphConnection(data, { path, select: directoryObjectSelect(info), count: isSelected(info, "totalCount") }, args, ctx.cursors, (o) => toDirectoryObject(data.tenantId, o));
+    const tenant = ctx.data.tenant(group.tenantId);
+    const page = await tenant.links.owners(group.id, { select: directoryObjectSelect(info), count: isSelected(info, "totalCount") }, args);
+    return connection(page, (o) => toDirectoryObject(tenant.tenantId, o));
   }
 }

@@ -1,6 +1,7 @@
 import { Directive, Field, ID, ObjectType, registerEnumType } from "type-graphql";
-import type { GraphObject } from "../../loaders/tenantData";
-import { sameNames, toDates } from "../shared/tenant";
+import type { GraphObject } from "../../loaders/queries";
+import { toDates } from "../shared/dates";
+import { sameNames } from "../shared/selection";
 
 /** What kind of group this is, as admin centres show it (derived from groupTypes, mailEnabled, securityEnabled). */
 export enum GroupKind {

@@ -1,11 +1,9 @@
 import type { GraphQLResolveInfo } from "graphql";
 import { Ctx, FieldResolver, Info, Resolver, Root } from "type-graphql";
 import type { RequestContext } from "../../context";
-import { directoryLookups } from "../../loaders/directoryLookups";
 import { Customer, toCustomer } from "../customer/customer.type";
 import { Device, DEVICE_PROPERTIES, toDevice } from "../device/device.type";
 import { graphSelect, selectedFields } from "../shared/selection";
-import { tenantData } from "../shared/tenant";
 import { toUser, User, USER_PROPERTIES } from "../user/user.type";
 import { ManagedDevice } from "./managedDevice.type";
 
@@ -19,19 +17,17 @@ export class ManagedDeviceResolver {
   @FieldResolver(() => Device, { nullable: true, description: "The Entra device, joined on azureADDeviceId = device.deviceId; null when not registered in Entra." })
   async device(@Root() md: ManagedDevice, @Ctx() ctx: RequestContext, @Info() info: GraphQLResolveInfo): Promise<Device | null> {
     if (!md.azureADDeviceId) return null;
-    const data = await tenantData(ctx, md.tenantId);
-    const select = graphSelect(selectedFields(info, "Device"), DEVICE_PROPERTIES);
-    const found = await directoryLookups(data).devicesByDeviceId.load({ value: md.azureADDeviceId, select });
-    return found ? toDevice(data.tenantId, found) : null;
+    const tenant = ctx.data.tenant(md.tenantId);
+    const found = await tenant.devices.byDeviceId(md.azureADDeviceId, graphSelect(selectedFields(info, "Device"), DEVICE_PROPERTIES));
+    return found ? toDevice(tenant.tenantId, found) : null;
   }
 
   @FieldResolver(() => User, { nullable: true, description: "The device's primary user." })
   async user(@Root() md: ManagedDevice, @Ctx() ctx: RequestContext, @Info() info: GraphQLResolveInfo): Promise<User | null> {
     if (!md.userId) return null;
-    const data = await tenantData(ctx, md.tenantId);
-    const select = graphSelect(selectedFields(info, "User"), USER_PROPERTIES);
+    const tenant = ctx.data.tenant(md.tenantId);
     // The users of a page of devices are looked up together: one getByIds call when the selection allows.
-    const found = await directoryLookups(data).byIds("user").load({ id: md.userId, select });
-    return found ? toUser(data.tenantId, found) : null;
+    const found = await tenant.users.byIdInSet(md.userId, graphSelect(selectedFields(info, "User"), USER_PROPERTIES));
+    return found ? toUser(tenant.tenantId, found) : null;
   }
 }

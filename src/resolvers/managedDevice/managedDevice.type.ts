@@ -1,6 +1,8 @@
 import { Directive, Field, Float, ID, ObjectType, registerEnumType } from "type-graphql";
-import type { GraphObject } from "../../loaders/tenantData";
-import { enumValue, sameNames, toDates } from "../shared/tenant";
+import type { GraphObject } from "../../loaders/queries";
+import { enumValue } from "../shared/enums";
+import { toDates } from "../shared/dates";
+import { sameNames } from "../shared/selection";
 
 export enum ComplianceState {
   UNKNOWN = "unknown",

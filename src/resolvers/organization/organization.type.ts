@@ -1,6 +1,7 @@
 import { Directive, Field, ID, ObjectType } from "type-graphql";
-import type { GraphObject } from "../../loaders/tenantData";
-import { sameNames, toDates } from "../shared/tenant";
+import type { GraphObject } from "../../loaders/queries";
+import { toDates } from "../shared/dates";
+import { sameNames } from "../shared/selection";
 
 @ObjectType({ description: "A domain the customer tenant has verified." })
 export class VerifiedDomain {

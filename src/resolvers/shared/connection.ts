@@ -1,6 +1,6 @@
 import { ArgsType, Field, Int, ObjectType } from "type-graphql";
 import type { ClassType } from "type-graphql";
-import { badInput } from "../../errors";
+import type { Page } from "../../loaders/paging";
 
 @ObjectType({ description: "Relay page information. Paging is forward only, as Microsoft Graph's is." })
 export class PageInfo {
@@ -67,10 +67,18 @@ export class PageArgs {
   after?: string | null;
 }
 
-/** Graph's largest page; larger pages are refused rather than silently cut. */
-export const MAX_PAGE_SIZE = 999;
-
-export function checkPageSize(first: number, max = MAX_PAGE_SIZE): number {
-  if (!Number.isInteger(first) || first < 1 || first > max) throw badInput(`'first' must be between 1 and ${max}.`, { argument: "first" });
-  return first;
+/** A loader's page as a Relay connection of schema objects. */
+export function connection<T, N>(page: Page<T>, toNode: (item: T) => N): Connection<N> {
+  const edges = page.edges.map((e) => ({ cursor: e.cursor, node: toNode(e.node) }));
+  return {
+    edges,
+    nodes: edges.map((e) => e.node),
+    pageInfo: {
+      hasNextPage: page.hasNextPage,
+      hasPreviousPage: page.hasPreviousPage,
+      startCursor: edges[0]?.cursor ?? null,
+      endCursor: edges[edges.length - 1]?.cursor ?? null,
+    },
+    totalCount: page.totalCount,
+  };
 }

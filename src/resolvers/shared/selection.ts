@@ -76,3 +76,8 @@ function appliesTo(info: GraphQLResolveInfo, condition: string | undefined, type
   const members = new Set(info.schema.getPossibleTypes(type));
   return info.schema.getPossibleTypes(cond).some((t) => members.has(t));
 }
+
+/** Maps each GraphQL field to the same-named Graph property. */
+export function sameNames(fields: readonly string[]): Record<string, readonly string[]> {
+  return Object.fromEntries(fields.map((f) => [f, [f]]));
+}

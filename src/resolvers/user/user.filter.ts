@@ -1,5 +1,4 @@
 import { ArgsType, Field, InputType, registerEnumType } from "type-graphql";
-import { directoryQuery, FilterBuilder, orderClause, searchClause, type CompiledQuery } from "../../graph/filters/odataFilter";
 import { PageArgs } from "../shared/connection";
 import { SortDirection } from "../shared/ordering";
 
@@ -88,33 +87,3 @@ export class UserListArgs extends PageArgs {
   orderBy?: UserOrder | null;
 }
 
-const BASIC_USER_ORDER: ReadonlySet<UserOrderField> = new Set([UserOrderField.DISPLAY_NAME, UserOrderField.USER_PRINCIPAL_NAME]);
-
-/** Compiles the typed arguments into OData; Graph sorts users by displayName and userPrincipalName without advanced queries. */
-export function compileUserQuery(args: { filter?: UserFilter | null; search?: string | null; orderBy?: UserOrder | null }): CompiledQuery {
-  const f = new FilterBuilder();
-  const u = args.filter ?? {};
-  if (u.accountEnabled !== undefined && u.accountEnabled !== null) f.eq("accountEnabled", u.accountEnabled);
-  if (u.userType) f.eq("userType", u.userType);
-  if (u.department !== undefined && u.department !== null) f.eq("department", u.department);
-  f.in("department", u.departmentIn, "filter.departmentIn");
-  if (u.jobTitle !== undefined && u.jobTitle !== null) f.eq("jobTitle", u.jobTitle);
-  if (u.country !== undefined && u.country !== null) f.eq("country", u.country);
-  if (u.city !== undefined && u.city !== null) f.eq("city", u.city);
-  if (u.usageLocation !== undefined && u.usageLocation !== null) f.eq("usageLocation", u.usageLocation);
-  f.startsWith("userPrincipalName", u.userPrincipalNameStartsWith, "filter.userPrincipalNameStartsWith");
-  if (u.domain !== undefined && u.domain !== null) f.endsWith("userPrincipalName", `@${u.domain.replace(/^@/, "")}`, "filter.domain");
-  f.startsWith("displayName", u.displayNameStartsWith, "filter.displayNameStartsWith");
-  f.startsWith("mail", u.mailStartsWith, "filter.mailStartsWith");
-  // Cloud-only users have onPremisesSyncEnabled null, not false: "not synced" is `ne true`.
-  if (u.onPremisesSynced === true) f.eq("onPremisesSyncEnabled", true);
-  if (u.onPremisesSynced === false) f.ne("onPremisesSyncEnabled", true);
-  // Empty-collection tests are advanced queries (graph-facts §4).
-  if (u.licensed === true) f.add("assignedLicenses/$count ne 0", true);
-  if (u.licensed === false) f.add("assignedLicenses/$count eq 0", true);
-  f.range("createdDateTime", u.createdAfter, u.createdBefore);
-  const order = args.orderBy
-    ? { clause: orderClause(args.orderBy.field, args.orderBy.direction === SortDirection.DESC), advanced: !BASIC_USER_ORDER.has(args.orderBy.field) }
-    : undefined;
-  return directoryQuery({ filter: f, search: searchClause(args.search, ["displayName", "userPrincipalName", "mail"]), orderBy: order });
-}

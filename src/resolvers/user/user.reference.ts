@@ -1,9 +1,7 @@
 import type { GraphQLResolveInfo } from "graphql";
 import type { RequestContext } from "../../context";
-import { directoryLookups } from "../../loaders/directoryLookups";
+import { checkObjectId } from "../../loaders/ids";
 import { graphSelect, selectedFields } from "../shared/selection";
-import { checkObjectId } from "../shared/ids";
-import { tenantData } from "../shared/tenant";
 import { toUser, USER_PROPERTIES, type User } from "./user.type";
 
 /**
@@ -12,8 +10,7 @@ import { toUser, USER_PROPERTIES, type User } from "./user.type";
  * properties, else ceil(n/20) `$batch` requests — never n.
  */
 export async function resolveUserReference(ref: { tenantId: string; id: string }, ctx: RequestContext, info: GraphQLResolveInfo): Promise<User | null> {
-  const data = await tenantData(ctx, ref.tenantId);
-  const select = graphSelect(selectedFields(info, "User"), USER_PROPERTIES);
-  const found = await directoryLookups(data).byIds("user").load({ id: checkObjectId(String(ref.id)), select });
-  return found ? toUser(data.tenantId, found) : null;
+  const tenant = ctx.data.tenant(ref.tenantId);
+  const found = await tenant.users.byIdInSet(checkObjectId(String(ref.id)), graphSelect(selectedFields(info, "User"), USER_PROPERTIES));
+  return found ? toUser(tenant.tenantId, found) : null;
 }

@@ -1,6 +1,7 @@
 import { Directive, Field, ID, ObjectType } from "type-graphql";
-import type { GraphObject } from "../../loaders/tenantData";
-import { sameNames, toDates } from "../shared/tenant";
+import type { GraphObject } from "../../loaders/queries";
+import { toDates } from "../shared/dates";
+import { sameNames } from "../shared/selection";
 
 @Directive('@key(fields: "tenantId id")')
 @ObjectType({ description: "A user of a customer tenant (Microsoft Graph user)." })

@@ -1,4 +1,4 @@
-import { RENEWAL_INTERVAL_MS, TokenRenewals } from "../../src/auth/renewals";
+import { RENEWAL_INTERVAL_MS, TokenRenewals } from "../../../src/auth/renewals";
 
 describe("token renewals after a denial", () => {
   it("renews once per denial, then not again for a denial within Microsoft's 60 s retry step", () => {

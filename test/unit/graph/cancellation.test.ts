@@ -1,5 +1,5 @@
 import { getEventListeners } from "node:events";
-import { onAbort, sleep, waitFor } from "../../src/graph/cancellation";
+import { onAbort, sleep, waitFor } from "../../../src/graph/cancellation";
 
 describe("waits on an operation's abort signal", () => {
   it("put one listener on the signal however many waits there are, and all end when it aborts", async () => {

@@ -1,9 +1,10 @@
 import { Client, ResponseType, RetryHandlerOptions } from "@microsoft/microsoft-graph-client";
 import type { Agent } from "undici";
-import { PartnerGraphError } from "../errors";
-import type { TokenSource } from "../auth/tokenSource";
+import { customerTimedOut, graphUnreachable, identityPlatformUnavailable, PartnerGraphError } from "../errors";
 import type { GraphBudget } from "./budget";
 import { settleBeforeAbort, sleep, waitFor } from "./cancellation";
+import { chunks } from "./chunks";
+import type { TokenSource } from "./credentials";
 import { identityCircuit, isIdempotent, MAX_ATTEMPTS, RETRYABLE, retryDelayMs, workloadOf, type Circuit, type InFlightLimits, type TenantBreakers, type Workload } from "./resilience";
 import type { GraphRequest, GraphResponse } from "./types";
 
@@ -28,11 +29,17 @@ export interface CallPolicy {
   partition?: string;
 }
 
+/** What sends a tick's Graph requests of one tenant: the SDK transport below, or a fake in unit tests. */
+export interface GraphTransport {
+  execute(requests: readonly GraphRequest[]): Promise<GraphResponse[]>;
+}
+
 /**
  * Microsoft Graph for one tenant, through @microsoft/microsoft-graph-client: plain requests, and
- * `$batch` for several. Knows nothing of GraphQL; gets its bearer token from a TokenSource.
+ * `$batch` for several, with retries, breakers, budget and the operation's deadline. Knows nothing of
+ * GraphQL; gets its bearer token from a TokenSource.
  */
-export class TenantGraphClient {
+export class SdkGraphTransport implements GraphTransport {
   private readonly client: Client;
   /** The SDK wraps whatever the auth provider throws into a GraphError; this keeps our typed error. */
   private tokenError?: Error;
@@ -52,7 +59,7 @@ export class TenantGraphClient {
         getAccessToken: async () => {
           try {
             // A token request still out at the deadline must not hold the operation's answer back.
-            const token = await settleBeforeAbort(tokens().then((source) => source.getToken()), this.policy.signal, () => timeout(this.tenantId));
+            const token = await settleBeforeAbort(tokens().then((source) => source.getToken()), this.policy.signal, () => customerTimedOut(this.tenantId));
             this.tokenError = undefined;
             this.policy.breakers.record(this.tenantId, this.identity, false);
             return token;
@@ -84,7 +91,7 @@ export class TenantGraphClient {
     // A tenant whose token endpoint keeps failing (for this caller partition) is answered at once.
     const token = await this.admit(this.identity);
     if (!token.go) {
-      throw new PartnerGraphError("UPSTREAM_UNAVAILABLE", "The identity platform is unavailable for this tenant.", { tenantId: this.tenantId, retryAfter: Math.ceil(token.retryAfterMs / 1000) });
+      throw identityPlatformUnavailable(this.tenantId, Math.ceil(token.retryAfterMs / 1000));
     }
     const results: GraphResponse[] = new Array(requests.length);
     /** Per workload of these requests: may it go, and does this call hold its half-open probe? */
@@ -215,14 +222,12 @@ export class TenantGraphClient {
 
   private sendAll(requests: GraphRequest[], started: (sent: readonly GraphRequest[]) => void): Promise<GraphResponse[]> {
     if (requests.length === 1) return this.limited(() => (started(requests), this.send(requests[0]))).then((r) => [r]);
-    const chunks: GraphRequest[][] = [];
-    for (let i = 0; i < requests.length; i += BATCH_LIMIT) chunks.push(requests.slice(i, i + BATCH_LIMIT));
-    return Promise.all(chunks.map((c) => this.limited(() => (started(c), this.batch(c))))).then((r) => r.flat());
+    return Promise.all(chunks(requests, BATCH_LIMIT).map((c) => this.limited(() => (started(c), this.batch(c))))).then((r) => r.flat());
   }
 
   private limited<T>(fn: () => Promise<T>): Promise<T> {
     return this.policy.limits.run(this.tenantId, fn, this.policy.signal).catch((err: unknown) => {
-      if (this.policy.signal.aborted) throw timeout(this.tenantId);
+      if (this.policy.signal.aborted) throw customerTimedOut(this.tenantId);
       throw err;
     });
   }
@@ -268,8 +273,8 @@ export class TenantGraphClient {
     } catch (err) {
       if (err instanceof PartnerGraphError) throw err;
       if (this.tokenError) throw this.tokenError;
-      if (Date.now() >= this.policy.deadline) throw timeout(this.tenantId);
-      throw new PartnerGraphError("UPSTREAM_UNAVAILABLE", "Microsoft Graph could not be reached.", { tenantId: this.tenantId });
+      if (Date.now() >= this.policy.deadline) throw customerTimedOut(this.tenantId);
+      throw graphUnreachable(this.tenantId);
     }
   }
 }
@@ -279,9 +284,6 @@ function circuitOpen(blockedMs: number): GraphResponse {
   return { status: 503, headers: { "retry-after": String(Math.ceil(blockedMs / 1000)) }, body: { error: { code: "CircuitOpen" } } };
 }
 
-function timeout(tenantId: string): PartnerGraphError {
-  return new PartnerGraphError("TIMEOUT", "This customer tenant did not answer within the operation's deadline.", { tenantId });
-}
 
 function headersOf(h: Headers): Record<string, string> {
   const out: Record<string, string> = {};

@@ -1,4 +1,4 @@
-import { InFlightLimits } from "../../src/graph/resilience";
+import { InFlightLimits } from "../../../src/graph/resilience";
 
 /** Lets every pending promise callback and immediate run, so "still pending" means "would hang". */
 const settle = async () => {

@@ -1,4 +1,4 @@
-import { GraphBudget, resourceUnits } from "../../src/graph/budget";
+import { GraphBudget, resourceUnits } from "../../../src/graph/budget";
 
 describe("resourceUnits", () => {
   it("follows Graph's cost table and its adjustments", () => {

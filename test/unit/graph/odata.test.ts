@@ -1,5 +1,5 @@
-import { buildQuery, needsEventualConsistency, odataString, skiptokenOf } from "../../src/graph/odata";
-import { parseRetryAfter } from "../../src/graph/graphErrors";
+import { buildQuery, needsEventualConsistency, odataString, skiptokenOf } from "../../../src/graph/odata";
+import { parseRetryAfter } from "../../../src/graph/retryAfter";
 
 describe("odataString", () => {
   it("doubles single quotes inside a literal", () => {

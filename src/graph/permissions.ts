@@ -1,4 +1,4 @@
-import type { DataKind } from "../graph/resilience";
+import type { DataKind, Workload } from "./resilience";
 
 /**
  * What each kind of Graph data needs: the Entra built-in roles a GDAP relationship can grant (by role
@@ -21,7 +21,7 @@ const DIRECTORY_READ = ["Directory Readers", "Global Reader", "User Administrato
 const INTUNE_READ = ["Intune Administrator", "Global Reader", "Global Administrator"];
 
 /** Roles any one of which lets an agent read data of this kind (least privileged first). */
-export function rolesFor(data: "directory" | "intune"): string[] {
+export function rolesFor(data: Workload): string[] {
   return data === "intune" ? INTUNE_READ : DIRECTORY_READ;
 }
 

@@ -1,13 +1,17 @@
 import "reflect-metadata";
-import { FilterBuilder, MAX_IN_VALUES, searchClause } from "../../src/graph/filters/odataFilter";
-import { compileDeviceQuery, DeviceOrderField } from "../../src/resolvers/device/device.filter";
-import { TrustType } from "../../src/resolvers/device/device.type";
-import { compileGroupQuery, GroupOrderField } from "../../src/resolvers/group/group.filter";
-import { GroupKind } from "../../src/resolvers/group/group.type";
-import { compileManagedDeviceQuery, ManagedDeviceOrderField } from "../../src/resolvers/managedDevice/managedDevice.filter";
-import { ComplianceState, ManagedDeviceOwnerType } from "../../src/resolvers/managedDevice/managedDevice.type";
-import { SortDirection } from "../../src/resolvers/shared/ordering";
-import { compileUserQuery, UserKind, UserOrderField } from "../../src/resolvers/user/user.filter";
+import { FilterBuilder, MAX_IN_VALUES, searchClause } from "../../../src/graph/filters/odataFilter";
+import { compileDeviceQuery } from "../../../src/graph/filters/deviceFilter";
+import { compileGroupQuery } from "../../../src/graph/filters/groupFilter";
+import { compileManagedDeviceQuery } from "../../../src/graph/filters/managedDeviceFilter";
+import { compileUserQuery } from "../../../src/graph/filters/userFilter";
+import { DeviceOrderField } from "../../../src/resolvers/device/device.filter";
+import { TrustType } from "../../../src/resolvers/device/device.type";
+import { GroupOrderField } from "../../../src/resolvers/group/group.filter";
+import { GroupKind } from "../../../src/resolvers/group/group.type";
+import { ManagedDeviceOrderField } from "../../../src/resolvers/managedDevice/managedDevice.filter";
+import { ComplianceState, ManagedDeviceOwnerType } from "../../../src/resolvers/managedDevice/managedDevice.type";
+import { SortDirection } from "../../../src/resolvers/shared/ordering";
+import { UserKind, UserOrderField } from "../../../src/resolvers/user/user.filter";
 
 const badInput = (fn: () => unknown, argument: string) => {
   try {

@@ -1,6 +1,6 @@
 import fc from "fast-check";
-import { identityCircuit, retryDelayMs, TenantBreakers, workloadOf, isIdempotent, type Circuit } from "../../src/graph/resilience";
-import type { GraphResponse } from "../../src/graph/types";
+import { identityCircuit, retryDelayMs, TenantBreakers, workloadOf, isIdempotent, type Circuit } from "../../../src/graph/resilience";
+import type { GraphResponse } from "../../../src/graph/types";
 
 const res = (retryAfter?: string): GraphResponse => ({ status: 429, headers: retryAfter === undefined ? {} : { "retry-after": retryAfter }, body: {} });
 

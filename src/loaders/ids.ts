@@ -1,4 +1,4 @@
-import { badInput } from "../../errors";
+import { badInput } from "../errors";
 
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 /** A user principal name as Graph accepts it in a path: local part (guests carry #EXT#) @ domain. */

@@ -1,4 +1,4 @@
-import { CursorCodec } from "../../src/resolvers/shared/cursor";
+import { CursorCodec } from "../../../src/loaders/cursor";
 
 describe("CursorCodec", () => {
   const codec = new CursorCodec(Buffer.from("a-secret-of-at-least-thirty-two-bytes!!"));

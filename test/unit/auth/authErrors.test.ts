@@ -1,6 +1,6 @@
 import { ServerError } from "@azure/msal-node";
-import { toAuthError } from "../../src/auth/authErrors";
-import { PartnerGraphError } from "../../src/errors";
+import { toAuthError } from "../../../src/auth/authErrors";
+import { PartnerGraphError } from "../../../src/errors";
 
 const TENANT = "11111111-1111-4111-8111-111111111111";
 /** As MSAL builds it from a token-endpoint error body (error, error_description, error_codes[0], status). */
