@@ -13,13 +13,13 @@ import { GraphBudget } from "./graph/budget";
 import { InFlightLimits, TenantBreakers } from "./graph/resilience";
 import { createHttpFront } from "./http/front";
 import { CostInFlight } from "./loadShedding";
+import { DenialEpisodes } from "./auth/denials";
+import { CursorCodec } from "./loaders/cursor";
 import { ListingCache } from "./loaders/customerDirectory";
-import { DenialEpisodes } from "./loaders/readiness";
-import { RequestData, type GraphSettings } from "./loaders/requestData";
 import { createLogger, type Logger } from "./log";
 import { guardProcess } from "./processGuard";
-import { CursorCodec } from "./resolvers/shared/cursor";
 import { buildPartnerGraphSchema } from "./schema";
+import { createRequestLoaders, type RequestSettings } from "./requestScope";
 import { createApolloServer } from "./server";
 
 export interface PartnerGraphApp {
@@ -47,7 +47,7 @@ export async function createApp(config: Config, log: Logger = createLogger(confi
 
   // Shared by all requests: caps on Graph calls in flight, each tenant's circuit state and budget, recent
   // customer listings and denial episodes per caller partition. None holds another caller's data.
-  const graph: GraphSettings = {
+  const graph: RequestSettings = {
     graphEndpoint: config.graphEndpoint,
     dispatcher,
     limits: new InFlightLimits(config.maxInFlight, config.maxInFlightPerTenant),
@@ -64,6 +64,7 @@ export async function createApp(config: Config, log: Logger = createLogger(confi
     listings: new ListingCache(config.customerListTtlMs),
     denials: new DenialEpisodes(),
   };
+  const cursors = new CursorCodec(config.cursorSecret);
   const contextFor = createContextFor({
     demo: config.demoMode,
     graphEndpoint: config.graphEndpoint,
@@ -71,12 +72,11 @@ export async function createApp(config: Config, log: Logger = createLogger(confi
     regions,
     authenticator,
     shared: {
-      cursors: new CursorCodec(config.cursorSecret),
       partners: config.partnerTenants.map((p) => ({ region: p.region, tenantId: p.tenantId, displayName: p.displayName ?? null, appId: p.app.clientId })),
       signInRouting: new SignInRouter(apps, regions, config.authorityHost),
       demo: config.demoMode,
     },
-    requestData: (caller, access, pinnedTenantId) => new RequestData(caller, access, graph, pinnedTenantId),
+    requestLoaders: (caller, access, pinnedTenantId) => createRequestLoaders(caller, access, graph, cursors, pinnedTenantId),
   });
 
   const format = createFormatError(log, { hideSuggestions: !config.demoMode });

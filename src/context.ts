@@ -9,8 +9,7 @@ import type { RegionResolver } from "./auth/regions";
 import type { SignInRouter } from "./auth/signInRouting";
 import type { TenantAccess } from "./auth/tokenSource";
 import { customerTokenFromAgentsOnly } from "./errors";
-import type { RequestData } from "./loaders/requestData";
-import type { CursorCodec } from "./resolvers/shared/cursor";
+import type { RequestLoaders } from "./loaders/requestLoaders";
 
 export interface PartnerTenantInfo {
   region: string;
@@ -19,11 +18,10 @@ export interface PartnerTenantInfo {
   appId: string;
 }
 
-/** What every resolver gets: who is calling, and the per-request Graph data. No tokens, no HTTP. */
+/** What every resolver gets: who is calling, and the per-request loaders of Graph data. No tokens, no HTTP. */
 export interface RequestContext {
   caller: Caller;
-  data: RequestData;
-  cursors: CursorCodec;
+  loaders: RequestLoaders;
   /** The configured regional partner tenants (public facts: ids and app client ids, no secrets). */
   partners: PartnerTenantInfo[];
   signInRouting: SignInRouter;
@@ -44,9 +42,9 @@ export interface ContextDeps {
   regions: RegionResolver;
   authenticator: CallerAuthenticator;
   /** What the contexts of all requests share, built once by the composition root. */
-  shared: Pick<RequestContext, "cursors" | "partners" | "signInRouting" | "demo">;
-  /** A request's Graph data for a caller through one access (`pinnedTenantId`: a customer token's tenant, its only customer). */
-  requestData(caller: Caller, access: TenantAccess, pinnedTenantId?: string): RequestData;
+  shared: Pick<RequestContext, "partners" | "signInRouting" | "demo">;
+  /** A request's loaders for a caller through one access (`pinnedTenantId`: a customer token's tenant, its only customer). */
+  requestLoaders(caller: Caller, access: TenantAccess, pinnedTenantId?: string): RequestLoaders;
 }
 
 /**
@@ -59,7 +57,7 @@ export function createContextFor(deps: ContextDeps): ContextFor {
   const context = (caller: Caller, access: TenantAccess, pinnedTenantId?: string): RequestContext => ({
     ...shared,
     caller,
-    data: deps.requestData(caller, access, pinnedTenantId),
+    loaders: deps.requestLoaders(caller, access, pinnedTenantId),
     partialErrors: [],
   });
 
@@ -70,7 +68,7 @@ export function createContextFor(deps: ContextDeps): ContextFor {
       // The agent's own Graph token of one customer: that tenant only, never mixed with OBO or app-only.
       if (caller.mode !== "agent") throw customerTokenFromAgentsOnly();
       // Its tenant must be one of the agent's customers, as the agent's own (delegated) listing says.
-      const own = deps.requestData(caller, new DelegatedAccess(deps.apps, caller, assertion!));
+      const own = deps.requestLoaders(caller, new DelegatedAccess(deps.apps, caller, assertion!));
       const access = await CustomerTokenAccess.verified(customerToken, caller.agentId, deps.graphEndpoint, (tenantId) => own.customers.get(tenantId));
       return context(caller, access, access.tenantId);
     }

@@ -94,7 +94,9 @@ export const noPartnerRelationship = (tenantId: string, aadsts: number) =>
     aadsts,
   });
 export const noSuchTenant = (tenantId?: string) => new PartnerGraphError("NOT_FOUND", "No such tenant.", { tenantId });
-export const identityPlatformUnavailable = (tenantId: string) => new PartnerGraphError("UPSTREAM_UNAVAILABLE", "The identity platform is unavailable for this tenant.", { tenantId });
+/** The tenant's token endpoint failed (or its circuit is open: then with when to retry). */
+export const identityPlatformUnavailable = (tenantId: string, retryAfter?: number) =>
+  new PartnerGraphError("UPSTREAM_UNAVAILABLE", "The identity platform is unavailable for this tenant.", { tenantId, retryAfter });
 export const appNotConsented = (tenantId: string, aadsts: number) =>
   new PartnerGraphError("CONSENT_MISSING", "The partner app is not consented in this customer tenant.", { tenantId, aadsts });
 export const notATenantIdOrDomain = () => badInput("Not a tenant id or domain name.");
@@ -124,8 +126,6 @@ export const graphThrottled = (d: GraphAnswerDetails, retryAfter: number) => new
 export const graphUnavailable = (d: GraphAnswerDetails, retryAfter?: number) => new PartnerGraphError("UPSTREAM_UNAVAILABLE", "Microsoft Graph is unavailable for this customer tenant.", { ...d, retryAfter });
 export const graphAnswered = (status: number, d: GraphAnswerDetails) => new PartnerGraphError("UPSTREAM_UNAVAILABLE", `Microsoft Graph answered ${status}.`, d);
 export const graphUnreachable = (tenantId: string) => new PartnerGraphError("UPSTREAM_UNAVAILABLE", "Microsoft Graph could not be reached.", { tenantId });
-export const identityPlatformUnavailable = (tenantId: string, retryAfter: number) =>
-  new PartnerGraphError("UPSTREAM_UNAVAILABLE", "The identity platform is unavailable for this tenant.", { tenantId, retryAfter });
 export const customerTimedOut = (tenantId: string) => new PartnerGraphError("TIMEOUT", "This customer tenant did not answer within the operation's deadline.", { tenantId });
 
 /** Denials (401/403) of a customer tenant, as src/auth explains them. */
@@ -157,7 +157,6 @@ export function isGdapApiRefusal(err: PartnerGraphError): boolean {
 
 /** The customer directory. */
 export const customerListIncomplete = () => new PartnerGraphError("UPSTREAM_UNAVAILABLE", "The partner's customer list could not be read completely; try again.", { retryAfter: 5 });
-export const notACustomer = () => new PartnerGraphError("FORBIDDEN", "This tenant is not a customer the caller can reach.");
 
 /** A partner tenant's list that could not be read, reported beside the customers listed (at the list's path). */
 export function customerListingFailed(cause: PartnerGraphError, failure: { part: "customers" | "gdap"; region: string; partnerTenantId: string }, path: ReadonlyArray<string | number>) {

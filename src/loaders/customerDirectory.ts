@@ -1,4 +1,4 @@
-import { customerListIncomplete, isGdapApiRefusal, notACustomer, PartnerGraphError } from "../errors";
+import { customerListIncomplete, customerNotReachable, isGdapApiRefusal, PartnerGraphError } from "../errors";
 import { roleName } from "../graph/permissions";
 import { NEW_CUSTOMER_HORIZON_SECONDS } from "../graph/propagation";
 import type { ListSource, TenantGraph } from "../graph/tenantGraph";
@@ -196,7 +196,7 @@ export class CustomerDirectory {
     const record = listing.customers.get(id);
     if (record) return record;
     if (listing.failures.length > 0) throw customerListIncomplete();
-    throw notACustomer();
+    throw customerNotReachable();
   }
 
   private load(): Promise<Listing> {

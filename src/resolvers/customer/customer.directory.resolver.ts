@@ -24,7 +24,7 @@ import { Customer } from "./customer.type";
 export class CustomerDirectoryResolver {
   @FieldResolver(() => UserConnection, { nullable: true, description: "Users of the tenant (Graph /users), filtered, searched and ordered as asked; else in Graph's order." })
   async users(@Root() customer: Customer, @Args() args: UserListArgs, @Ctx() ctx: RequestContext, @Info() info: GraphQLResolveInfo): Promise<Connection<User>> {
-    const tenant = ctx.data.tenant(customer.id);
+    const tenant = ctx.loaders.tenant(customer.id);
     const select = graphSelect(selectedNodeFields(info, "User"), USER_PROPERTIES);
     const page = await tenant.users.list({ filter: args.filter, search: args.search, orderBy: args.orderBy, select, count: isSelected(info, "totalCount") }, args);
     return connection(page, (o) => toUser(tenant.tenantId, o));
@@ -32,21 +32,21 @@ export class CustomerDirectoryResolver {
 
   @FieldResolver(() => User, { nullable: true, description: "One user by object id or user principal name." })
   async user(@Root() customer: Customer, @Arg("id", () => ID) id: string, @Ctx() ctx: RequestContext, @Info() info: GraphQLResolveInfo): Promise<User | null> {
-    const tenant = ctx.data.tenant(customer.id);
+    const tenant = ctx.loaders.tenant(customer.id);
     const found = await tenant.users.byId(checkObjectId(id), graphSelect(selectedFields(info, "User"), USER_PROPERTIES));
     return found ? toUser(tenant.tenantId, found) : null;
   }
 
   @FieldResolver(() => Organization, { nullable: true, description: "The tenant's organisation profile: verified domains, country, address." })
   async organization(@Root() customer: Customer, @Ctx() ctx: RequestContext, @Info() info: GraphQLResolveInfo): Promise<Organization | null> {
-    const tenant = ctx.data.tenant(customer.id);
+    const tenant = ctx.loaders.tenant(customer.id);
     const org = await tenant.organization.get(graphSelect(selectedFields(info, "Organization"), ORGANIZATION_PROPERTIES));
     return org ? toOrganization(tenant.tenantId, org) : null;
   }
 
   @FieldResolver(() => GroupConnection, { nullable: true, description: "Groups of the tenant (Graph /groups)." })
   async groups(@Root() customer: Customer, @Args() args: GroupListArgs, @Ctx() ctx: RequestContext, @Info() info: GraphQLResolveInfo): Promise<Connection<Group>> {
-    const tenant = ctx.data.tenant(customer.id);
+    const tenant = ctx.loaders.tenant(customer.id);
     const select = graphSelect(selectedNodeFields(info, "Group"), GROUP_PROPERTIES);
     const page = await tenant.groups.list({ filter: args.filter, search: args.search, orderBy: args.orderBy, select, count: isSelected(info, "totalCount") }, args);
     return connection(page, (o) => toGroup(tenant.tenantId, o));
@@ -55,14 +55,14 @@ export class CustomerDirectoryResolver {
   @FieldResolver(() => Group, { nullable: true, description: "One group by object id." })
   async group(@Root() customer: Customer, @Arg("id", () => ID) id: string, @Ctx() ctx: RequestContext, @Info() info: GraphQLResolveInfo): Promise<Group | null> {
     const objectId = checkObjectId(id, false);
-    const tenant = ctx.data.tenant(customer.id);
+    const tenant = ctx.loaders.tenant(customer.id);
     const found = await tenant.groups.byId(objectId, graphSelect(selectedFields(info, "Group"), GROUP_PROPERTIES));
     return found ? toGroup(tenant.tenantId, found) : null;
   }
 
   @FieldResolver(() => DeviceConnection, { nullable: true, description: "Entra ID devices of the tenant (Graph /devices)." })
   async devices(@Root() customer: Customer, @Args() args: DeviceListArgs, @Ctx() ctx: RequestContext, @Info() info: GraphQLResolveInfo): Promise<Connection<Device>> {
-    const tenant = ctx.data.tenant(customer.id);
+    const tenant = ctx.loaders.tenant(customer.id);
     const select = graphSelect(selectedNodeFields(info, "Device"), DEVICE_PROPERTIES);
     const page = await tenant.devices.list({ filter: args.filter, search: args.search, orderBy: args.orderBy, select, count: isSelected(info, "totalCount") }, args);
     return connection(page, (o) => toDevice(tenant.tenantId, o));
@@ -71,7 +71,7 @@ export class CustomerDirectoryResolver {
   @FieldResolver(() => Device, { nullable: true, description: "One Entra device by object id." })
   async device(@Root() customer: Customer, @Arg("id", () => ID) id: string, @Ctx() ctx: RequestContext, @Info() info: GraphQLResolveInfo): Promise<Device | null> {
     const objectId = checkObjectId(id, false);
-    const tenant = ctx.data.tenant(customer.id);
+    const tenant = ctx.loaders.tenant(customer.id);
     const found = await tenant.devices.byId(objectId, graphSelect(selectedFields(info, "Device"), DEVICE_PROPERTIES));
     return found ? toDevice(tenant.tenantId, found) : null;
   }
@@ -80,7 +80,7 @@ export class CustomerDirectoryResolver {
   // take the rest of the customer down with it.
   @FieldResolver(() => ManagedDeviceConnection, { nullable: true, description: "Intune managed devices of the tenant (Graph /deviceManagement/managedDevices); null, with an error, when Intune is not available there." })
   async managedDevices(@Root() customer: Customer, @Args() args: ManagedDeviceListArgs, @Ctx() ctx: RequestContext, @Info() info: GraphQLResolveInfo): Promise<Connection<ManagedDevice>> {
-    const tenant = ctx.data.tenant(customer.id);
+    const tenant = ctx.loaders.tenant(customer.id);
     const select = graphSelect(selectedNodeFields(info, "ManagedDevice"), MANAGED_DEVICE_PROPERTIES);
     const page = await tenant.managedDevices.list({ filter: args.filter, orderBy: args.orderBy, select, count: isSelected(info, "totalCount") }, args);
     return connection(page, (o) => toManagedDevice(tenant.tenantId, o));
@@ -89,7 +89,7 @@ export class CustomerDirectoryResolver {
   @FieldResolver(() => ManagedDevice, { nullable: true, description: "One Intune managed device by its Intune id." })
   async managedDevice(@Root() customer: Customer, @Arg("id", () => ID) id: string, @Ctx() ctx: RequestContext, @Info() info: GraphQLResolveInfo): Promise<ManagedDevice | null> {
     const objectId = checkObjectId(id, false);
-    const tenant = ctx.data.tenant(customer.id);
+    const tenant = ctx.loaders.tenant(customer.id);
     const found = await tenant.managedDevices.byId(objectId, graphSelect(selectedFields(info, "ManagedDevice"), MANAGED_DEVICE_PROPERTIES));
     return found ? toManagedDevice(tenant.tenantId, found) : null;
   }

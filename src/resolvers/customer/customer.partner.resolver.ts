@@ -21,7 +21,7 @@ const WORKLOADS: Readonly<Record<WorkloadName, Workload>> = {
 export class CustomerPartnerResolver {
   @FieldResolver(() => PartnerRelationship, { nullable: true, description: "DAP and GDAP relationships with this customer." })
   async relationship(@Root() customer: Customer, @Ctx() ctx: RequestContext): Promise<PartnerRelationship> {
-    const record = await ctx.data.customers.get(customer.id);
+    const record = await ctx.loaders.customers.get(customer.id);
     const gdap = [...record.gdapRelationships].sort((a, b) => rank(a.status) - rank(b.status)).map(toGdap);
     const kind = record.contract && gdap.length ? RelationshipKind.DAP_AND_GDAP : gdap.length ? RelationshipKind.GDAP : RelationshipKind.DAP;
     // A fresh error per customer: each lands at its own customer's path.
@@ -33,7 +33,7 @@ export class CustomerPartnerResolver {
     description: "READY (the tenant answers the caller, for at least one workload), PROPAGATING (a new customer, with the next check time) or DENIED (with the reason, and the next check time while the denial may still be propagation). Asks the tenant once per workload, in one $batch.",
   })
   async readiness(@Root() customer: Customer, @Ctx() ctx: RequestContext): Promise<CustomerReadiness> {
-    const probes = await ctx.data.tenant(customer.id).readiness();
+    const probes = await ctx.loaders.tenant(customer.id).readiness();
     const workloads = probes.map(toWorkloadReadiness);
     const readiness = (state: ReadinessState, reason: string | null, retryAfter?: number) =>
       Object.assign(new CustomerReadiness(), { state, reason, nextCheckAt: retryAfter === undefined ? null : new Date(Date.now() + retryAfter * 1000), workloads });

@@ -4,5 +4,5 @@ import { toCustomer, type Customer } from "./customer.type";
 
 /** Federation entity lookup of a customer: from the caller's customer directory (one listing per operation). */
 export async function resolveCustomerReference(ref: { id: string }, ctx: RequestContext): Promise<Customer> {
-  return toCustomer(await ctx.data.customers.get(checkTenantId(String(ref.id))));
+  return toCustomer(await ctx.loaders.customers.get(checkTenantId(String(ref.id))));
 }

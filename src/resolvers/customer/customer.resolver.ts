@@ -13,18 +13,18 @@ export class CustomerResolver {
   async customers(@Args() args: PageArgs, @Ctx() ctx: RequestContext, @Info() info: GraphQLResolveInfo): Promise<Connection<Customer>> {
     checkPageSize(args.first);
     // A regional partner tenant that could not be read leaves the other regions' customers listed.
-    for (const f of await ctx.data.customers.failures()) {
+    for (const f of await ctx.loaders.customers.failures()) {
       const path = responsePathAsArray(info.path);
       // Not one of ours: formatError masks and logs it, like any thrown error.
       if (!(f.error instanceof PartnerGraphError)) ctx.partialErrors.push(new GraphQLError("Internal server error.", { path, originalError: f.error }));
       // Keep the cause's code and details (a claims challenge, a retryAfter), at this field's path.
       else ctx.partialErrors.push(customerListingFailed(f.error, f, path));
     }
-    return connection(await ctx.data.customerPage(args), toCustomer);
+    return connection(await ctx.loaders.customerPage(args), toCustomer);
   }
 
   @Query(() => Customer, { nullable: true, description: "One customer tenant by tenant id." })
   async customer(@Arg("id", () => ID) id: string, @Ctx() ctx: RequestContext): Promise<Customer> {
-    return toCustomer(await ctx.data.customers.get(checkTenantId(id)));
+    return toCustomer(await ctx.loaders.customers.get(checkTenantId(id)));
   }
 }

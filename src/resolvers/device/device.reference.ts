@@ -9,7 +9,7 @@ import { DEVICE_PROPERTIES, toDevice, type Device } from "./device.type";
  * not used for devices because their default property set is not documented.
  */
 export async function resolveDeviceReference(ref: { tenantId: string; id: string }, ctx: RequestContext, info: GraphQLResolveInfo): Promise<Device | null> {
-  const tenant = ctx.data.tenant(ref.tenantId);
+  const tenant = ctx.loaders.tenant(ref.tenantId);
   const found = await tenant.devices.byId(checkObjectId(String(ref.id), false), graphSelect(selectedFields(info, "Device"), DEVICE_PROPERTIES));
   return found ? toDevice(tenant.tenantId, found) : null;
 }

@@ -13,12 +13,12 @@ import { Device } from "./device.type";
 export class DeviceResolver {
   @FieldResolver(() => Customer, { description: "The customer tenant this device belongs to." })
   async customer(@Root() device: Device, @Ctx() ctx: RequestContext): Promise<Customer> {
-    return toCustomer(await ctx.data.customers.get(device.tenantId));
+    return toCustomer(await ctx.loaders.customers.get(device.tenantId));
   }
 
   @FieldResolver(() => UserConnection, { nullable: true, description: "Users registered as the device's owners (Entra allows at most one)." })
   async registeredOwners(@Root() device: Device, @Args() args: PageArgs, @Ctx() ctx: RequestContext, @Info() info: GraphQLResolveInfo): Promise<Connection<User>> {
-    const tenant = ctx.data.tenant(device.tenantId);
+    const tenant = ctx.loaders.tenant(device.tenantId);
     const page = await tenant.links.registeredOwners(device.id, { select: graphSelect(selectedNodeFields(info, "User"), USER_PROPERTIES), count: isSelected(info, "totalCount") }, args);
     return connection(page, (o) => toUser(tenant.tenantId, o));
   }
@@ -26,7 +26,7 @@ export class DeviceResolver {
   @FieldResolver(() => ManagedDevice, { nullable: true, description: "The Intune record of this device, joined on its deviceId (Intune's azureADDeviceId)." })
   async managedDevice(@Root() device: Device, @Ctx() ctx: RequestContext, @Info() info: GraphQLResolveInfo): Promise<ManagedDevice | null> {
     if (!device.deviceId) return null;
-    const tenant = ctx.data.tenant(device.tenantId);
+    const tenant = ctx.loaders.tenant(device.tenantId);
     const found = await tenant.managedDevices.byAzureADDeviceId(device.deviceId, graphSelect(selectedFields(info, "ManagedDevice"), MANAGED_DEVICE_PROPERTIES));
     return found ? toManagedDevice(tenant.tenantId, found) : null;
   }

@@ -12,19 +12,19 @@ import { Group } from "./group.type";
 export class GroupResolver {
   @FieldResolver(() => Customer, { description: "The customer tenant this group belongs to." })
   async customer(@Root() group: Group, @Ctx() ctx: RequestContext): Promise<Customer> {
-    return toCustomer(await ctx.data.customers.get(group.tenantId));
+    return toCustomer(await ctx.loaders.customers.get(group.tenantId));
   }
 
   @FieldResolver(() => DirectoryObjectConnection, { nullable: true, description: "Direct members: users, groups, devices (and other directory objects)." })
   async members(@Root() group: Group, @Args() args: PageArgs, @Ctx() ctx: RequestContext, @Info() info: GraphQLResolveInfo): Promise<Connection<DirectoryObjectValue>> {
-    const tenant = ctx.data.tenant(group.tenantId);
+    const tenant = ctx.loaders.tenant(group.tenantId);
     const page = await tenant.links.members(group.id, { select: directoryObjectSelect(info), count: isSelected(info, "totalCount") }, args);
     return connection(page, (o) => toDirectoryObject(tenant.tenantId, o));
   }
 
   @FieldResolver(() => DirectoryObjectConnection, { nullable: true, description: "Owners of the group (users, service principals)." })
   async owners(@Root() group: Group, @Args() args: PageArgs, @Ctx() ctx: RequestContext, @Info() info: GraphQLResolveInfo): Promise<Connection<DirectoryObjectValue>> {
-    const tenant = ctx.data.tenant(group.tenantId);
+    const tenant = ctx.loaders.tenant(group.tenantId);
     const page = await tenant.links.owners(group.id, { select: directoryObjectSelect(info), count: isSelected(info, "totalCount") }, args);
     return connection(page, (o) => toDirectoryObject(tenant.tenantId, o));
   }

@@ -11,13 +11,13 @@ import { ManagedDevice } from "./managedDevice.type";
 export class ManagedDeviceResolver {
   @FieldResolver(() => Customer, { description: "The customer tenant this device belongs to." })
   async customer(@Root() device: ManagedDevice, @Ctx() ctx: RequestContext): Promise<Customer> {
-    return toCustomer(await ctx.data.customers.get(device.tenantId));
+    return toCustomer(await ctx.loaders.customers.get(device.tenantId));
   }
 
   @FieldResolver(() => Device, { nullable: true, description: "The Entra device, joined on azureADDeviceId = device.deviceId; null when not registered in Entra." })
   async device(@Root() md: ManagedDevice, @Ctx() ctx: RequestContext, @Info() info: GraphQLResolveInfo): Promise<Device | null> {
     if (!md.azureADDeviceId) return null;
-    const tenant = ctx.data.tenant(md.tenantId);
+    const tenant = ctx.loaders.tenant(md.tenantId);
     const found = await tenant.devices.byDeviceId(md.azureADDeviceId, graphSelect(selectedFields(info, "Device"), DEVICE_PROPERTIES));
     return found ? toDevice(tenant.tenantId, found) : null;
   }
@@ -25,7 +25,7 @@ export class ManagedDeviceResolver {
   @FieldResolver(() => User, { nullable: true, description: "The device's primary user." })
   async user(@Root() md: ManagedDevice, @Ctx() ctx: RequestContext, @Info() info: GraphQLResolveInfo): Promise<User | null> {
     if (!md.userId) return null;
-    const tenant = ctx.data.tenant(md.tenantId);
+    const tenant = ctx.loaders.tenant(md.tenantId);
     // The users of a page of devices are looked up together: one getByIds call when the selection allows.
     const found = await tenant.users.byIdInSet(md.userId, graphSelect(selectedFields(info, "User"), USER_PROPERTIES));
     return found ? toUser(tenant.tenantId, found) : null;

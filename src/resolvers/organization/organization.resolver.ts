@@ -7,6 +7,6 @@ import { Organization } from "./organization.type";
 export class OrganizationResolver {
   @FieldResolver(() => Customer, { description: "The customer tenant this profile belongs to." })
   async customer(@Root() org: Organization, @Ctx() ctx: RequestContext): Promise<Customer> {
-    return toCustomer(await ctx.data.customers.get(org.tenantId));
+    return toCustomer(await ctx.loaders.customers.get(org.tenantId));
   }
 }

@@ -45,12 +45,21 @@ function collect(info: GraphQLResolveInfo, set: SelectionSetNode | undefined, pa
       if (path.length === 0) out.add(sel.name.value);
       else if (sel.name.value === path[0]) collect(info, sel.selectionSet, path.slice(1), typeName, out);
     } else if (sel.kind === Kind.INLINE_FRAGMENT) {
-      if (appliesTo(info, sel.typeCondition?.name.value, typeName)) collect(info, sel.selectionSet, path, typeName, out);
+      if (onTheWay(path) || appliesTo(info, sel.typeCondition?.name.value, typeName)) collect(info, sel.selectionSet, path, typeName, out);
     } else if (sel.kind === Kind.FRAGMENT_SPREAD) {
       const frag = info.fragments[sel.name.value];
-      if (frag && appliesTo(info, frag.typeCondition.name.value, typeName)) collect(info, frag.selectionSet, path, typeName, out);
+      if (frag && (onTheWay(path) || appliesTo(info, frag.typeCondition.name.value, typeName))) collect(info, frag.selectionSet, path, typeName, out);
     }
   }
+}
+
+/**
+ * Still walking down to the objects asked about (a connection's `nodes`, `edges.node`): a fragment
+ * there is on the connection or edge type itself (`...UserPage on UserConnection`), which validation
+ * has already matched to that level, so it is followed whatever its type condition names.
+ */
+function onTheWay(path: readonly string[]): boolean {
+  return path.length > 0;
 }
 
 /** The GraphQL spec's rule (CollectFields): skipped when `@skip(if: true)` or `@include(if: false)`. */

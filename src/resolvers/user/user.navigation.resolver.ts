@@ -17,21 +17,21 @@ import { toUser, User, USER_PROPERTIES } from "./user.type";
 export class UserNavigationResolver {
   @FieldResolver(() => DirectoryObjectConnection, { nullable: true, description: "Groups (and directory roles…) the user is a direct member of." })
   async memberOf(@Root() user: User, @Args() args: PageArgs, @Ctx() ctx: RequestContext, @Info() info: GraphQLResolveInfo): Promise<Connection<DirectoryObjectValue>> {
-    const tenant = ctx.data.tenant(user.tenantId);
+    const tenant = ctx.loaders.tenant(user.tenantId);
     const page = await tenant.links.memberOf(user.id, { select: directoryObjectSelect(info), count: isSelected(info, "totalCount") }, args);
     return connection(page, (o) => toDirectoryObject(tenant.tenantId, o));
   }
 
   @FieldResolver(() => DirectoryObjectConnection, { nullable: true, description: "Groups the user is a member of, directly or through nested groups." })
   async transitiveMemberOf(@Root() user: User, @Args() args: PageArgs, @Ctx() ctx: RequestContext, @Info() info: GraphQLResolveInfo): Promise<Connection<DirectoryObjectValue>> {
-    const tenant = ctx.data.tenant(user.tenantId);
+    const tenant = ctx.loaders.tenant(user.tenantId);
     const page = await tenant.links.transitiveMemberOf(user.id, { select: directoryObjectSelect(info), count: isSelected(info, "totalCount") }, args);
     return connection(page, (o) => toDirectoryObject(tenant.tenantId, o));
   }
 
   @FieldResolver(() => User, { nullable: true, description: "The user's manager; null when none is set." })
   async manager(@Root() user: User, @Ctx() ctx: RequestContext, @Info() info: GraphQLResolveInfo): Promise<User | null> {
-    const tenant = ctx.data.tenant(user.tenantId);
+    const tenant = ctx.loaders.tenant(user.tenantId);
     const found = await tenant.links.manager(user.id, graphSelect(selectedFields(info, "User"), USER_PROPERTIES));
     return found ? toUser(tenant.tenantId, found) : null;
   }
@@ -39,7 +39,7 @@ export class UserNavigationResolver {
   // Nullable for the same reason as Customer.managedDevices: no Intune licence fails only this field.
   @FieldResolver(() => ManagedDeviceConnection, { nullable: true, description: "Intune devices whose primary user this is; null, with an error, when Intune is not available in the tenant." })
   async managedDevices(@Root() user: User, @Args() args: ManagedDeviceListArgs, @Ctx() ctx: RequestContext, @Info() info: GraphQLResolveInfo): Promise<Connection<ManagedDevice>> {
-    const tenant = ctx.data.tenant(user.tenantId);
+    const tenant = ctx.loaders.tenant(user.tenantId);
     const select = graphSelect(selectedNodeFields(info, "ManagedDevice"), MANAGED_DEVICE_PROPERTIES);
     const page = await tenant.links.managedDevices(user.id, { filter: args.filter, orderBy: args.orderBy, select, count: isSelected(info, "totalCount") }, args);
     return connection(page, (o) => toManagedDevice(tenant.tenantId, o));
@@ -47,14 +47,14 @@ export class UserNavigationResolver {
 
   @FieldResolver(() => DeviceConnection, { nullable: true, description: "Entra devices the user registered." })
   async registeredDevices(@Root() user: User, @Args() args: PageArgs, @Ctx() ctx: RequestContext, @Info() info: GraphQLResolveInfo): Promise<Connection<Device>> {
-    const tenant = ctx.data.tenant(user.tenantId);
+    const tenant = ctx.loaders.tenant(user.tenantId);
     const page = await tenant.links.registeredDevices(user.id, { select: graphSelect(selectedNodeFields(info, "Device"), DEVICE_PROPERTIES), count: isSelected(info, "totalCount") }, args);
     return connection(page, (o) => toDevice(tenant.tenantId, o));
   }
 
   @FieldResolver(() => DeviceConnection, { nullable: true, description: "Entra devices the user owns." })
   async ownedDevices(@Root() user: User, @Args() args: PageArgs, @Ctx() ctx: RequestContext, @Info() info: GraphQLResolveInfo): Promise<Connection<Device>> {
-    const tenant = ctx.data.tenant(user.tenantId);
+    const tenant = ctx.loaders.tenant(user.tenantId);
     const page = await tenant.links.ownedDevices(user.id, { select: graphSelect(selectedNodeFields(info, "Device"), DEVICE_PROPERTIES), count: isSelected(info, "totalCount") }, args);
     return connection(page, (o) => toDevice(tenant.tenantId, o));
   }

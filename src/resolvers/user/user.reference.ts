@@ -10,7 +10,7 @@ import { toUser, USER_PROPERTIES, type User } from "./user.type";
  * properties, else ceil(n/20) `$batch` requests — never n.
  */
 export async function resolveUserReference(ref: { tenantId: string; id: string }, ctx: RequestContext, info: GraphQLResolveInfo): Promise<User | null> {
-  const tenant = ctx.data.tenant(ref.tenantId);
+  const tenant = ctx.loaders.tenant(ref.tenantId);
   const found = await tenant.users.byIdInSet(checkObjectId(String(ref.id)), graphSelect(selectedFields(info, "User"), USER_PROPERTIES));
   return found ? toUser(tenant.tenantId, found) : null;
 }

@@ -7,6 +7,6 @@ import { User } from "./user.type";
 export class UserResolver {
   @FieldResolver(() => Customer, { description: "The customer tenant this user belongs to." })
   async customer(@Root() user: User, @Ctx() ctx: RequestContext): Promise<Customer> {
-    return toCustomer(await ctx.data.customers.get(user.tenantId));
+    return toCustomer(await ctx.loaders.customers.get(user.tenantId));
   }
 }

@@ -114,10 +114,9 @@ describe("selectedFields: fragments", () => {
   });
 
   // Frontends often write a fragment per page type (`fragment UserPage on UserConnection { nodes { … } }`).
-  // The type condition names the connection, not the node type asked for, and today such a fragment is
-  // not followed: its node fields are missing from $select (and answered null). Kept as a known failure
-  // so that the fix flips it; reported with issue 11's tests.
-  it.failing("follows fragments on the connection type itself", () => {
+  // The type condition names the connection, not the node type asked for: such a fragment was not
+  // followed, so its node fields were missing from $select (and answered null). Found by these tests.
+  it("follows fragments on the connection type itself", () => {
     const info = infoOf(
       `{ users { ...UserPage ... on UserConnection { edges { node { mail } } } } }
        fragment UserPage on UserConnection { nodes { displayName } }`,
