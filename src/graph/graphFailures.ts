@@ -6,7 +6,7 @@ import type { GraphDenial } from "./credentials";
 import { permissionsFor } from "./permissions";
 import { dataKindOf, workloadOf } from "./resilience";
 import { parseRetryAfter } from "./retryAfter";
-import type { GraphRequest, GraphResponse } from "./types";
+import { graphErrorOf, type GraphRequest, type GraphResponse } from "./types";
 
 /**
  * Graph rejected (400) a request our own code built: a defect of this server, not of the client's
@@ -33,9 +33,10 @@ export class GraphRejectedOurRequest extends Error {
  * - everything else by status.
  */
 export function translateGraphFailure(res: GraphResponse, req: GraphRequest, tenantId: string, explainDenial?: (denial: GraphDenial) => Error): Error {
-  const err = res.body?.error ?? {};
+  const err = graphErrorOf(res);
   const code: string = typeof err.code === "string" ? err.code : "";
-  const requestId: string | undefined = err.innerError?.["request-id"] ?? res.headers["request-id"];
+  const innerId = err.innerError?.["request-id"];
+  const requestId: string | undefined = typeof innerId === "string" ? innerId : res.headers["request-id"];
   const details = { tenantId, requestId, graphCode: code || undefined };
   const dataKind = dataKindOf(req.url);
   if (dataKind === "delegatedAdmin" && [400, 401, 403, 404].includes(res.status)) {

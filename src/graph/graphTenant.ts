@@ -78,13 +78,14 @@ export class GraphTenant implements TenantGraph {
   }
 
   /** `search`: the URL carries the client's own free text, so Graph's 400 to it is the client's. */
-  private async read(url: string, eventual: boolean, search: boolean): Promise<any> {
+  private async read<T>(url: string, eventual: boolean, search: boolean): Promise<T> {
     const req: GraphRequest = { method: "GET", url, headers: eventual ? { ConsistencyLevel: "eventual" } : undefined, clientInput: search };
-    return this.bodyOf(await this.requests.load(req), req);
+    return this.bodyOf<T>(await this.requests.load(req), req);
   }
 
-  private bodyOf(res: GraphResponse, req: GraphRequest): any {
-    if (res.status >= 200 && res.status < 300) return res.body;
+  /** A 2xx answer's body, as the caller's shape of that resource; any other answer is translated and thrown. */
+  private bodyOf<T>(res: GraphResponse, req: GraphRequest): T {
+    if (res.status >= 200 && res.status < 300) return res.body as T;
     throw translateGraphFailure(res, req, this.tenantId, this.explainDenial);
   }
 }

@@ -6,7 +6,7 @@ import { settleBeforeAbort, sleep, waitFor } from "./cancellation";
 import { chunks } from "./chunks";
 import type { TokenSource } from "./credentials";
 import { identityCircuit, isIdempotent, MAX_ATTEMPTS, RETRYABLE, retryDelayMs, workloadOf, type Circuit, type InFlightLimits, type TenantBreakers, type Workload } from "./resilience";
-import type { GraphRequest, GraphResponse } from "./types";
+import { graphErrorOf, type GraphRequest, type GraphResponse } from "./types";
 
 /** Graph's limit of requests in one JSON batch. */
 export const BATCH_LIMIT = 20;
@@ -129,7 +129,7 @@ export class SdkGraphTransport implements GraphTransport {
         go.forEach((i, k) => {
           const res = answers[k];
           results[i] = res;
-          fromGraph[i] = res.body?.error?.code !== BUDGET_CODE;
+          fromGraph[i] = graphErrorOf(res).code !== BUDGET_CODE;
           if (RETRYABLE.has(res.status) && isIdempotent(requests[i]) && attempt + 1 < MAX_ATTEMPTS) retry.push(i);
         });
         if (retry.length === 0) break;
@@ -169,7 +169,10 @@ export class SdkGraphTransport implements GraphTransport {
     requests.forEach((req, i) => {
       const w = workloadOf(req);
       const t = tally.get(w) ?? { ok: 0, failed: 0 };
-      if (!thrown && fromGraph[i] && results[i]) results[i].status >= 500 ? t.failed++ : t.ok++;
+      if (!thrown && fromGraph[i] && results[i]) {
+        if (results[i].status >= 500) t.failed++;
+        else t.ok++;
+      }
       tally.set(w, t);
     });
     for (const [w, a] of admitted) {
@@ -255,13 +258,14 @@ export class SdkGraphTransport implements GraphTransport {
       })),
     };
     const outer = await this.send({ method: "POST", url: "/$batch", body, headers: { "Content-Type": "application/json" } });
-    if (outer.status !== 200 || !Array.isArray(outer.body?.responses)) {
+    const items = (outer.body as { responses?: unknown } | undefined)?.responses;
+    if (outer.status !== 200 || !Array.isArray(items)) {
       // The whole batch failed (throttled, unavailable, malformed): every item shares that answer.
       return requests.map(() => outer);
     }
     // Graph answers items in any order: match them by id.
     const byId = new Map<string, GraphResponse>();
-    for (const item of outer.body.responses) {
+    for (const item of items as Array<{ id?: unknown; status?: unknown; headers?: Record<string, string>; body?: unknown }>) {
       byId.set(String(item.id), { status: Number(item.status), headers: lowerKeys(item.headers ?? {}), body: item.body });
     }
     return requests.map((_, i) => byId.get(String(i + 1)) ?? { status: 502, headers: {}, body: { error: { code: "MissingBatchItem" } } });

@@ -16,7 +16,19 @@ export interface GraphRequest {
 export interface GraphResponse {
   status: number;
   headers: Record<string, string>;
-  body: any;
+  body: unknown;
+}
+
+/** Graph's error object (`{ error: { code, message, innerError } }`) of a failed answer; empty when the body has none. */
+export interface GraphErrorBody {
+  code?: unknown;
+  message?: unknown;
+  innerError?: Record<string, unknown>;
+}
+
+export function graphErrorOf(res: GraphResponse): GraphErrorBody {
+  const error = (res.body as { error?: unknown } | null | undefined)?.error;
+  return typeof error === "object" && error !== null ? (error as GraphErrorBody) : {};
 }
 
 /** The Graph collection page shape. */

@@ -71,7 +71,7 @@ export function graphPage(tenantId: string, source: ListSource, where: Partial<C
     let token = start.skiptoken;
     let skip = start.skip;
     let index = pos.offset;
-    let more = false;
+    let more: boolean;
     let walked = 0;
     for (;;) {
       const value = page.items;

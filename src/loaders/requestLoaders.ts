@@ -81,8 +81,8 @@ export class RequestLoaders {
   /** A tenant described by its own /organization, read with its own token. */
   private async describeTenant(tenantId: string, graph: TenantGraph): Promise<CustomerRecord> {
     const page = await graph.list({ kind: "organization" }, { select: ["displayName", "id", "verifiedDomains"] }, {});
-    const org: Record<string, any> = page.items[0] ?? {};
-    const domains: Array<{ name?: string; isDefault?: boolean }> = org.verifiedDomains ?? [];
+    const org: Record<string, unknown> = page.items[0] ?? {};
+    const domains = (Array.isArray(org.verifiedDomains) ? org.verifiedDomains : []) as Array<{ name?: string; isDefault?: boolean }>;
     return {
       id: tenantId,
       displayName: String(org.displayName ?? tenantId),
