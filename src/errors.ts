@@ -1,7 +1,7 @@
 import { HeaderMap } from "@apollo/server";
 import { GraphQLError } from "graphql";
 
-/** The one vocabulary of `extensions.code` (DESIGN §3). */
+/** The one vocabulary of `extensions.code` (docs/errors.md). */
 export type ErrorCode =
   | "UNAUTHENTICATED" | "FORBIDDEN" | "NOT_FOUND" | "BAD_USER_INPUT" | "CUSTOMER_NOT_READY"
   | "ROLE_MISSING" | "CONSENT_MISSING" | "REGION_NOT_SERVED" | "THROTTLED" | "UPSTREAM_UNAVAILABLE"

@@ -25,7 +25,7 @@ export const APP_ROLE = "PartnerGraph.Read.All";
 /** The delegated scope of this API an agent's token must carry. */
 const USER_SCOPE = "access_as_user";
 
-/** v1 issuers are on the sts host of the cloud, not the login host (graph-facts §7). */
+/** v1 issuers are on the sts host of the cloud, not the login host (docs/graph-facts.md §7). */
 function v1IssuerHost(authorityHost: string): string {
   const host = new URL(authorityHost).hostname;
   return host === "login.chinacloudapi.cn" || host === "login.partner.microsoftonline.cn" ? "https://sts.chinacloudapi.cn" : "https://sts.windows.net";

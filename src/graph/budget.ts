@@ -2,7 +2,7 @@ import type { Workload } from "./resilience";
 import type { GraphRequest } from "./types";
 
 /**
- * Graph's documented limits per app and tenant (graph-facts §2): directory reads cost resource units
+ * Graph's documented limits per app and tenant (docs/graph-facts.md §2): directory reads cost resource units
  * (3,500 per 10 s for the smallest tenants; we do not know a tenant's size, so we assume the smallest),
  * Intune allows 2,000 requests per 20 s. We plan to spend at most this share of them, leaving room for
  * estimation error.

@@ -46,7 +46,7 @@ export function buildQuery(q: ODataQuery): string {
   return parts.length ? `?${parts.join("&")}` : "";
 }
 
-/** Whether Graph needs `ConsistencyLevel: eventual` for this query (graph-facts §4, advanced queries). */
+/** Whether Graph needs `ConsistencyLevel: eventual` for this query (docs/graph-facts.md §4, advanced queries). */
 export function needsEventualConsistency(q: ODataQuery): boolean {
   return Boolean(q.count || q.search || q.advanced);
 }

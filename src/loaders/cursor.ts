@@ -3,7 +3,7 @@ import { invalidCursor } from "../errors";
 
 /**
  * The options of a Graph list request that a `$skiptoken` belongs to. Graph honours a skiptoken only
- * with the exact options of the request that produced it (graph-facts §3), so a cursor that carries
+ * with the exact options of the request that produced it (docs/graph-facts.md §3), so a cursor that carries
  * one also carries these, and the next page resends them unchanged or does not use the token.
  */
 export interface PageOptions {

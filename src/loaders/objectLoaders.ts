@@ -12,7 +12,7 @@ export interface ObjectKey {
 export type ObjectLoader = DataLoader<ObjectKey, GraphObject | null, string>;
 
 /**
- * Properties Graph returns without `$select`, which is all that `getByIds` returns (graph-facts §4:
+ * Properties Graph returns without `$select`, which is all that `getByIds` returns (docs/graph-facts.md §4:
  * the documented default set of users; for groups, everything but the "returned only on $select"
  * properties). Devices are left out: their default set is not documented.
  */

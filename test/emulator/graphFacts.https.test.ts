@@ -4,7 +4,7 @@ import { decodeJwt, decodeProtectedHeader } from "jose";
 import { GRAPH_SCOPE, HttpsKit, raw, type CustomerInfo, type PartnerInfo } from "./httpsKit";
 
 /**
- * graph-facts.md §0, the twelve points, each proven over real HTTPS against a running emulator
+ * docs/graph-facts.md §0, the twelve points, each proven over real HTTPS against a running emulator
  * through the real client libraries: @azure/msal-node for tokens, @microsoft/microsoft-graph-client
  * for Graph. TLS verification stays on (the emulator's CA is trusted through an undici Agent).
  * Data comes from the seeded demo dataset, found through the control API.

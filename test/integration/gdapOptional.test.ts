@@ -2,7 +2,7 @@ import { Agent, fetch } from "undici";
 import { startHarness, type Harness } from "../helpers/harness";
 
 /**
- * The GDAP lists are extra detail, /contracts is the base (DESIGN §1): a partner tenant whose GDAP
+ * The GDAP lists are extra detail, /contracts is the base (docs/design.md §1): a partner tenant whose GDAP
  * APIs refuse (an app without DelegatedAdminRelationship.Read.All, a DAP-only partner, a cloud without
  * the API) still lists its contract customers, and only their GDAP part fails.
  */

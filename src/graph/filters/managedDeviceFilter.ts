@@ -23,7 +23,7 @@ export interface ManagedDeviceQuery {
 /**
  * Compiles the typed arguments into OData. Intune is not the directory: it has no advanced-query
  * rule, so nothing here asks for `ConsistencyLevel`. Its `$filter` support is documented sparsely
- * (graph-facts §4): `eq`, `or` between enum values, `contains` on deviceName — so several compliance
+ * (docs/graph-facts.md §4): `eq`, `or` between enum values, `contains` on deviceName — so several compliance
  * states are `eq … or eq …`, never `in`, and there is no range on lastSyncDateTime.
  */
 export function compileManagedDeviceQuery(args: ManagedDeviceQuery): CompiledQuery {

@@ -4,7 +4,7 @@ import { checkWellFormed, odataString } from "../odata";
 /**
  * The pieces typed filter inputs compile into. Clients never send OData: each typed input field maps
  * to one clause built here, every string literal goes through `odataString`, and each clause records
- * whether Graph treats it as an advanced query (graph-facts §4: ne, not, endsWith, eq null, lambda
+ * whether Graph treats it as an advanced query (docs/graph-facts.md §4: ne, not, endsWith, eq null, lambda
  * negation and most $orderby need `ConsistencyLevel: eventual` and `$count=true` on directory objects).
  */
 export interface CompiledQuery {
@@ -55,7 +55,7 @@ export class FilterBuilder {
 
   /**
    * Any of these values as `p eq 'a' or p eq 'b'`: for services documenting `or` but not `in` (Intune
-   * enums, graph-facts §4). Parenthesised only when other clauses are `and`-ed to it.
+   * enums, docs/graph-facts.md §4). Parenthesised only when other clauses are `and`-ed to it.
    */
   eqAny(property: string, values: readonly string[] | null | undefined, argument: string): this {
     if (!values) return this;
@@ -134,7 +134,7 @@ export function orderClause(property: string, descending: boolean): string {
 
 /**
  * Puts a directory query together. On directory objects `$filter` with `$orderby` is itself an
- * advanced query (graph-facts §4, aad-advanced-queries); so is an order on a property Graph sorts
+ * advanced query (docs/graph-facts.md §4, aad-advanced-queries); so is an order on a property Graph sorts
  * only with advanced queries.
  */
 export function directoryQuery(parts: { filter: FilterBuilder; search?: string; orderBy?: { clause: string; advanced: boolean } }): CompiledQuery {

@@ -49,7 +49,7 @@ export function compileUserQuery(args: UserQuery): CompiledQuery {
   // Cloud-only users have onPremisesSyncEnabled null, not false: "not synced" is `ne true`.
   if (u.onPremisesSynced === true) f.eq("onPremisesSyncEnabled", true);
   if (u.onPremisesSynced === false) f.ne("onPremisesSyncEnabled", true);
-  // Empty-collection tests are advanced queries (graph-facts §4).
+  // Empty-collection tests are advanced queries (docs/graph-facts.md §4).
   if (u.licensed === true) f.add("assignedLicenses/$count ne 0", true);
   if (u.licensed === false) f.add("assignedLicenses/$count eq 0", true);
   f.range("createdDateTime", u.createdAfter, u.createdBefore);
