@@ -47,7 +47,13 @@ export interface Child {
 }
 
 /** Starts `node script` (or another command) pinned to `core`; resolves with its first JSON line holding "ready". */
-export function startChild(label: string, cmd: string[], env: Record<string, string>, core: string, opts: { cwd?: string; readyPattern?: RegExp; timeoutMs?: number } = {}): Promise<Child> {
+export function startChild(
+  label: string,
+  cmd: string[],
+  env: Record<string, string>,
+  core: string,
+  opts: { cwd?: string; readyPattern?: RegExp; timeoutMs?: number } = {},
+): Promise<Child> {
   const argv = canPin() ? ["taskset", "-c", core, ...cmd] : cmd;
   const proc = spawn(argv[0]!, argv.slice(1), { env: { ...process.env, ...env }, cwd: opts.cwd, stdio: ["ignore", "pipe", "pipe"] });
   children.add(proc);
@@ -119,7 +125,10 @@ export class RssSampler {
   readonly samples: { t: number; mb: number }[] = [];
   private timer?: NodeJS.Timeout;
   private readonly t0 = Date.now();
-  constructor(private readonly pid: number, everyMs = 250) {
+  constructor(
+    private readonly pid: number,
+    everyMs = 250,
+  ) {
     this.sample();
     this.timer = setInterval(() => this.sample(), everyMs);
     this.timer.unref();
@@ -147,7 +156,13 @@ export const loadAgent = new Agent({ connections: 256, keepAliveTimeout: 30_000,
 export type Op = () => Promise<boolean>;
 
 /** A GraphQL POST; ok when 200 and no `errors`. */
-export function graphqlOp(url: string, query: string, variables: Record<string, unknown> | undefined, headers: Record<string, string> = {}, accept?: (body: any) => boolean): Op {
+export function graphqlOp(
+  url: string,
+  query: string,
+  variables: Record<string, unknown> | undefined,
+  headers: Record<string, string> = {},
+  accept?: (body: any) => boolean,
+): Op {
   const body = JSON.stringify({ query, variables });
   return async () => {
     const res = await request(url, { method: "POST", dispatcher: loadAgent, headers: { "content-type": "application/json", ...headers }, body });
@@ -159,7 +174,12 @@ export function graphqlOp(url: string, query: string, variables: Record<string, 
 }
 
 export async function postJson(url: string, payload: unknown, headers: Record<string, string> = {}): Promise<{ status: number; body: any }> {
-  const res = await request(url, { method: "POST", dispatcher: loadAgent, headers: { "content-type": "application/json", ...headers }, body: JSON.stringify(payload) });
+  const res = await request(url, {
+    method: "POST",
+    dispatcher: loadAgent,
+    headers: { "content-type": "application/json", ...headers },
+    body: JSON.stringify(payload),
+  });
   const text = await res.body.text();
   let body: any = text;
   try {
@@ -359,7 +379,11 @@ export async function openLoop(op: ClassifiedOp, rate: number, ms: number, timeo
     outcomes[outcome] += 1;
   });
   return {
-    scheduled: total, outcomes, latencies: lat.sort((a, b) => a - b), okLatencies: okLat.sort((a, b) => a - b),
-    elapsedMs: performance.now() - t0, scheduleMs: total * interval,
+    scheduled: total,
+    outcomes,
+    latencies: lat.sort((a, b) => a - b),
+    okLatencies: okLat.sort((a, b) => a - b),
+    elapsedMs: performance.now() - t0,
+    scheduleMs: total * interval,
   };
 }

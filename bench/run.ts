@@ -6,8 +6,28 @@ import { route } from "../emulator/graph/router";
 import { splitPath } from "../emulator/graph/pipeline";
 import { resourceUnitCost } from "../emulator/graph/throttle";
 import {
-  canPin, closedLoop, cpuMs, envNumber, fixedRate, graphqlClassifiedOp, graphqlOp, median, naiveClassifiedOp, openLoop, pct,
-  pinSelf, postJson, round, RssSampler, serial, sleep, startChild, type Child, type ClassifiedOp, type LoadResult, type Op,
+  canPin,
+  closedLoop,
+  cpuMs,
+  envNumber,
+  fixedRate,
+  graphqlClassifiedOp,
+  graphqlOp,
+  median,
+  naiveClassifiedOp,
+  openLoop,
+  pct,
+  pinSelf,
+  postJson,
+  round,
+  RssSampler,
+  serial,
+  sleep,
+  startChild,
+  type Child,
+  type ClassifiedOp,
+  type LoadResult,
+  type Op,
   type OpenLoopResult,
 } from "./lib";
 
@@ -51,13 +71,20 @@ const TOKEN_MS = 300;
 const C = 4;
 
 const QUICK = process.env.BENCH_QUICK === "1";
-const ONLY = (process.env.BENCH_ONLY ?? "").split(",").map((x) => x.trim().toLowerCase()).filter(Boolean);
+const ONLY = (process.env.BENCH_ONLY ?? "")
+  .split(",")
+  .map((x) => x.trim().toLowerCase())
+  .filter(Boolean);
 const section = (name: string) => ONLY.length === 0 || ONLY.includes(name.toLowerCase());
 
 function envList(name: string, fallback: number[]): number[] {
   const v = process.env[name];
   if (v === undefined) return fallback;
-  const xs = v.split(",").map((x) => x.trim()).filter(Boolean).map(Number);
+  const xs = v
+    .split(",")
+    .map((x) => x.trim())
+    .filter(Boolean)
+    .map(Number);
   if (xs.some((x) => !Number.isFinite(x) || x < 0)) throw new Error(`${name} must be a comma-separated list of non-negative numbers, got '${v}'`);
   return xs;
 }
@@ -134,7 +161,13 @@ async function startEmu(preset: string): Promise<Emu> {
   const caFile = resolve(RESULTS, `.emulator-ca.${process.pid}.pem.tmp`);
   const partnerFile = resolve(RESULTS, `.partner-config.${process.pid}.json.tmp`);
   tmpFiles.add(caFile).add(partnerFile);
-  const child = await startChild("emulator", [process.execPath, resolve(DIST, "emulatorProcess.js")], { BENCH_PRESET: preset, BENCH_CA_FILE: caFile }, LOAD_CORE, { timeoutMs: 180_000 });
+  const child = await startChild(
+    "emulator",
+    [process.execPath, resolve(DIST, "emulatorProcess.js")],
+    { BENCH_PRESET: preset, BENCH_CA_FILE: caFile },
+    LOAD_CORE,
+    { timeoutMs: 180_000 },
+  );
   writeFileSync(partnerFile, JSON.stringify(child.info.partnerConfig));
   const agent = new Agent({ connect: { ca: readFileSync(caFile, "utf8") }, connections: 16 });
   const url: string = child.info.url;
@@ -157,8 +190,18 @@ async function startEmu(preset: string): Promise<Emu> {
 /** An app-only Graph token for a tenant, through the partner app that serves it (client credentials). */
 async function appToken(emu: Emu, tenantId: string, partnerTenantId: string): Promise<string> {
   const partner = emu.partnerConfig.partnerTenants.find((p: any) => p.tenantId === partnerTenantId);
-  const form = new URLSearchParams({ grant_type: "client_credentials", client_id: partner.app.clientId, client_secret: partner.app.clientSecret, scope: "https://graph.microsoft.com/.default" });
-  const res = await request(`${emu.url}/${tenantId}/oauth2/v2.0/token`, { method: "POST", dispatcher: emu.agent, headers: { "content-type": "application/x-www-form-urlencoded" }, body: form.toString() });
+  const form = new URLSearchParams({
+    grant_type: "client_credentials",
+    client_id: partner.app.clientId,
+    client_secret: partner.app.clientSecret,
+    scope: "https://graph.microsoft.com/.default",
+  });
+  const res = await request(`${emu.url}/${tenantId}/oauth2/v2.0/token`, {
+    method: "POST",
+    dispatcher: emu.agent,
+    headers: { "content-type": "application/x-www-form-urlencoded" },
+    body: form.toString(),
+  });
   const body = (await res.body.json()) as { access_token?: string };
   if (!body.access_token) throw new Error(`token: ${res.statusCode} ${JSON.stringify(body)}`);
   return body.access_token;
@@ -173,19 +216,36 @@ interface System {
 }
 
 async function startServer(emu: Emu, kind: "subgraph" | "graphql-http", env: Record<string, string> = {}): Promise<System> {
-  const child = await startChild(kind, [process.execPath, resolve(DIST, "serverProcess.js")], {
-    // The main sections run the emulator with throttling off (no limits to respect), so the client-side
-    // budget is off too, as for the systems compared; S6 measures both with limits on.
-    GRAPH_BUDGET_SCALE: "0",
-    BENCH_SERVER: kind, BENCH_EMULATOR_URL: emu.url, BENCH_CA_FILE: emu.caFile, BENCH_PARTNER_FILE: emu.partnerFile, ...env,
-  }, SERVER_CORE);
+  const child = await startChild(
+    kind,
+    [process.execPath, resolve(DIST, "serverProcess.js")],
+    {
+      // The main sections run the emulator with throttling off (no limits to respect), so the client-side
+      // budget is off too, as for the systems compared; S6 measures both with limits on.
+      GRAPH_BUDGET_SCALE: "0",
+      BENCH_SERVER: kind,
+      BENCH_EMULATOR_URL: emu.url,
+      BENCH_CA_FILE: emu.caFile,
+      BENCH_PARTNER_FILE: emu.partnerFile,
+      ...env,
+    },
+    SERVER_CORE,
+  );
   return { name: kind === "subgraph" ? "partner-graph" : "graphql-http (bare)", child, url: `http://127.0.0.1:${child.info.port}/graphql` };
 }
 
 async function startNaive(emu: Emu, concurrency: number): Promise<System> {
-  const child = await startChild("naive", [process.execPath, resolve(DIST, "naive/client.js")], {
-    BENCH_EMULATOR_URL: emu.url, BENCH_CA_FILE: emu.caFile, BENCH_PARTNER_FILE: emu.partnerFile, BENCH_NAIVE_CONCURRENCY: String(concurrency),
-  }, SERVER_CORE);
+  const child = await startChild(
+    "naive",
+    [process.execPath, resolve(DIST, "naive/client.js")],
+    {
+      BENCH_EMULATOR_URL: emu.url,
+      BENCH_CA_FILE: emu.caFile,
+      BENCH_PARTNER_FILE: emu.partnerFile,
+      BENCH_NAIVE_CONCURRENCY: String(concurrency),
+    },
+    SERVER_CORE,
+  );
   return { name: concurrency > 0 ? `naive SDK (c=${concurrency})` : "naive SDK (c=∞)", child, url: `http://127.0.0.1:${child.info.port}/run` };
 }
 
@@ -206,7 +266,10 @@ async function startMesh(emu: Emu, token: string): Promise<System> {
   const meta = await request(`${emu.url}/v1.0/$metadata`, { dispatcher: emu.agent, headers: { authorization: `Bearer ${token}` } });
   const xml = await meta.body.text();
   if (meta.statusCode !== 200) throw new Error(`$metadata: ${meta.statusCode}`);
-  const variant = xml.replace('<NavigationProperty Name="members" Type="Collection(microsoft.graph.directoryObject)"/>', '<NavigationProperty Name="members" Type="Collection(microsoft.graph.user)"/>');
+  const variant = xml.replace(
+    '<NavigationProperty Name="members" Type="Collection(microsoft.graph.directoryObject)"/>',
+    '<NavigationProperty Name="members" Type="Collection(microsoft.graph.user)"/>',
+  );
   writeFileSync(resolve(MESH_DIR, "graph-metadata.xml"), variant);
   const port = 4100 + Math.floor(Math.random() * 800);
   writeFileSync(
@@ -230,9 +293,18 @@ async function startMesh(emu: Emu, token: string): Promise<System> {
       "",
     ].join("\n"),
   );
-  const child = await startChild("mesh", [process.execPath, resolve(MESH_DIR, "node_modules/@graphql-mesh/cli/cjs/bin.js"), "dev"], {
-    NODE_EXTRA_CA_CERTS: emu.caFile, FORK: "0", NODE_ENV: "production", DEBUG: "",
-  }, SERVER_CORE, { cwd: MESH_DIR, readyPattern: /Serving GraphQL Mesh/, timeoutMs: 120_000 });
+  const child = await startChild(
+    "mesh",
+    [process.execPath, resolve(MESH_DIR, "node_modules/@graphql-mesh/cli/cjs/bin.js"), "dev"],
+    {
+      NODE_EXTRA_CA_CERTS: emu.caFile,
+      FORK: "0",
+      NODE_ENV: "production",
+      DEBUG: "",
+    },
+    SERVER_CORE,
+    { cwd: MESH_DIR, readyPattern: /Serving GraphQL Mesh/, timeoutMs: 120_000 },
+  );
   await sleep(1500);
   return { name: "GraphQL Mesh 0.22 (odata)", child, url: `http://127.0.0.1:${port}/graphql` };
 }
@@ -240,8 +312,16 @@ async function startMesh(emu: Emu, token: string): Promise<System> {
 // --- measurement ------------------------------------------------------------------------------------
 
 interface Shape {
-  requests: number; plain: number; batch: number; batchItems: number; token: number; discovery: number;
-  waves: number; tokenWaves: number; bytes: number; ok: boolean;
+  requests: number;
+  plain: number;
+  batch: number;
+  batchItems: number;
+  token: number;
+  discovery: number;
+  waves: number;
+  tokenWaves: number;
+  bytes: number;
+  ok: boolean;
 }
 
 interface Floor {
@@ -278,15 +358,30 @@ async function shapeOf(emu: Emu, op: Op, probes = 3): Promise<Shape> {
     const plain = t.graph ?? 0;
     const batch = t.batch ?? 0;
     shapes.push({
-      requests: plain + batch, plain, batch, batchItems: t.batchItem ?? 0, token: t.token ?? 0, discovery: t.discovery ?? 0,
-      waves: c.waves.graph, tokenWaves: c.waves.token,
-      bytes: Object.values(c.bytes as Record<string, number>).reduce((a, b) => a + b, 0), ok,
+      requests: plain + batch,
+      plain,
+      batch,
+      batchItems: t.batchItem ?? 0,
+      token: t.token ?? 0,
+      discovery: t.discovery ?? 0,
+      waves: c.waves.graph,
+      tokenWaves: c.waves.token,
+      bytes: Object.values(c.bytes as Record<string, number>).reduce((a, b) => a + b, 0),
+      ok,
     });
   }
   const m = (k: keyof Shape) => median(shapes.map((s) => Number(s[k])));
   return {
-    requests: m("requests"), plain: m("plain"), batch: m("batch"), batchItems: m("batchItems"), token: m("token"), discovery: m("discovery"),
-    waves: m("waves"), tokenWaves: m("tokenWaves"), bytes: m("bytes"), ok: shapes.every((s) => s.ok),
+    requests: m("requests"),
+    plain: m("plain"),
+    batch: m("batch"),
+    batchItems: m("batchItems"),
+    token: m("token"),
+    discovery: m("discovery"),
+    waves: m("waves"),
+    tokenWaves: m("tokenWaves"),
+    bytes: m("bytes"),
+    ok: shapes.every((s) => s.ok),
   };
 }
 
@@ -326,25 +421,42 @@ async function measure(emu: Emu, sys: System, scenario: string, op: Op, o: Measu
   const cpu = cpuMs(sys.child.pid) - cpu0;
   const mem = rss.stop();
   const row: Row = {
-    scenario, system: sys.name, setting: o.setting, shape, floor: o.floor,
+    scenario,
+    system: sys.name,
+    setting: o.setting,
+    shape,
+    floor: o.floor,
     serial: {
-      p50: median(serials.map((r) => pct(r.latencies, 50))), p99: median(serials.map((r) => pct(r.latencies, 99))),
-      ops: serials.reduce((a, r) => a + r.ops, 0), errors: serials.reduce((a, r) => a + r.errors, 0),
+      p50: median(serials.map((r) => pct(r.latencies, 50))),
+      p99: median(serials.map((r) => pct(r.latencies, 99))),
+      ops: serials.reduce((a, r) => a + r.ops, 0),
+      errors: serials.reduce((a, r) => a + r.errors, 0),
     },
-    rate: o.rate ? {
-      rps: o.rate, p50: median(rates.map((r) => pct(r.latencies, 50))), p99: median(rates.map((r) => pct(r.latencies, 99))),
-      ops: rates.reduce((a, r) => a + r.ops, 0), errors: rates.reduce((a, r) => a + r.errors, 0),
-    } : undefined,
-    closed: o.closed ? {
-      rps: median(closeds.map((r) => (r.ops * 1000) / r.elapsedMs)), p50: median(closeds.map((r) => pct(r.latencies, 50))),
-      p99: median(closeds.map((r) => pct(r.latencies, 99))), errors: closeds.reduce((a, r) => a + r.errors, 0),
-    } : undefined,
+    rate: o.rate
+      ? {
+          rps: o.rate,
+          p50: median(rates.map((r) => pct(r.latencies, 50))),
+          p99: median(rates.map((r) => pct(r.latencies, 99))),
+          ops: rates.reduce((a, r) => a + r.ops, 0),
+          errors: rates.reduce((a, r) => a + r.errors, 0),
+        }
+      : undefined,
+    closed: o.closed
+      ? {
+          rps: median(closeds.map((r) => (r.ops * 1000) / r.elapsedMs)),
+          p50: median(closeds.map((r) => pct(r.latencies, 50))),
+          p99: median(closeds.map((r) => pct(r.latencies, 99))),
+          errors: closeds.reduce((a, r) => a + r.errors, 0),
+        }
+      : undefined,
     cpuMsPerOp: cpu / ops,
     rssPeakMb: mem.peakMb,
     rssEndMb: mem.endMb,
     note: o.note,
   };
-  process.stdout.write(`p50 ${round(row.serial.p50)} ms, ${shape.requests} req (${shape.batchItems} items), ${shape.waves} waves${row.serial.errors ? `, ${row.serial.errors} errors` : ""}\n`);
+  process.stdout.write(
+    `p50 ${round(row.serial.p50)} ms, ${shape.requests} req (${shape.batchItems} items), ${shape.waves} waves${row.serial.errors ? `, ${row.serial.errors} errors` : ""}\n`,
+  );
   return row;
 }
 
@@ -384,7 +496,11 @@ function floorOf(requests: number, waves: number, note: string, tokenWaves = 0):
 
 /** Graph requests of one stretch of counters, and their identity cost (plain requests and batch items). */
 interface Cost {
-  requests: number; plain: number; batch: number; items: number; token: number;
+  requests: number;
+  plain: number;
+  batch: number;
+  items: number;
+  token: number;
   /** Plain requests + batch items: what Graph throttles one by one. */
   subRequests: number;
   /** Identity ("directory") resource units, by the emulator's cost function (what it sends as x-ms-resource-unit). */
@@ -419,7 +535,15 @@ function costOf(counters: any): Cost {
     } else if (routed.route.service === "intune") intune += 1;
   }
   return {
-    requests: plain + batch, plain, batch, items, token: t.token ?? 0, subRequests: plain + items, identityRu, directory, intune,
+    requests: plain + batch,
+    plain,
+    batch,
+    items,
+    token: t.token ?? 0,
+    subRequests: plain + items,
+    identityRu,
+    directory,
+    intune,
     logComplete: counters.requests.length === plain + items,
   };
 }
@@ -457,8 +581,13 @@ async function openRun(emu: Emu, sys: System, op: ClassifiedOp, rate: number, du
   const mem = rss.stop();
   const counters = await emu.control("GET", "/counters");
   return {
-    r, cost: costOf(counters), throttled429: counters.total.throttled ?? 0, maxInFlight: counters.concurrency.graph.max,
-    cpuMs: cpu, rssPeakMb: mem.peakMb, rssEndMb: mem.endMb,
+    r,
+    cost: costOf(counters),
+    throttled429: counters.total.throttled ?? 0,
+    maxInFlight: counters.concurrency.graph.max,
+    cpuMs: cpu,
+    rssPeakMb: mem.peakMb,
+    rssEndMb: mem.endMb,
   };
 }
 
@@ -475,7 +604,10 @@ interface S5Row {
   error: number;
   /** Successful operations per second, from the first scheduled start until the last answer. */
   goodputRps: number;
-  p50: number; p99: number; okP50: number; okP99: number;
+  p50: number;
+  p99: number;
+  okP50: number;
+  okP99: number;
   graphRequestsPerOp: number;
   batchItemsPerOp: number;
   maxInFlight: number;
@@ -498,12 +630,24 @@ async function runS5(emu: Emu, T: string, floor: Floor): Promise<Record<string, 
   const budget = process.env.BENCH_S5_BUDGET_SCALE ?? "0";
   const rows: S5Row[] = [];
   const skipped: string[] = [];
-  process.stdout.write(`S5: S3 at ${cfg.rates.join(", ")} rps for ${cfg.durationMs / 1000} s each, realistic latency (Graph lognormal median 100 ms, sigma ${REALISTIC_SIGMA.toFixed(3)}; tokens median 700 ms)\n`);
+  process.stdout.write(
+    `S5: S3 at ${cfg.rates.join(", ")} rps for ${cfg.durationMs / 1000} s each, realistic latency (Graph lognormal median 100 ms, sigma ${REALISTIC_SIGMA.toFixed(3)}; tokens median 700 ms)\n`,
+  );
   await emu.control("PUT", "/latency", REALISTIC);
   try {
     const specs = [
-      { name: "partner-graph", fresh: false, start: () => startServer(emu, "subgraph", { GRAPH_BUDGET_SCALE: budget }), op: (s: System) => graphqlClassifiedOp(s.url, Q.S3, { t: T }) },
-      ...cfg.naive.map((c) => ({ name: naiveName(c), fresh: true, start: () => startNaive(emu, c), op: (s: System) => naiveClassifiedOp(s.url, { screen: "S3", tenantId: T }) })),
+      {
+        name: "partner-graph",
+        fresh: false,
+        start: () => startServer(emu, "subgraph", { GRAPH_BUDGET_SCALE: budget }),
+        op: (s: System) => graphqlClassifiedOp(s.url, Q.S3, { t: T }),
+      },
+      ...cfg.naive.map((c) => ({
+        name: naiveName(c),
+        fresh: true,
+        start: () => startNaive(emu, c),
+        op: (s: System) => naiveClassifiedOp(s.url, { screen: "S3", tenantId: T }),
+      })),
     ];
     for (const spec of specs) {
       let sys: System | undefined;
@@ -525,15 +669,32 @@ async function runS5(emu: Emu, T: string, floor: Floor): Promise<Record<string, 
         }
         const r = m.r;
         const row: S5Row = {
-          system: spec.name, rate, scheduled: r.scheduled, ok: r.outcomes.ok, throttled: r.outcomes.throttled, timeout: r.outcomes.timeout, error: r.outcomes.error,
+          system: spec.name,
+          rate,
+          scheduled: r.scheduled,
+          ok: r.outcomes.ok,
+          throttled: r.outcomes.throttled,
+          timeout: r.outcomes.timeout,
+          error: r.outcomes.error,
           goodputRps: (r.outcomes.ok * 1000) / r.elapsedMs,
-          p50: pct(r.latencies, 50), p99: pct(r.latencies, 99), okP50: pct(r.okLatencies, 50), okP99: pct(r.okLatencies, 99),
-          graphRequestsPerOp: perOp(m.cost.requests, r.scheduled), batchItemsPerOp: perOp(m.cost.items, r.scheduled), maxInFlight: m.maxInFlight, tokenRequests: m.cost.token,
-          cpuMsPerOp: perOp(m.cpuMs, r.scheduled), rssPeakMb: m.rssPeakMb, rssEndMb: m.rssEndMb, elapsedS: r.elapsedMs / 1000,
+          p50: pct(r.latencies, 50),
+          p99: pct(r.latencies, 99),
+          okP50: pct(r.okLatencies, 50),
+          okP99: pct(r.okLatencies, 99),
+          graphRequestsPerOp: perOp(m.cost.requests, r.scheduled),
+          batchItemsPerOp: perOp(m.cost.items, r.scheduled),
+          maxInFlight: m.maxInFlight,
+          tokenRequests: m.cost.token,
+          cpuMsPerOp: perOp(m.cpuMs, r.scheduled),
+          rssPeakMb: m.rssPeakMb,
+          rssEndMb: m.rssEndMb,
+          elapsedS: r.elapsedMs / 1000,
         };
         rows.push(row);
         const errs = row.throttled + row.timeout + row.error;
-        process.stdout.write(`${row.ok}/${row.scheduled} ok, goodput ${f(row.goodputRps, 2)}/s, p50 ${f(row.p50, 0)} p99 ${f(row.p99, 0)} ms, ${f(row.graphRequestsPerOp, 2)} Graph req/op, ≤${row.maxInFlight} in flight, CPU ${f(row.cpuMsPerOp, 1)} ms/op, RSS ${f(row.rssPeakMb, 0)} MB${errs ? `, errors ${row.throttled} throttled / ${row.timeout} timeout / ${row.error} other` : ""}\n`);
+        process.stdout.write(
+          `${row.ok}/${row.scheduled} ok, goodput ${f(row.goodputRps, 2)}/s, p50 ${f(row.p50, 0)} p99 ${f(row.p99, 0)} ms, ${f(row.graphRequestsPerOp, 2)} Graph req/op, ≤${row.maxInFlight} in flight, CPU ${f(row.cpuMsPerOp, 1)} ms/op, RSS ${f(row.rssPeakMb, 0)} MB${errs ? `, errors ${row.throttled} throttled / ${row.timeout} timeout / ${row.error} other` : ""}\n`,
+        );
         if (cfg.stopBelow > 0 && row.ok < cfg.stopBelow * row.scheduled) stoppedAt = rate;
       }
       if (sys) await sys.child.stop();
@@ -542,8 +703,13 @@ async function runS5(emu: Emu, T: string, floor: Floor): Promise<Record<string, 
     await emu.control("PUT", "/latency", FIXED);
   }
   return {
-    profile: REALISTIC, durationS: cfg.durationMs / 1000, timeoutS: cfg.timeoutMs / 1000, partnerGraphBudgetScale: Number(budget),
-    minGraphRequestsPerOp: floor.requests, rows, skipped,
+    profile: REALISTIC,
+    durationS: cfg.durationMs / 1000,
+    timeoutS: cfg.timeoutMs / 1000,
+    partnerGraphBudgetScale: Number(budget),
+    minGraphRequestsPerOp: floor.requests,
+    rows,
+    skipped,
   };
 }
 
@@ -567,7 +733,10 @@ interface S6Row {
   minSubRequestsPerOp: number;
   /** Sub-requests sent beyond the minimum × operations (≥ 0): retries. */
   retries: number;
-  p50: number; p99: number; okP50: number; okP99: number;
+  p50: number;
+  p99: number;
+  okP50: number;
+  okP99: number;
   /** Identity RU of one operation, measured alone (what one successful operation costs). */
   identityRuPerOp: number;
   /** Identity RU of every sub-request sent during the run (429'd ones included) per operation; null when the log overflowed. */
@@ -587,7 +756,9 @@ async function runS6(emu: Emu, ours: System, T: string, users: number, ids: stri
   const cfg = CFG.s6;
   const scale = cfg.throttleScale;
   const before = await emu.control("GET", "/settings");
-  process.stdout.write(`S6: S2 at ${cfg.rates.S2} rps and S3 at ${cfg.rates.S3} rps for ${cfg.durationMs / 1000} s, emulator throttling on at scale ${scale}\n`);
+  process.stdout.write(
+    `S6: S2 at ${cfg.rates.S2} rps and S3 at ${cfg.rates.S3} rps for ${cfg.durationMs / 1000} s, emulator throttling on at scale ${scale}\n`,
+  );
   const oursOp = (s: string, sys: System) => (s === "S2" ? graphqlClassifiedOp(sys.url, Q.S2, { r: reps }) : graphqlClassifiedOp(sys.url, Q.S3, { t: T }));
   const naiveOp = (s: string, sys: System) => naiveClassifiedOp(sys.url, s === "S2" ? { screen: "S2", tenantId: T, ids } : { screen: "S3", tenantId: T });
 
@@ -629,17 +800,36 @@ async function runS6(emu: Emu, ours: System, T: string, users: number, ids: stri
           const probe = spec.naive ? probes[s]!.naive : probes[s]!.ours;
           const r = m.r;
           const row: S6Row = {
-            scenario: s, system: spec.name, budget: spec.budget, throttleScale: scale, rate, scheduled: r.scheduled,
-            ok: r.outcomes.ok, throttled: r.outcomes.throttled, timeout: r.outcomes.timeout, error: r.outcomes.error,
-            goodputRps: (r.outcomes.ok * 1000) / r.elapsedMs, graph429: m.throttled429,
-            requestsPerOp: perOp(m.cost.requests, r.scheduled), subRequestsPerOp: perOp(m.cost.subRequests, r.scheduled),
-            minSubRequestsPerOp: probe.subRequests, retries: Math.max(0, m.cost.subRequests - probe.subRequests * r.scheduled),
-            p50: pct(r.latencies, 50), p99: pct(r.latencies, 99), okP50: pct(r.okLatencies, 50), okP99: pct(r.okLatencies, 99),
-            identityRuPerOp: probe.identityRu, identityRuSentPerOp: m.cost.logComplete ? perOp(m.cost.identityRu, r.scheduled) : null,
-            intunePerOp: probe.intune, cpuMsPerOp: perOp(m.cpuMs, r.scheduled), rssPeakMb: m.rssPeakMb,
+            scenario: s,
+            system: spec.name,
+            budget: spec.budget,
+            throttleScale: scale,
+            rate,
+            scheduled: r.scheduled,
+            ok: r.outcomes.ok,
+            throttled: r.outcomes.throttled,
+            timeout: r.outcomes.timeout,
+            error: r.outcomes.error,
+            goodputRps: (r.outcomes.ok * 1000) / r.elapsedMs,
+            graph429: m.throttled429,
+            requestsPerOp: perOp(m.cost.requests, r.scheduled),
+            subRequestsPerOp: perOp(m.cost.subRequests, r.scheduled),
+            minSubRequestsPerOp: probe.subRequests,
+            retries: Math.max(0, m.cost.subRequests - probe.subRequests * r.scheduled),
+            p50: pct(r.latencies, 50),
+            p99: pct(r.latencies, 99),
+            okP50: pct(r.okLatencies, 50),
+            okP99: pct(r.okLatencies, 99),
+            identityRuPerOp: probe.identityRu,
+            identityRuSentPerOp: m.cost.logComplete ? perOp(m.cost.identityRu, r.scheduled) : null,
+            intunePerOp: probe.intune,
+            cpuMsPerOp: perOp(m.cpuMs, r.scheduled),
+            rssPeakMb: m.rssPeakMb,
           };
           rows.push(row);
-          process.stdout.write(`${row.ok}/${row.scheduled} ok, goodput ${f(row.goodputRps, 2)}/s, ${row.graph429} × 429, ${row.retries} retries, ${row.throttled} THROTTLED, ${row.timeout + row.error} other errors, p50 ${f(row.p50, 0)} p99 ${f(row.p99, 0)} ms, ${row.identityRuPerOp} RU/op\n`);
+          process.stdout.write(
+            `${row.ok}/${row.scheduled} ok, goodput ${f(row.goodputRps, 2)}/s, ${row.graph429} × 429, ${row.retries} retries, ${row.throttled} THROTTLED, ${row.timeout + row.error} other errors, p50 ${f(row.p50, 0)} p99 ${f(row.p99, 0)} ms, ${row.identityRuPerOp} RU/op\n`,
+          );
         } finally {
           await sys.child.stop();
         }
@@ -652,10 +842,14 @@ async function runS6(emu: Emu, ours: System, T: string, users: number, ids: stri
   const size = users < 50 ? "S" : users <= 500 ? "M" : "L";
   const identity = { S: 3500, M: 5000, L: 8000 }[size];
   return {
-    throttleScale: scale, rates: cfg.rates, durationS: cfg.durationMs / 1000, timeoutS: cfg.timeoutMs / 1000,
+    throttleScale: scale,
+    rates: cfg.rates,
+    durationS: cfg.durationMs / 1000,
+    timeoutS: cfg.timeoutMs / 1000,
     tenantSize: size,
     limits: `at scale ${scale} the emulator allows this ${size} tenant (${users} users) ${round(identity * scale, 1)} identity RU per 10 s and ${round(2000 * scale, 1)} Intune requests per 20 s per app; partner-graph's budget at ×${scale} plans for an S tenant: ${round(3500 * scale * 0.9, 1)} RU per 10 s and ${round(2000 * scale * 0.9, 1)} Intune requests per 20 s (90%)`,
-    probes, rows,
+    probes,
+    rows,
   };
 }
 
@@ -665,7 +859,9 @@ async function main(): Promise<void> {
   const rows: Row[] = [];
   const extra: Record<string, unknown> = {};
   const notes: string[] = [];
-  process.stdout.write(`bench: runs ${CFG.runs}, warm-up ${CFG.warmupMs / 1000} s, ${CFG.durationMs / 1000} s per mode; pinned: ${canPin() ? "yes (servers core 0, emulator and load core 1)" : "no (taskset or a second core missing)"}\n`);
+  process.stdout.write(
+    `bench: runs ${CFG.runs}, warm-up ${CFG.warmupMs / 1000} s, ${CFG.durationMs / 1000} s per mode; pinned: ${canPin() ? "yes (servers core 0, emulator and load core 1)" : "no (taskset or a second core missing)"}\n`,
+  );
 
   // ---- demo world: S0–S4 -------------------------------------------------------------------------
   let emu = await startEmu("demo");
@@ -693,7 +889,11 @@ async function main(): Promise<void> {
     S1: floorOf(1, 1, "one list call"),
     S2: floorOf(1, 1, "one getByIds for ≤1,000 ids (5 $batch / 2 waves without it)"),
     S3: floorOf(f3.requests, f3.waves, `levels 1 → ${groups.length} groups → ${userIds.size} distinct users; ⌈n/20⌉ per level, c=${C}`),
-    S4: floorOf(partners + s4Customers, 2, `${partners} regional partner lists (one batch each) + ${s4Customers} customer tenants (users and device count in one batch each)`),
+    S4: floorOf(
+      partners + s4Customers,
+      2,
+      `${partners} regional partner lists (one batch each) + ${s4Customers} customer tenants (users and device count in one batch each)`,
+    ),
   };
   extra.s3Shape = { groups: s3Levels[0], members: groups.reduce((a: number, g: any) => a + g.members.nodes.length, 0), distinctUsers: userIds.size };
 
@@ -720,11 +920,18 @@ async function main(): Promise<void> {
     for (const c of [CFG.naiveConcurrency, 0]) {
       const naive = await startNaive(emu, c);
       process.stdout.write(`${naive.name}:\n`);
-      const nop = (payload: unknown): Op => async () => {
-        const r = await postJson(naive.url, payload);
-        return r.status === 200 && r.body.ok === true;
-      };
-      const screens: [string, unknown][] = [["S1", { screen: "S1", tenantId: T }], ["S2", { screen: "S2", tenantId: T, ids }], ["S3", { screen: "S3", tenantId: T }], ["S4", { screen: "S4", first: s4Customers }]];
+      const nop =
+        (payload: unknown): Op =>
+        async () => {
+          const r = await postJson(naive.url, payload);
+          return r.status === 200 && r.body.ok === true;
+        };
+      const screens: [string, unknown][] = [
+        ["S1", { screen: "S1", tenantId: T }],
+        ["S2", { screen: "S2", tenantId: T, ids }],
+        ["S3", { screen: "S3", tenantId: T }],
+        ["S4", { screen: "S4", first: s4Customers }],
+      ];
       for (const [s, payload] of screens) {
         if (c === 0 && (s === "S1" || s === "S4")) continue;
         rows.push(await measure(emu, naive, s, nop(payload), { floor: floors[s] }));
@@ -747,7 +954,14 @@ async function main(): Promise<void> {
           await emu.control("PUT", "/settings", { batchLimit: setting });
           process.stdout.write(`${mesh.name} [batch limit ${setting}]:\n`);
           for (const s of ["S1", "S2", "S3"]) {
-            rows.push(await measure(emu, mesh, s, meshOps[s]!, { rate: CFG.rates[s], closed: setting === "lenient", floor: floors[s], setting: `batch limit ${setting}` }));
+            rows.push(
+              await measure(emu, mesh, s, meshOps[s]!, {
+                rate: CFG.rates[s],
+                closed: setting === "lenient",
+                floor: floors[s],
+                setting: `batch limit ${setting}`,
+              }),
+            );
           }
           // Ours under the lenient setting too, so the comparison is like for like.
           if (setting === "lenient") {
@@ -779,18 +993,39 @@ async function main(): Promise<void> {
         await sleep(20);
         const c = await emu.control("GET", "/counters");
         cold.push({
-          requests: (c.total.graph ?? 0) + (c.total.batch ?? 0), plain: c.total.graph ?? 0, batch: c.total.batch ?? 0, batchItems: c.total.batchItem ?? 0,
-          token: c.total.token ?? 0, discovery: c.total.discovery ?? 0, waves: c.waves.graph, tokenWaves: c.waves.token,
-          bytes: Object.values(c.bytes as Record<string, number>).reduce((a, b) => a + b, 0), ok,
+          requests: (c.total.graph ?? 0) + (c.total.batch ?? 0),
+          plain: c.total.graph ?? 0,
+          batch: c.total.batch ?? 0,
+          batchItems: c.total.batchItem ?? 0,
+          token: c.total.token ?? 0,
+          discovery: c.total.discovery ?? 0,
+          waves: c.waves.graph,
+          tokenWaves: c.waves.token,
+          bytes: Object.values(c.bytes as Record<string, number>).reduce((a, b) => a + b, 0),
+          ok,
         });
       }
       const m = (k: keyof Shape) => median(cold.map((s) => Number(s[k])));
       rows.push({
-        scenario: "S4 cold", system: ours.name,
-        shape: { requests: m("requests"), plain: m("plain"), batch: m("batch"), batchItems: m("batchItems"), token: m("token"), discovery: m("discovery"), waves: m("waves"), tokenWaves: m("tokenWaves"), bytes: m("bytes"), ok: cold.every((s) => s.ok) },
+        scenario: "S4 cold",
+        system: ours.name,
+        shape: {
+          requests: m("requests"),
+          plain: m("plain"),
+          batch: m("batch"),
+          batchItems: m("batchItems"),
+          token: m("token"),
+          discovery: m("discovery"),
+          waves: m("waves"),
+          tokenWaves: m("tokenWaves"),
+          bytes: m("bytes"),
+          ok: cold.every((s) => s.ok),
+        },
         floor: floorOf(floors.S4!.requests, 2, `${floors.S4!.note}; plus ${partners} partner and ${s4Customers} customer tokens in two token waves`, 2),
         serial: { p50: median(lat), p99: Math.max(...lat), ops: lat.length, errors: cold.filter((s) => !s.ok).length },
-        cpuMsPerOp: NaN, rssPeakMb: NaN, rssEndMb: NaN,
+        cpuMsPerOp: NaN,
+        rssPeakMb: NaN,
+        rssEndMb: NaN,
         note: `first operation of a fresh server process, ${lat.length} runs (p99 column = max)`,
       });
     }
@@ -816,9 +1051,19 @@ async function main(): Promise<void> {
     const all = (await emu.control("GET", "/tenants")).customers.length;
     const p = emu.partnerConfig.partnerTenants.length;
     const s4Op = graphqlOp(ours.url, Q.S4, { n: 25 }, {}, intuneOnly);
-    rows.push(await measure(emu, ours, "S4 (1k)", s4Op, { floor: floorOf(p + 25, 2, `${all} customers; ${p} partner lists + 25 tenants`), note: `${all} customers, first 25` }));
+    rows.push(
+      await measure(emu, ours, "S4 (1k)", s4Op, {
+        floor: floorOf(p + 25, 2, `${all} customers; ${p} partner lists + 25 tenants`),
+        note: `${all} customers, first 25`,
+      }),
+    );
     const wide = Math.min(999, all);
-    rows.push(await measure(emu, ours, `S4 (${wide})`, graphqlOp(ours.url, Q.S4, { n: wide }, {}, intuneOnly), { floor: floorOf(p + wide, 2, `${p} partner lists + ${wide} tenants, one batch each`), note: `customers(first: ${wide}) over ${all}` }));
+    rows.push(
+      await measure(emu, ours, `S4 (${wide})`, graphqlOp(ours.url, Q.S4, { n: wide }, {}, intuneOnly), {
+        floor: floorOf(p + wide, 2, `${p} partner lists + ${wide} tenants, one batch each`),
+        note: `customers(first: ${wide}) over ${all}`,
+      }),
+    );
     await ours.child.stop();
     await emu.child.stop();
 
@@ -861,20 +1106,33 @@ async function main(): Promise<void> {
     const c = await emu.control("GET", "/counters");
     const sortedPages = [...pageLat].sort((a, b) => a - b);
     extra.paging = {
-      tenantUsers: huge.sizes.users, usersRead: users, pages, errors: pageErrors, elapsedMs: round(elapsed, 0),
-      graphRequests: (c.total.graph ?? 0) + (c.total.batch ?? 0), waves: c.waves.graph,
+      tenantUsers: huge.sizes.users,
+      usersRead: users,
+      pages,
+      errors: pageErrors,
+      elapsedMs: round(elapsed, 0),
+      graphRequests: (c.total.graph ?? 0) + (c.total.batch ?? 0),
+      waves: c.waves.graph,
       // One request per page, plus the customer listing of the first operation (one batch per partner tenant).
-      floorRequests: Math.ceil(huge.sizes.users / 999) + (await emu.control("GET", "/partner-config")).partnerTenants.length, pageP50Ms: round(pct(sortedPages, 50)), pageP99Ms: round(pct(sortedPages, 99)),
-      cpuMsPerPage: round(pageCpu / Math.max(1, pages), 2), rssPeakMb: round(mem.peakMb), rssEndMb: round(mem.endMb), rssSeries: series,
+      floorRequests: Math.ceil(huge.sizes.users / 999) + (await emu.control("GET", "/partner-config")).partnerTenants.length,
+      pageP50Ms: round(pct(sortedPages, 50)),
+      pageP99Ms: round(pct(sortedPages, 99)),
+      cpuMsPerPage: round(pageCpu / Math.max(1, pages), 2),
+      rssPeakMb: round(mem.peakMb),
+      rssEndMb: round(mem.endMb),
+      rssSeries: series,
     };
     process.stdout.write(`  paging: ${users} users in ${pages} pages, RSS ${series.map((s) => s.rssMb).join(" → ")} MB\n`);
     // _entities with 1,000 representations.
     const thousand = firstIds.map((id) => ({ __typename: "User", tenantId: huge.id, id }));
     const n = thousand.length;
     const lf = levelFloor([n]);
-    rows.push(await measure(emu, ours, `S2 (${n})`, graphqlOp(ours.url, Q.S2, { r: thousand }), {
-      floor: floorOf(1, 1, `one getByIds (≤1,000 ids); ${lf.requests} $batch / ${lf.waves} waves without it`), note: `_entities with ${n} representations`,
-    }));
+    rows.push(
+      await measure(emu, ours, `S2 (${n})`, graphqlOp(ours.url, Q.S2, { r: thousand }), {
+        floor: floorOf(1, 1, `one getByIds (≤1,000 ids); ${lf.requests} $batch / ${lf.waves} waves without it`),
+        note: `_entities with ${n} representations`,
+      }),
+    );
     await ours.child.stop();
     await emu.child.stop();
   }
@@ -905,7 +1163,11 @@ async function main(): Promise<void> {
 const f = (x: number | null | undefined, d = 1) => (x === null || x === undefined || !Number.isFinite(x) ? "–" : String(round(x, d)));
 const ratio = (a: number, b: number) => (b > 0 && Number.isFinite(a) ? `${(a / b).toFixed(2)}×` : "–");
 
-interface Goal { goal: string; measured: string; met: boolean | null }
+interface Goal {
+  goal: string;
+  measured: string;
+  met: boolean | null;
+}
 
 function find(rows: Row[], scenario: string, system: string, setting?: string): Row | undefined {
   return rows.find((r) => r.scenario === scenario && r.system.startsWith(system) && r.setting === setting);
@@ -918,30 +1180,54 @@ function goals(rows: Row[], extra: Record<string, any>): Goal[] {
     // A scenario whose operations failed proves nothing about its request count: never "met".
     const answered = r.serial.errors === 0;
     const failedNote = answered ? "" : ` (operations failed: ${r.serial.errors})`;
-    out.push({ goal: `${r.scenario}: Graph requests = minimum (${fl.requests})`, measured: `${r.shape.requests} (${ratio(r.shape.requests, fl.requests)})${failedNote}`, met: answered && r.shape.requests <= fl.requests });
+    out.push({
+      goal: `${r.scenario}: Graph requests = minimum (${fl.requests})`,
+      measured: `${r.shape.requests} (${ratio(r.shape.requests, fl.requests)})${failedNote}`,
+      met: answered && r.shape.requests <= fl.requests,
+    });
     out.push({ goal: `${r.scenario}: waves = floor (${fl.waves})`, measured: `${r.shape.waves}${failedNote}`, met: answered && r.shape.waves <= fl.waves });
     if (!r.scenario.includes("cold")) {
-      out.push({ goal: `${r.scenario}: p50 at 1 client ≤ floor + 15 ms (${fl.latencyMs + 15} ms)`, measured: `${f(r.serial.p50)} ms`, met: r.serial.p50 <= fl.latencyMs + 15 });
+      out.push({
+        goal: `${r.scenario}: p50 at 1 client ≤ floor + 15 ms (${fl.latencyMs + 15} ms)`,
+        measured: `${f(r.serial.p50)} ms`,
+        met: r.serial.p50 <= fl.latencyMs + 15,
+      });
     }
   }
   for (const s of ["S2", "S3"]) {
     const o = find(rows, s, "partner-graph");
     const n = find(rows, s, "naive SDK (c=4)") ?? find(rows, s, "naive SDK");
     if (o && n) {
-      out.push({ goal: `${s}: requests ≤ 0.06× hand-written`, measured: `${o.shape.requests} vs ${n.shape.requests} (${ratio(o.shape.requests, n.shape.requests)})`, met: o.shape.requests <= 0.06 * n.shape.requests });
-      out.push({ goal: `${s}: p50 ≤ 0.15× hand-written`, measured: `${f(o.serial.p50)} vs ${f(n.serial.p50)} ms (${ratio(o.serial.p50, n.serial.p50)})`, met: o.serial.p50 <= 0.15 * n.serial.p50 });
+      out.push({
+        goal: `${s}: requests ≤ 0.06× hand-written`,
+        measured: `${o.shape.requests} vs ${n.shape.requests} (${ratio(o.shape.requests, n.shape.requests)})`,
+        met: o.shape.requests <= 0.06 * n.shape.requests,
+      });
+      out.push({
+        goal: `${s}: p50 ≤ 0.15× hand-written`,
+        measured: `${f(o.serial.p50)} vs ${f(n.serial.p50)} ms (${ratio(o.serial.p50, n.serial.p50)})`,
+        met: o.serial.p50 <= 0.15 * n.serial.p50,
+      });
     }
   }
   const o0 = find(rows, "S0", "partner-graph");
   const b0 = find(rows, "S0", "graphql-http");
   if (o0?.closed && b0?.closed) {
-    out.push({ goal: "S0: throughput ≥ 0.9× bare graphql-http", measured: `${f(o0.closed.rps, 0)} vs ${f(b0.closed.rps, 0)} req/s (${ratio(o0.closed.rps, b0.closed.rps)})`, met: o0.closed.rps >= 0.9 * b0.closed.rps });
+    out.push({
+      goal: "S0: throughput ≥ 0.9× bare graphql-http",
+      measured: `${f(o0.closed.rps, 0)} vs ${f(b0.closed.rps, 0)} req/s (${ratio(o0.closed.rps, b0.closed.rps)})`,
+      met: o0.closed.rps >= 0.9 * b0.closed.rps,
+    });
   }
   for (const s of ["S1", "S2", "S3"]) {
     const ml = find(rows, s, "GraphQL Mesh", "batch limit lenient");
     const ol = find(rows, s, "partner-graph", "batch limit lenient");
     if (ml && ol) {
-      out.push({ goal: `${s} (lenient): sub-requests ≤ Mesh`, measured: `${ol.shape.plain + ol.shape.batchItems} vs ${ml.shape.plain + ml.shape.batchItems}`, met: ol.shape.plain + ol.shape.batchItems <= ml.shape.plain + ml.shape.batchItems });
+      out.push({
+        goal: `${s} (lenient): sub-requests ≤ Mesh`,
+        measured: `${ol.shape.plain + ol.shape.batchItems} vs ${ml.shape.plain + ml.shape.batchItems}`,
+        met: ol.shape.plain + ol.shape.batchItems <= ml.shape.plain + ml.shape.batchItems,
+      });
       const meshFails = ml.serial.errors === ml.serial.ops;
       out.push({
         goal: `${s} (lenient): p50 ≤ 1.1× Mesh`,
@@ -949,7 +1235,11 @@ function goals(rows: Row[], extra: Record<string, any>): Goal[] {
         met: meshFails ? null : ol.serial.p50 <= 1.1 * ml.serial.p50,
       });
       if (ml.closed && ol.closed) {
-        out.push({ goal: `${s} (lenient): req/s ≥ 1.0× Mesh`, measured: `${f(ol.closed.rps, 0)} vs ${f(ml.closed.rps, 0)} (${ratio(ol.closed.rps, ml.closed.rps)})`, met: meshFails ? null : ol.closed.rps >= ml.closed.rps });
+        out.push({
+          goal: `${s} (lenient): req/s ≥ 1.0× Mesh`,
+          measured: `${f(ol.closed.rps, 0)} vs ${f(ml.closed.rps, 0)} (${ratio(ol.closed.rps, ml.closed.rps)})`,
+          met: meshFails ? null : ol.closed.rps >= ml.closed.rps,
+        });
       }
     }
     const me = find(rows, s, "GraphQL Mesh", "batch limit enforce");
@@ -957,7 +1247,11 @@ function goals(rows: Row[], extra: Record<string, any>): Goal[] {
     if (me && oe) {
       const ourErr = oe.serial.errors + (oe.rate?.errors ?? 0) + (oe.closed?.errors ?? 0);
       const meshErr = me.serial.errors + (me.rate?.errors ?? 0);
-      out.push({ goal: `${s} (enforced): zero errors`, measured: `ours ${ourErr}; Mesh ${meshErr} of ${me.serial.ops + (me.rate?.ops ?? 0)}`, met: ourErr === 0 });
+      out.push({
+        goal: `${s} (enforced): zero errors`,
+        measured: `ours ${ourErr}; Mesh ${meshErr} of ${me.serial.ops + (me.rate?.ops ?? 0)}`,
+        met: ourErr === 0,
+      });
     }
   }
   if (extra.s6) {
@@ -978,8 +1272,16 @@ function goals(rows: Row[], extra: Record<string, any>): Goal[] {
     const first = p.rssSeries[0]?.rssMb;
     // Flat: after the first ten pages (caches, pools and JIT warm), RSS grows by at most 10%.
     const settled = p.rssSeries.find((s: any) => s.page === 10)?.rssMb ?? first;
-    out.push({ goal: "Paging 100k users: RSS flat (≤ +10% after page 10)", measured: `${first} → ${settled} (page 10) → ${p.rssEndMb} MB (peak ${p.rssPeakMb})`, met: p.rssEndMb <= settled * 1.1 });
-    out.push({ goal: "Paging 100k users: requests = pages", measured: `${p.graphRequests} for ${p.pages} pages (floor ${p.floorRequests})`, met: p.graphRequests <= p.floorRequests });
+    out.push({
+      goal: "Paging 100k users: RSS flat (≤ +10% after page 10)",
+      measured: `${first} → ${settled} (page 10) → ${p.rssEndMb} MB (peak ${p.rssPeakMb})`,
+      met: p.rssEndMb <= settled * 1.1,
+    });
+    out.push({
+      goal: "Paging 100k users: requests = pages",
+      measured: `${p.graphRequests} for ${p.pages} pages (floor ${p.floorRequests})`,
+      met: p.graphRequests <= p.floorRequests,
+    });
   }
   return out;
 }
@@ -987,60 +1289,85 @@ function goals(rows: Row[], extra: Record<string, any>): Goal[] {
 function markdown(result: any): string {
   const rows: Row[] = result.rows;
   const lines: string[] = [];
-  lines.push(`Measured ${result.date.slice(0, 10)}, Node ${result.node}, ${result.machine.cores} cores${result.machine.pinned ? " (server core 0; emulator and load core 1)" : ""}; emulator latency: Graph ${GRAPH_MS} ms, token ${TOKEN_MS} ms; ${result.config.runs} run(s) × ${result.config.durationMs / 1000} s per mode, medians. Tenant: ${result.tenant.displayName} (${result.tenant.sizes.users} users).`);
+  lines.push(
+    `Measured ${result.date.slice(0, 10)}, Node ${result.node}, ${result.machine.cores} cores${result.machine.pinned ? " (server core 0; emulator and load core 1)" : ""}; emulator latency: Graph ${GRAPH_MS} ms, token ${TOKEN_MS} ms; ${result.config.runs} run(s) × ${result.config.durationMs / 1000} s per mode, medians. Tenant: ${result.tenant.displayName} (${result.tenant.sizes.users} users).`,
+  );
   lines.push("");
   if (rows.length) {
-    lines.push("| Scenario | System | Graph req/op (plain+batch) | batch items | waves | floor req / waves / ms | req ratio | p50 / p99 1 client (ms) | p50 / floor | p50 / p99 @ rate (ms) | req/s (closed, " + CFG.conns + " conns) | errors | CPU ms/op | RSS peak MB | upstream KB/op |");
+    lines.push(
+      "| Scenario | System | Graph req/op (plain+batch) | batch items | waves | floor req / waves / ms | req ratio | p50 / p99 1 client (ms) | p50 / floor | p50 / p99 @ rate (ms) | req/s (closed, " +
+        CFG.conns +
+        " conns) | errors | CPU ms/op | RSS peak MB | upstream KB/op |",
+    );
     lines.push("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|");
     for (const r of rows) {
       const fl = r.floor;
       const errs = r.serial.errors + (r.rate?.errors ?? 0) + (r.closed?.errors ?? 0);
       const total = r.serial.ops + (r.rate?.ops ?? 0);
-      lines.push([
-        r.scenario,
-        `${r.system}${r.setting ? ` [${r.setting}]` : ""}`,
-        `${r.shape.requests} (${r.shape.plain}+${r.shape.batch})${r.shape.token ? ` +${r.shape.token} token` : ""}`,
-        String(r.shape.batchItems),
-        `${r.shape.waves}${r.shape.tokenWaves ? ` +${r.shape.tokenWaves} token` : ""}`,
-        fl ? `${fl.requests} / ${fl.waves}${fl.tokenWaves ? `+${fl.tokenWaves}t` : ""} / ${fl.latencyMs}` : "–",
-        fl ? ratio(r.shape.requests, fl.requests) : "–",
-        `${f(r.serial.p50)} / ${f(r.serial.p99)}`,
-        fl && fl.latencyMs > 0 ? ratio(r.serial.p50, fl.latencyMs) : "–",
-        r.rate ? `${f(r.rate.p50)} / ${f(r.rate.p99)} @ ${r.rate.rps}/s` : "–",
-        r.closed ? f(r.closed.rps, 0) : "–",
-        errs ? `${errs}${total ? ` of ≥${total}` : ""}` : "0",
-        f(r.cpuMsPerOp, 2),
-        f(r.rssPeakMb, 0),
-        f(r.shape.bytes / 1024, 1),
-      ].join(" | ").replace(/^/, "| ").concat(" |"));
+      lines.push(
+        [
+          r.scenario,
+          `${r.system}${r.setting ? ` [${r.setting}]` : ""}`,
+          `${r.shape.requests} (${r.shape.plain}+${r.shape.batch})${r.shape.token ? ` +${r.shape.token} token` : ""}`,
+          String(r.shape.batchItems),
+          `${r.shape.waves}${r.shape.tokenWaves ? ` +${r.shape.tokenWaves} token` : ""}`,
+          fl ? `${fl.requests} / ${fl.waves}${fl.tokenWaves ? `+${fl.tokenWaves}t` : ""} / ${fl.latencyMs}` : "–",
+          fl ? ratio(r.shape.requests, fl.requests) : "–",
+          `${f(r.serial.p50)} / ${f(r.serial.p99)}`,
+          fl && fl.latencyMs > 0 ? ratio(r.serial.p50, fl.latencyMs) : "–",
+          r.rate ? `${f(r.rate.p50)} / ${f(r.rate.p99)} @ ${r.rate.rps}/s` : "–",
+          r.closed ? f(r.closed.rps, 0) : "–",
+          errs ? `${errs}${total ? ` of ≥${total}` : ""}` : "0",
+          f(r.cpuMsPerOp, 2),
+          f(r.rssPeakMb, 0),
+          f(r.shape.bytes / 1024, 1),
+        ]
+          .join(" | ")
+          .replace(/^/, "| ")
+          .concat(" |"),
+      );
     }
   }
   lines.push("");
   if (result.extra.paging) {
     const p = result.extra.paging;
-    lines.push(`Paging a ${p.tenantUsers.toLocaleString("en")}-user tenant (users(first: 999) page after page): ${p.usersRead} users in ${p.pages} pages, ${p.graphRequests} Graph requests (floor ${p.floorRequests}), ${p.waves} waves, page p50 ${p.pageP50Ms} ms / p99 ${p.pageP99Ms} ms, ${p.cpuMsPerPage} CPU ms per page, RSS by page: ${p.rssSeries.map((s: any) => `${s.page}: ${s.rssMb}`).join(", ")} MB (peak ${p.rssPeakMb}).`);
+    lines.push(
+      `Paging a ${p.tenantUsers.toLocaleString("en")}-user tenant (users(first: 999) page after page): ${p.usersRead} users in ${p.pages} pages, ${p.graphRequests} Graph requests (floor ${p.floorRequests}), ${p.waves} waves, page p50 ${p.pageP50Ms} ms / p99 ${p.pageP99Ms} ms, ${p.cpuMsPerPage} CPU ms per page, RSS by page: ${p.rssSeries.map((s: any) => `${s.page}: ${s.rssMb}`).join(", ")} MB (peak ${p.rssPeakMb}).`,
+    );
     lines.push("");
   }
   if (result.extra.s5) {
     const s5 = result.extra.s5;
-    lines.push(`**S5** — S3 at fixed arrival rates for ${s5.durationS} s each, realistic latency (Graph lognormal median ${s5.profile.graph.medianMs} ms, sigma ${s5.profile.graph.sigma.toFixed(2)}, p99 ≈ 3× median; tokens median ${s5.profile.token.medianMs} ms); partner-graph's client-side budget ${s5.partnerGraphBudgetScale > 0 ? `×${s5.partnerGraphBudgetScale}` : "off"} (the emulator does not throttle here). Latency from each operation's scheduled start; operations abandoned after ${s5.timeoutS} s count as timeouts. Minimum Graph requests per S3: ${s5.minGraphRequestsPerOp}.`);
+    lines.push(
+      `**S5** — S3 at fixed arrival rates for ${s5.durationS} s each, realistic latency (Graph lognormal median ${s5.profile.graph.medianMs} ms, sigma ${s5.profile.graph.sigma.toFixed(2)}, p99 ≈ 3× median; tokens median ${s5.profile.token.medianMs} ms); partner-graph's client-side budget ${s5.partnerGraphBudgetScale > 0 ? `×${s5.partnerGraphBudgetScale}` : "off"} (the emulator does not throttle here). Latency from each operation's scheduled start; operations abandoned after ${s5.timeoutS} s count as timeouts. Minimum Graph requests per S3: ${s5.minGraphRequestsPerOp}.`,
+    );
     lines.push("");
-    lines.push("| System | offered req/s | ops | ok | goodput (ok/s) | p50 / p99 all ops (ms) | p50 / p99 ok ops (ms) | errors (throttled / timeout / other) | Graph req/op | batch items/op | max Graph req in flight | CPU ms/op | RSS peak / end MB |");
+    lines.push(
+      "| System | offered req/s | ops | ok | goodput (ok/s) | p50 / p99 all ops (ms) | p50 / p99 ok ops (ms) | errors (throttled / timeout / other) | Graph req/op | batch items/op | max Graph req in flight | CPU ms/op | RSS peak / end MB |",
+    );
     lines.push("|---|---|---|---|---|---|---|---|---|---|---|---|---|");
     for (const r of s5.rows as S5Row[]) {
-      lines.push(`| ${r.system} | ${r.rate} | ${r.scheduled} | ${r.ok} | ${f(r.goodputRps, 2)} | ${f(r.p50, 0)} / ${f(r.p99, 0)} | ${f(r.okP50, 0)} / ${f(r.okP99, 0)} | ${r.throttled} / ${r.timeout} / ${r.error} | ${f(r.graphRequestsPerOp, 2)} | ${f(r.batchItemsPerOp, 1)} | ${r.maxInFlight} | ${f(r.cpuMsPerOp, 2)} | ${f(r.rssPeakMb, 0)} / ${f(r.rssEndMb, 0)} |`);
+      lines.push(
+        `| ${r.system} | ${r.rate} | ${r.scheduled} | ${r.ok} | ${f(r.goodputRps, 2)} | ${f(r.p50, 0)} / ${f(r.p99, 0)} | ${f(r.okP50, 0)} / ${f(r.okP99, 0)} | ${r.throttled} / ${r.timeout} / ${r.error} | ${f(r.graphRequestsPerOp, 2)} | ${f(r.batchItemsPerOp, 1)} | ${r.maxInFlight} | ${f(r.cpuMsPerOp, 2)} | ${f(r.rssPeakMb, 0)} / ${f(r.rssEndMb, 0)} |`,
+      );
     }
     for (const sk of s5.skipped as string[]) lines.push(`| ${sk} ||||||||||||`);
     lines.push("");
   }
   if (result.extra.s6) {
     const s6 = result.extra.s6;
-    lines.push(`**S6** — S2 and S3 with the emulator's throttling on, every limit ×${s6.throttleScale} (${s6.limits}); fixed rate for ${s6.durationS} s, fresh process and full buckets per run. 429s: the emulator's count (plain requests and batch items). Retries: sub-requests sent beyond the operation's minimum × operations. THROTTLED: operations answered THROTTLED (partner-graph) or failing with a 429 after the SDK's 3 retries (hand-written). Identity RU/op: one operation alone, its logged requests priced with the emulator's cost function (the x-ms-resource-unit values it sends; Graph's published table with the $select / $top adjustments); RU sent/op: every sub-request of the run, 429'd ones included ("–" when the emulator's 5,000-request log overflowed).`);
+    lines.push(
+      `**S6** — S2 and S3 with the emulator's throttling on, every limit ×${s6.throttleScale} (${s6.limits}); fixed rate for ${s6.durationS} s, fresh process and full buckets per run. 429s: the emulator's count (plain requests and batch items). Retries: sub-requests sent beyond the operation's minimum × operations. THROTTLED: operations answered THROTTLED (partner-graph) or failing with a 429 after the SDK's 3 retries (hand-written). Identity RU/op: one operation alone, its logged requests priced with the emulator's cost function (the x-ms-resource-unit values it sends; Graph's published table with the $select / $top adjustments); RU sent/op: every sub-request of the run, 429'd ones included ("–" when the emulator's 5,000-request log overflowed).`,
+    );
     lines.push("");
-    lines.push("| Scenario | System | budget | rate | ops | ok | goodput (ok/s) | 429s | sub-requests/op (min) | retries | THROTTLED | timeout / other | p50 / p99 all ops (ms) | p50 / p99 ok ops (ms) | identity RU/op | RU sent/op | Intune req/op | CPU ms/op |");
+    lines.push(
+      "| Scenario | System | budget | rate | ops | ok | goodput (ok/s) | 429s | sub-requests/op (min) | retries | THROTTLED | timeout / other | p50 / p99 all ops (ms) | p50 / p99 ok ops (ms) | identity RU/op | RU sent/op | Intune req/op | CPU ms/op |",
+    );
     lines.push("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|");
     for (const r of s6.rows as S6Row[]) {
-      lines.push(`| ${r.scenario} | ${r.system} | ${r.budget} | ${r.rate}/s | ${r.scheduled} | ${r.ok} | ${f(r.goodputRps, 2)} | ${r.graph429} | ${f(r.subRequestsPerOp, 1)} (${r.minSubRequestsPerOp}) | ${r.retries} | ${r.throttled} | ${r.timeout} / ${r.error} | ${f(r.p50, 0)} / ${f(r.p99, 0)} | ${f(r.okP50, 0)} / ${f(r.okP99, 0)} | ${r.identityRuPerOp} | ${r.identityRuSentPerOp === null ? "–" : f(r.identityRuSentPerOp, 1)} | ${r.intunePerOp} | ${f(r.cpuMsPerOp, 2)} |`);
+      lines.push(
+        `| ${r.scenario} | ${r.system} | ${r.budget} | ${r.rate}/s | ${r.scheduled} | ${r.ok} | ${f(r.goodputRps, 2)} | ${r.graph429} | ${f(r.subRequestsPerOp, 1)} (${r.minSubRequestsPerOp}) | ${r.retries} | ${r.throttled} | ${r.timeout} / ${r.error} | ${f(r.p50, 0)} / ${f(r.p99, 0)} | ${f(r.okP50, 0)} / ${f(r.okP99, 0)} | ${r.identityRuPerOp} | ${r.identityRuSentPerOp === null ? "–" : f(r.identityRuSentPerOp, 1)} | ${r.intunePerOp} | ${f(r.cpuMsPerOp, 2)} |`,
+      );
     }
     lines.push("");
   }

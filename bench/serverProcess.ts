@@ -60,7 +60,11 @@ async function main(): Promise<void> {
     close = () => app.close();
   }
   process.stdout.write(`${JSON.stringify({ ready: true, port })}\n`);
-  const stop = () => void close().then(() => process.exit(0), () => process.exit(0));
+  const stop = () =>
+    void close().then(
+      () => process.exit(0),
+      () => process.exit(0),
+    );
   process.on("SIGTERM", stop);
   process.on("SIGINT", stop);
 }

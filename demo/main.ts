@@ -25,7 +25,15 @@ async function main(): Promise<void> {
 /** The settings pointed at the built-in cloud, trusting its CA, with its partner tenants. */
 function demoConfig(settings: Settings, emulator: RunningEmulator): Config {
   const { url, caCert } = emulator;
-  return Object.freeze({ ...settings, demoMode: true, graphEndpoint: url, authorityHost: url, extraCaPem: caCert, partnerTenants: parsePartnerConfig(emulator.partnerConfig()), appCallers: [] });
+  return Object.freeze({
+    ...settings,
+    demoMode: true,
+    graphEndpoint: url,
+    authorityHost: url,
+    extraCaPem: caCert,
+    partnerTenants: parsePartnerConfig(emulator.partnerConfig()),
+    appCallers: [],
+  });
 }
 
 main().catch(startFailed);

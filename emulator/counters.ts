@@ -48,7 +48,10 @@ export class Counters {
     const flight = () => ({ current: 0, max: 0, maxByTenant: {} as Record<string, number> });
     const current = this.s?.concurrency;
     this.s = {
-      total: {}, byTenant: {}, byApp: {}, bytes: {},
+      total: {},
+      byTenant: {},
+      byApp: {},
+      bytes: {},
       concurrency: { graph: flight(), token: flight() },
       waves: { graph: 0, token: 0 },
       requests: [],

@@ -2,10 +2,7 @@
  * Latency profiles and fault injection, set through the control API. Random draws come from a
  * seeded generator so a test that injects 20% errors sees the same sequence on every run.
  */
-export type LatencyProfile =
-  | { kind: "none" }
-  | { kind: "fixed"; ms: number }
-  | { kind: "lognormal"; medianMs: number; sigma: number };
+export type LatencyProfile = { kind: "none" } | { kind: "fixed"; ms: number } | { kind: "lognormal"; medianMs: number; sigma: number };
 
 export interface LatencyConfig {
   graph: LatencyProfile;
@@ -48,7 +45,10 @@ export function seededRandom(seed: number): () => number {
 
 export class FaultInjector {
   private random: () => number;
-  constructor(public config: FaultConfig = defaultFaults(), public latency: LatencyConfig = defaultLatency()) {
+  constructor(
+    public config: FaultConfig = defaultFaults(),
+    public latency: LatencyConfig = defaultLatency(),
+  ) {
     this.random = seededRandom(config.seed);
   }
 

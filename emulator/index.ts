@@ -31,7 +31,15 @@ export interface RunningEmulator {
 }
 
 export function defaultSettings(): EmulatorSettings {
-  return { propagationSeconds: 180, throttling: true, throttleScale: 1, batchLimit: "enforce", tokenLifetimeSeconds: 3599, apiTokenVersion: 1, filterSupport: "documented" };
+  return {
+    propagationSeconds: 180,
+    throttling: true,
+    throttleScale: 1,
+    batchLimit: "enforce",
+    tokenLifetimeSeconds: 3599,
+    apiTokenVersion: 1,
+    filterSupport: "documented",
+  };
 }
 
 /** Starts the built-in Microsoft cloud on 127.0.0.1 (in-process; `npm run emulator` wraps it). */

@@ -36,7 +36,14 @@ export async function createTlsMaterial(): Promise<TlsMaterial> {
       { name: "basicConstraints", cA: false },
       { name: "keyUsage", digitalSignature: true, keyEncipherment: true, critical: true },
       { name: "extKeyUsage", serverAuth: true },
-      { name: "subjectAltName", altNames: [{ type: 7, ip: "127.0.0.1" }, { type: 2, value: "localhost" }, { type: 7, ip: "::1" }] },
+      {
+        name: "subjectAltName",
+        altNames: [
+          { type: 7, ip: "127.0.0.1" },
+          { type: 2, value: "localhost" },
+          { type: 7, ip: "::1" },
+        ],
+      },
     ],
   });
   return { caCert: ca.cert, cert: leaf.cert, key: leaf.private };

@@ -108,7 +108,9 @@ export class ConfigError extends Error {}
  */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Config> {
   if (!env.PARTNER_CONFIG) {
-    throw new ConfigError("PARTNER_CONFIG is required: the path of the JSON file naming the regional partner tenants and their apps (see README). `npm start` runs the demo on its built-in cloud instead.");
+    throw new ConfigError(
+      "PARTNER_CONFIG is required: the path of the JSON file naming the regional partner tenants and their apps (see README). `npm start` runs the demo on its built-in cloud instead.",
+    );
   }
   const raw = readPartnerConfig(env.PARTNER_CONFIG);
   const partnerTenants = parsePartnerConfig(raw, env);
@@ -126,7 +128,10 @@ export function loadSettings(env: NodeJS.ProcessEnv = process.env): Readonly<Set
     graphEndpoint: httpsUrl(env, "GRAPH_ENDPOINT", "https://graph.microsoft.com"),
     authorityHost: httpsUrl(env, "AUTHORITY_HOST", "https://login.microsoftonline.com"),
     extraCaPem: env.EXTRA_CA_FILE ? readFileSync(env.EXTRA_CA_FILE, "utf8") : undefined,
-    corsOrigins: (env.CORS_ORIGINS ?? "").split(",").map((s) => s.trim()).filter(Boolean),
+    corsOrigins: (env.CORS_ORIGINS ?? "")
+      .split(",")
+      .map((s) => s.trim())
+      .filter(Boolean),
     cursorSecret: env.CURSOR_SECRET ? Buffer.from(env.CURSOR_SECRET, "utf8") : randomBytes(32),
     logLevel: oneOf(env, "LOG_LEVEL", LOG_LEVELS, "info"),
     regionCacheTtlMs: intVar(env, "REGION_CACHE_TTL_SECONDS", 3600) * 1000,
@@ -163,7 +168,12 @@ interface PartnerTenantJson {
   region?: unknown;
   tenantId?: unknown;
   displayName?: unknown;
-  app?: { clientId?: unknown; clientSecret?: unknown; clientSecretEnv?: unknown; certificate?: { thumbprintSha256?: unknown; privateKeyPem?: unknown; privateKeyFile?: unknown } };
+  app?: {
+    clientId?: unknown;
+    clientSecret?: unknown;
+    clientSecretEnv?: unknown;
+    certificate?: { thumbprintSha256?: unknown; privateKeyPem?: unknown; privateKeyFile?: unknown };
+  };
 }
 
 export function parsePartnerConfig(raw: unknown, env: NodeJS.ProcessEnv = process.env): PartnerTenantConfig[] {
@@ -182,10 +192,18 @@ export function parsePartnerConfig(raw: unknown, env: NodeJS.ProcessEnv = proces
     const cert = app.certificate;
     const certificate =
       cert && typeof cert.thumbprintSha256 === "string"
-        ? { thumbprintSha256: cert.thumbprintSha256, privateKeyPem: typeof cert.privateKeyPem === "string" ? cert.privateKeyPem : readFileSync(String(cert.privateKeyFile), "utf8") }
+        ? {
+            thumbprintSha256: cert.thumbprintSha256,
+            privateKeyPem: typeof cert.privateKeyPem === "string" ? cert.privateKeyPem : readFileSync(String(cert.privateKeyFile), "utf8"),
+          }
         : undefined;
     if (!secret && !certificate) throw new ConfigError(`${where}.app needs clientSecret, clientSecretEnv or certificate`);
-    return { region: p.region, tenantId: p.tenantId, displayName: typeof p.displayName === "string" ? p.displayName : undefined, app: { clientId: app.clientId, clientSecret: secret, certificate } };
+    return {
+      region: p.region,
+      tenantId: p.tenantId,
+      displayName: typeof p.displayName === "string" ? p.displayName : undefined,
+      app: { clientId: app.clientId, clientSecret: secret, certificate },
+    };
   });
 }
 
@@ -206,7 +224,8 @@ export function parseAppCallers(raw: unknown, partners: PartnerTenantConfig[]): 
     seen.add(c.appId.toLowerCase());
     if (!Array.isArray(c.regions) || c.regions.length === 0) throw new ConfigError(`${where}.regions must be a non-empty array of regions`);
     c.regions.forEach((r: unknown, j: number) => {
-      if (typeof r !== "string" || !regions.has(r.toUpperCase())) throw new ConfigError(`${where}.regions[${j}] must be the region of a configured partner tenant, got '${String(r)}'`);
+      if (typeof r !== "string" || !regions.has(r.toUpperCase()))
+        throw new ConfigError(`${where}.regions[${j}] must be the region of a configured partner tenant, got '${String(r)}'`);
     });
     return { appId: c.appId.toLowerCase(), regions: [...new Set((c.regions as string[]).map((r) => r.toUpperCase()))] };
   });

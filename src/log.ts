@@ -8,7 +8,16 @@ export function createLogger(level: string, destination?: NodeJS.WritableStream)
   const options = {
     level,
     redact: {
-      paths: ["req.headers.authorization", "req.headers.cookie", "*.authorization", "*.accessToken", "*.access_token", "*.assertion", "*.clientSecret", "*.token"],
+      paths: [
+        "req.headers.authorization",
+        "req.headers.cookie",
+        "*.authorization",
+        "*.accessToken",
+        "*.access_token",
+        "*.assertion",
+        "*.clientSecret",
+        "*.token",
+      ],
       censor: "[redacted]",
     },
   };

@@ -2,9 +2,22 @@ import type { ApolloServerPlugin, GraphQLRequestContext } from "@apollo/server";
 import { maxAliasesRule } from "@escape.tech/graphql-armor-max-aliases";
 import { maxDirectivesRule } from "@escape.tech/graphql-armor-max-directives";
 import {
-  getNamedType, getNullableType, isListType, isObjectType, isUnionType, Kind,
-  type DocumentNode, type FieldNode, type FragmentDefinitionNode, type GraphQLCompositeType, type GraphQLField,
-  type GraphQLSchema, type OperationDefinitionNode, type SelectionSetNode, type ValidationContext, type ValidationRule,
+  getNamedType,
+  getNullableType,
+  isListType,
+  isObjectType,
+  isUnionType,
+  Kind,
+  type DocumentNode,
+  type FieldNode,
+  type FragmentDefinitionNode,
+  type GraphQLCompositeType,
+  type GraphQLField,
+  type GraphQLSchema,
+  type OperationDefinitionNode,
+  type SelectionSetNode,
+  type ValidationContext,
+  type ValidationRule,
 } from "graphql";
 import { getArgumentValues, getVariableValues } from "graphql/execution/values";
 import { introspectionTooDeep, operationTooCostly, operationTooDeep, queriesOnly, tooManyRootFields } from "./errors";
@@ -157,9 +170,10 @@ export function estimateOperation(
     if (!field) return NOTHING;
     const introspection = inIntrospection || name === "__schema" || name === "__type";
     const named = getNamedType(field.type);
-    const child = node.selectionSet && (isObjectType(named) || isUnionType(named) || "getFields" in named)
-      ? measureSet(node.selectionSet, named as GraphQLCompositeType, introspection)
-      : NOTHING;
+    const child =
+      node.selectionSet && (isObjectType(named) || isUnionType(named) || "getFields" in named)
+        ? measureSet(node.selectionSet, named as GraphQLCompositeType, introspection)
+        : NOTHING;
     if (introspection) {
       // Introspection reads the schema in memory: no cost, no depth; its list nesting is bounded instead.
       return { cost: 0, depth: 0, lists: child.lists + (isListType(getNullableType(field.type)) ? 1 : 0) };
@@ -196,7 +210,8 @@ export function estimateOperation(
 }
 
 function fieldOf(parent: GraphQLCompositeType, name: string, schema: GraphQLSchema): GraphQLField<unknown, unknown> | undefined {
-  if (name === "__schema" || name === "__type") return schema.getQueryType() === parent ? ({ name, type: introspectionType(schema, name) } as never) : undefined;
+  if (name === "__schema" || name === "__type")
+    return schema.getQueryType() === parent ? ({ name, type: introspectionType(schema, name) } as never) : undefined;
   return "getFields" in parent ? parent.getFields()[name] : undefined;
 }
 

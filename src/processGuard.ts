@@ -22,5 +22,8 @@ export function guardProcess(log: Logger): () => void {
 const loggers: Logger[] = [];
 
 function onRejection(reason: unknown): void {
-  loggers[loggers.length - 1]?.error({ defect: "unhandledRejection", err: describeError(reason) }, "defect: a promise was rejected with no handler; the process goes on");
+  loggers[loggers.length - 1]?.error(
+    { defect: "unhandledRejection", err: describeError(reason) },
+    "defect: a promise was rejected with no handler; the process goes on",
+  );
 }

@@ -36,7 +36,11 @@ export function requestGraphs(caller: Caller, access: TenantAccess, settings: Re
   };
   return {
     partnerTenants: async () =>
-      (await access.partnerTenants()).map(({ region, tokens }) => ({ region, partnerTenantId: tokens.tenantId, graph: connect(tokens.tenantId, () => ({ tokens: async () => tokens })) })),
+      (await access.partnerTenants()).map(({ region, tokens }) => ({
+        region,
+        partnerTenantId: tokens.tenantId,
+        graph: connect(tokens.tenantId, () => ({ tokens: async () => tokens })),
+      })),
     customer: (customer) => connect(customer.id, () => customerCredentials(access, caller, customer, settings.denials, settings.now ?? Date.now)),
     pinned: (tenantId) => connect(tenantId, () => ({ tokens: () => access.forCustomer(tenantId) })),
   };
@@ -55,6 +59,12 @@ export function loaderOptions(caller: Caller, settings: RequestSettings, pinnedT
 }
 
 /** The per-request loaders: what context.ts puts in the RequestContext of every operation. */
-export function createRequestLoaders(caller: Caller, access: TenantAccess, settings: RequestSettings, cursors: CursorCodec, pinnedTenantId?: string): RequestLoaders {
+export function createRequestLoaders(
+  caller: Caller,
+  access: TenantAccess,
+  settings: RequestSettings,
+  cursors: CursorCodec,
+  pinnedTenantId?: string,
+): RequestLoaders {
   return new RequestLoaders(requestGraphs(caller, access, settings), cursors, loaderOptions(caller, settings, pinnedTenantId));
 }

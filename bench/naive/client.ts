@@ -16,8 +16,15 @@ import { Agent, request } from "undici";
  * POST /run {"screen": "S1"|"S2"|"S3"|"S4", "tenantId", "ids"?} answers {"ok", "items"}.
  */
 
-interface Partner { region: string; tenantId: string; app: { clientId: string; clientSecret: string } }
-interface Customer { id: string; partnerTenantId: string }
+interface Partner {
+  region: string;
+  tenantId: string;
+  app: { clientId: string; clientSecret: string };
+}
+interface Customer {
+  id: string;
+  partnerTenantId: string;
+}
 
 const emulatorUrl = required("BENCH_EMULATOR_URL");
 const ca = readFileSync(required("BENCH_CA_FILE"), "utf8");
@@ -74,7 +81,11 @@ function graph(tenantId: string): Client {
   let c = clients.get(tenantId);
   if (!c) {
     c = Client.init({
-      authProvider: (done) => void token(tenantId).then((t) => done(null, t), (e) => done(e, null)),
+      authProvider: (done) =>
+        void token(tenantId).then(
+          (t) => done(null, t),
+          (e) => done(e, null),
+        ),
       baseUrl: `${emulatorUrl}/`,
       defaultVersion: "v1.0",
       customHosts: new Set([new URL(emulatorUrl).hostname]),
@@ -126,7 +137,10 @@ async function s4(first: number): Promise<number> {
   const lists = await Promise.all(
     partners.map(async (p) => (await get(p.tenantId, "/tenantRelationships/delegatedAdminCustomers")).value as { tenantId: string; displayName: string }[]),
   );
-  const all = lists.flat().sort((a, b) => a.displayName.localeCompare(b.displayName)).slice(0, first);
+  const all = lists
+    .flat()
+    .sort((a, b) => a.displayName.localeCompare(b.displayName))
+    .slice(0, first);
   const results = await Promise.all(
     all.map(async (c) => {
       const [users, devices] = await Promise.all([
@@ -152,11 +166,15 @@ async function main(): Promise<void> {
     body(req)
       .then(async (b) => {
         const items =
-          b.screen === "S1" ? await s1(b.tenantId)
-          : b.screen === "S2" ? await s2(b.tenantId, b.ids)
-          : b.screen === "S3" ? await s3(b.tenantId)
-          : b.screen === "S4" ? await s4(b.first ?? 25)
-          : -1;
+          b.screen === "S1"
+            ? await s1(b.tenantId)
+            : b.screen === "S2"
+              ? await s2(b.tenantId, b.ids)
+              : b.screen === "S3"
+                ? await s3(b.tenantId)
+                : b.screen === "S4"
+                  ? await s4(b.first ?? 25)
+                  : -1;
         res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify({ ok: items >= 0, items }));
       })
       .catch((err: unknown) => {

@@ -193,7 +193,10 @@ export function partnerConfig(ctx: EmulatorContext) {
         clientId: p.app.clientId,
         clientSecret: p.app.clientSecret,
         // MSAL takes the thumbprint in hex, as the Azure portal shows it.
-        certificate: { thumbprintSha256: Buffer.from(p.app.certificateThumbprintSha256, "base64url").toString("hex"), privateKeyPem: p.app.certificatePrivateKeyPem },
+        certificate: {
+          thumbprintSha256: Buffer.from(p.app.certificateThumbprintSha256, "base64url").toString("hex"),
+          privateKeyPem: p.app.certificatePrivateKeyPem,
+        },
       },
     })),
   };

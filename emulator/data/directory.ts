@@ -2,8 +2,22 @@ import { seededRandom } from "../faults";
 import { cloudSid, DAY_MS, Draw, EPOCH_MS, flat, floor, guid, hash32, iso, max, min, pad, round } from "./ids";
 import type { CustomerTenant, GraphObject, TenantDirectory } from "./model";
 import {
-  ANDROID_PATCH, COUNTRIES, DEPARTMENTS, GIVEN_NAMES, GROUP_TOPICS, GUEST_DOMAINS, HARDWARE, INTUNE_MDM_APP_ID,
-  OS_VERSIONS, PROJECT_WORDS, SKUS, SURNAMES, type Country, type DeviceOs, type Place, type Sku,
+  ANDROID_PATCH,
+  COUNTRIES,
+  DEPARTMENTS,
+  GIVEN_NAMES,
+  GROUP_TOPICS,
+  GUEST_DOMAINS,
+  HARDWARE,
+  INTUNE_MDM_APP_ID,
+  OS_VERSIONS,
+  PROJECT_WORDS,
+  SKUS,
+  SURNAMES,
+  type Country,
+  type DeviceOs,
+  type Place,
+  type Sku,
 } from "./names";
 
 /**
@@ -31,28 +45,58 @@ const DYNAMIC = Object.freeze(["DynamicMembership"]);
 const TEAM = Object.freeze(["Team"]);
 const NEVER = "9999-12-31T23:59:59Z";
 const ZERO_GUID = "00000000-0000-0000-0000-000000000000";
-const EXTENSION_ATTRIBUTES = Object.freeze(
-  Object.fromEntries(Array.from({ length: 15 }, (_, i) => [`extensionAttribute${i + 1}`, null])),
-);
+const EXTENSION_ATTRIBUTES = Object.freeze(Object.fromEntries(Array.from({ length: 15 }, (_, i) => [`extensionAttribute${i + 1}`, null])));
 
 type Trust = "AzureAd" | "ServerAd" | "Workplace";
 type Weights<T> = readonly (readonly [T, number])[];
-const OS_MIX: Weights<DeviceOs> = [["Windows", 55], ["iOS", 20], ["Android", 13], ["macOS", 12]];
-const ORPHAN_OS_MIX: Weights<DeviceOs> = [["Android", 50], ["iOS", 30], ["Windows", 20]];
-const TRUST_HYBRID: Weights<Trust> = [["AzureAd", 55], ["ServerAd", 35], ["Workplace", 10]];
-const TRUST_CLOUD: Weights<Trust> = [["AzureAd", 85], ["Workplace", 15]];
+const OS_MIX: Weights<DeviceOs> = [
+  ["Windows", 55],
+  ["iOS", 20],
+  ["Android", 13],
+  ["macOS", 12],
+];
+const ORPHAN_OS_MIX: Weights<DeviceOs> = [
+  ["Android", 50],
+  ["iOS", 30],
+  ["Windows", 20],
+];
+const TRUST_HYBRID: Weights<Trust> = [
+  ["AzureAd", 55],
+  ["ServerAd", 35],
+  ["Workplace", 10],
+];
+const TRUST_CLOUD: Weights<Trust> = [
+  ["AzureAd", 85],
+  ["Workplace", 15],
+];
 const COMPLIANCE: Weights<string> = [
-  ["compliant", 79], ["noncompliant", 10], ["inGracePeriod", 5], ["unknown", 4], ["error", 1], ["conflict", 1],
+  ["compliant", 79],
+  ["noncompliant", 10],
+  ["inGracePeriod", 5],
+  ["unknown", 4],
+  ["error", 1],
+  ["conflict", 1],
 ];
 /** Co-managed devices can hand compliance to Configuration Manager. */
 const COMPLIANCE_COMANAGED: Weights<string> = [...COMPLIANCE.slice(1), ["compliant", 78], ["configManager", 1]];
-const ORPHAN_COMPLIANCE: Weights<string> = [["noncompliant", 50], ["unknown", 30], ["compliant", 20]];
-const GROUP_KIND_MIX: Weights<GroupSpec["kind"]> = [["m365", 50], ["security", 40], ["distribution", 10]];
+const ORPHAN_COMPLIANCE: Weights<string> = [
+  ["noncompliant", 50],
+  ["unknown", 30],
+  ["compliant", 20],
+];
+const GROUP_KIND_MIX: Weights<GroupSpec["kind"]> = [
+  ["m365", 50],
+  ["security", 40],
+  ["distribution", 10],
+];
 
 type LicenceSet = { assignedLicenses: readonly unknown[]; assignedPlans: readonly unknown[] };
 
 function aliasOf(name: string): string {
-  return name.normalize("NFD").replace(/[^A-Za-z0-9]/g, "").toLowerCase();
+  return name
+    .normalize("NFD")
+    .replace(/[^A-Za-z0-9]/g, "")
+    .toLowerCase();
 }
 
 export function generateDirectory(customer: CustomerTenant): TenantDirectory {
@@ -108,9 +152,7 @@ class DirectoryBuilder {
     this.asOf = max(EPOCH_MS, this.start + 10 * MINUTE_MS);
 
     const large = customer.sizes.users > 300;
-    this.primarySku = customer.intuneLicensed
-      ? large ? SKUS.m365E3 : SKUS.businessPremium
-      : large ? SKUS.o365E3 : SKUS.businessStandard;
+    this.primarySku = customer.intuneLicensed ? (large ? SKUS.m365E3 : SKUS.businessPremium) : large ? SKUS.o365E3 : SKUS.businessStandard;
     this.secondarySku = SKUS.businessBasic;
     const licensedAt = this.start + this.d.int(0, 30) * DAY_MS;
     this.licences = {
@@ -293,9 +335,8 @@ class DirectoryBuilder {
     const place = d.chance(0.8) ? this.hq : d.pick(this.country.places);
     const licence = d.chance(0.08) ? this.licences.none : d.chance(0.1) ? this.licences.secondary : this.licences.primary;
     const synced = this.hybrid;
-    const proxyAddresses = this.defaultDomain === this.initialDomain
-      ? [flat(`SMTP:${upn}`)]
-      : [flat(`SMTP:${upn}`), flat(`smtp:${alias}@${this.initialDomain}`)];
+    const proxyAddresses =
+      this.defaultDomain === this.initialDomain ? [flat(`SMTP:${upn}`)] : [flat(`SMTP:${upn}`), flat(`smtp:${alias}@${this.initialDomain}`)];
     const user: GraphObject = {
       "@odata.type": "#microsoft.graph.user",
       id,
@@ -559,20 +600,21 @@ class DirectoryBuilder {
     const num = pad(i + 1, 5);
     let displayName: string;
     if (os === "Windows") {
-      displayName = company ? `${this.deviceCode}-${hw.model.includes("OptiPlex") ? "D" : "L"}${num}` : `DESKTOP-${d.chars(7, "ABCDEFGHJKLMNPQRSTUVWXYZ0123456789")}`;
+      displayName = company
+        ? `${this.deviceCode}-${hw.model.includes("OptiPlex") ? "D" : "L"}${num}`
+        : `DESKTOP-${d.chars(7, "ABCDEFGHJKLMNPQRSTUVWXYZ0123456789")}`;
     } else if (company) {
       displayName = `${this.deviceCode}-${os === "iOS" ? "I" : os === "Android" ? "A" : "M"}${num}`;
     } else {
-      const kind = os === "iOS" ? (hw.model.startsWith("iPad") ? "iPad" : "iPhone") : os === "Android" ? hw.manufacturer === "Google" ? "Pixel" : "Galaxy" : "MacBook";
+      const kind =
+        os === "iOS" ? (hw.model.startsWith("iPad") ? "iPad" : "iPhone") : os === "Android" ? (hw.manufacturer === "Google" ? "Pixel" : "Galaxy") : "MacBook";
       displayName = `${given}'s ${kind}`;
     }
 
     const userCreated = user ? parseDate(user.createdDateTime as string) : this.start;
     const registered = this.between(userCreated, this.asOf - 2 * DAY_MS);
     const stale = d.chance(0.05);
-    const lastSignIn = stale
-      ? max(registered, this.asOf - d.int(91, 400) * DAY_MS)
-      : max(registered, this.asOf - d.next() * d.next() * 30 * DAY_MS);
+    const lastSignIn = stale ? max(registered, this.asOf - d.int(91, 400) * DAY_MS) : max(registered, this.asOf - d.next() * d.next() * 30 * DAY_MS);
 
     let compliance: string | null = null;
     if (managed) {
@@ -581,8 +623,14 @@ class DirectoryBuilder {
     const enrollmentType = !managed
       ? null
       : os === "Windows"
-        ? trustType === "ServerAd" ? "windowsCoManagement" : trustType === "AzureAd" ? "windowsAzureADJoin" : "windowsAutoEnrollment"
-        : company && os !== "Android" ? "appleBulkWithUser" : "userEnrollment";
+        ? trustType === "ServerAd"
+          ? "windowsCoManagement"
+          : trustType === "AzureAd"
+            ? "windowsAzureADJoin"
+            : "windowsAutoEnrollment"
+        : company && os !== "Android"
+          ? "appleBulkWithUser"
+          : "userEnrollment";
 
     const device: GraphObject = {
       "@odata.type": "#microsoft.graph.device",
@@ -627,8 +675,17 @@ class DirectoryBuilder {
     if (managed && user) {
       this.managedEntraDeviceIds.push(id);
       this.managedDevice(this.dir.managedDevices.length, {
-        os, osVersion, hw, company, user, deviceName: displayName, azureADDeviceId: deviceId, trustType,
-        compliance: compliance!, enrolledFrom: registered, enrollmentType: enrollmentType!,
+        os,
+        osVersion,
+        hw,
+        company,
+        user,
+        deviceName: displayName,
+        azureADDeviceId: deviceId,
+        trustType,
+        compliance: compliance!,
+        enrolledFrom: registered,
+        enrollmentType: enrollmentType!,
       });
     }
   }
@@ -640,11 +697,17 @@ class DirectoryBuilder {
     const user = this.staff.length > 0 ? this.staff[floor(d.next() * this.staff.length)] : undefined;
     if (!user) return;
     this.managedDevice(this.dir.managedDevices.length, {
-      os, osVersion: d.pick(OS_VERSIONS[os]), hw, company: false, user,
+      os,
+      osVersion: d.pick(OS_VERSIONS[os]),
+      hw,
+      company: false,
+      user,
       deviceName: os === "Windows" ? `DESKTOP-${d.chars(7, "ABCDEFGHJKLMNPQRSTUVWXYZ0123456789")}` : `${user.givenName as string}'s ${hw.model}`,
-      azureADDeviceId: ZERO_GUID, trustType: null,
+      azureADDeviceId: ZERO_GUID,
+      trustType: null,
       compliance: d.weighted(ORPHAN_COMPLIANCE),
-      enrolledFrom: parseDate(user.createdDateTime as string), enrollmentType: "userEnrollment",
+      enrolledFrom: parseDate(user.createdDateTime as string),
+      enrollmentType: "userEnrollment",
       orphanIndex: i,
     });
   }
@@ -652,9 +715,18 @@ class DirectoryBuilder {
   private managedDevice(
     n: number,
     p: {
-      os: DeviceOs; osVersion: string; hw: { manufacturer: string; model: string; storageGb: number }; company: boolean;
-      user: GraphObject; deviceName: string; azureADDeviceId: string; trustType: string | null; compliance: string;
-      enrolledFrom: number; enrollmentType: string; orphanIndex?: number;
+      os: DeviceOs;
+      osVersion: string;
+      hw: { manufacturer: string; model: string; storageGb: number };
+      company: boolean;
+      user: GraphObject;
+      deviceName: string;
+      azureADDeviceId: string;
+      trustType: string | null;
+      compliance: string;
+      enrolledFrom: number;
+      enrollmentType: string;
+      orphanIndex?: number;
     },
   ): void {
     const d = this.d;
@@ -670,9 +742,12 @@ class DirectoryBuilder {
     const e = new Date(enrolled);
     const hour = e.getUTCHours();
     const stamp = `${e.getUTCMonth() + 1}/${e.getUTCDate()}/${e.getUTCFullYear()}_${hour % 12 || 12}:${pad(e.getUTCMinutes(), 2)} ${hour < 12 ? "AM" : "PM"}`;
-    const serial = p.hw.manufacturer === "Apple"
-      ? d.chars(10, "ABCDEFGHJKLMNPQRSTUVWXYZ0123456789")
-      : p.hw.manufacturer === "Dell Inc." ? d.chars(7, "BCDFGHJKLMNPQRSTVWXYZ0123456789") : `PF${d.chars(6, "0123456789ABCDEF")}`;
+    const serial =
+      p.hw.manufacturer === "Apple"
+        ? d.chars(10, "ABCDEFGHJKLMNPQRSTUVWXYZ0123456789")
+        : p.hw.manufacturer === "Dell Inc."
+          ? d.chars(7, "BCDFGHJKLMNPQRSTVWXYZ0123456789")
+          : `PF${d.chars(6, "0123456789ABCDEF")}`;
     const registeredInEntra = p.azureADDeviceId !== ZERO_GUID;
 
     const md: GraphObject = {
@@ -712,7 +787,7 @@ class DirectoryBuilder {
       complianceGracePeriodExpirationDateTime: p.compliance === "inGracePeriod" ? iso(this.asOf + d.int(1, 3) * DAY_MS) : NEVER,
       serialNumber: serial,
       phoneNumber: "",
-      androidSecurityPatchLevel: p.os === "Android" ? ANDROID_PATCH[p.osVersion] ?? "" : "",
+      androidSecurityPatchLevel: p.os === "Android" ? (ANDROID_PATCH[p.osVersion] ?? "") : "",
       userDisplayName: p.user.displayName as string,
       configurationManagerClientEnabledFeatures: null,
       wiFiMacAddress: d.chars(12, "0123456789abcdef"),
@@ -736,32 +811,105 @@ class DirectoryBuilder {
     const ceo = this.ceoId ? [this.ceoId] : [];
     const staffIds = this.staff.map((u) => u.id);
 
-    add({ name: "All Company", description: "Everyone at the company", kind: "m365", visibility: "Public", nick: "allcompany", members: staffIds, owners: ceo });
     add({
-      name: "Sales (dynamic)", description: "Users whose department is Sales", kind: "dynamic", nick: "sales-dynamic",
-      rule: 'user.department -eq "Sales"', members: this.staff.filter((u) => u.department === "Sales").map((u) => u.id), owners: [],
+      name: "All Company",
+      description: "Everyone at the company",
+      kind: "m365",
+      visibility: "Public",
+      nick: "allcompany",
+      members: staffIds,
+      owners: ceo,
     });
     add({
-      name: "All Windows Devices", description: "Windows devices, for Intune policy targeting", kind: "dynamic", nick: "windows-devices",
-      rule: '(device.deviceOSType -eq "Windows")', members: this.windowsDeviceIds, owners: [],
+      name: "Sales (dynamic)",
+      description: "Users whose department is Sales",
+      kind: "dynamic",
+      nick: "sales-dynamic",
+      rule: 'user.department -eq "Sales"',
+      members: this.staff.filter((u) => u.department === "Sales").map((u) => u.id),
+      owners: [],
     });
-    const allStaff = add({ name: "SG-All Staff", description: "All department security groups", kind: "security", nick: "sg-allstaff", members: [], owners: this.itIds.slice(0, 1) });
+    add({
+      name: "All Windows Devices",
+      description: "Windows devices, for Intune policy targeting",
+      kind: "dynamic",
+      nick: "windows-devices",
+      rule: '(device.deviceOSType -eq "Windows")',
+      members: this.windowsDeviceIds,
+      owners: [],
+    });
+    const allStaff = add({
+      name: "SG-All Staff",
+      description: "All department security groups",
+      kind: "security",
+      nick: "sg-allstaff",
+      members: [],
+      owners: this.itIds.slice(0, 1),
+    });
     DEPARTMENTS.forEach((dept, i) => {
-      const id = add({ name: `SG-${dept.name}`, description: `${dept.name} department`, kind: "security", nick: `sg-${aliasOf(dept.name)}`, members: this.deptStaff[i]!, owners: [] });
+      const id = add({
+        name: `SG-${dept.name}`,
+        description: `${dept.name} department`,
+        kind: "security",
+        nick: `sg-${aliasOf(dept.name)}`,
+        members: this.deptStaff[i]!,
+        owners: [],
+      });
       if (id && allStaff) this.addMember(allStaff, id);
     });
     add({
-      name: "Privileged Admins", description: "Eligible for Entra admin roles through PIM", kind: "roleAssignable", nick: "privileged-admins",
-      members: [...ceo, ...this.itIds.slice(0, 2)], owners: ceo,
+      name: "Privileged Admins",
+      description: "Eligible for Entra admin roles through PIM",
+      kind: "roleAssignable",
+      nick: "privileged-admins",
+      members: [...ceo, ...this.itIds.slice(0, 2)],
+      owners: ceo,
     });
-    add({ name: "External Collaborators", description: "Guests working with us", kind: "security", nick: "external-collaborators", members: this.guestIds, owners: this.itIds.slice(0, 1) });
-    add({ name: "Intune Pilot Devices", description: "Devices that get Intune policy changes first", kind: "security", nick: "intune-pilot", members: this.managedEntraDeviceIds.slice(0, 10), owners: this.itIds.slice(0, 1) });
+    add({
+      name: "External Collaborators",
+      description: "Guests working with us",
+      kind: "security",
+      nick: "external-collaborators",
+      members: this.guestIds,
+      owners: this.itIds.slice(0, 1),
+    });
+    add({
+      name: "Intune Pilot Devices",
+      description: "Devices that get Intune policy changes first",
+      kind: "security",
+      nick: "intune-pilot",
+      members: this.managedEntraDeviceIds.slice(0, 10),
+      owners: this.itIds.slice(0, 1),
+    });
     DEPARTMENTS.forEach((dept, i) => {
       const members = this.deptStaff[i]!;
-      add({ name: `${dept.name} Team`, description: `Collaboration space for ${dept.name}`, kind: "m365", visibility: "Private", team: true, nick: `${aliasOf(dept.name)}team`, members, owners: members.slice(0, 1) });
+      add({
+        name: `${dept.name} Team`,
+        description: `Collaboration space for ${dept.name}`,
+        kind: "m365",
+        visibility: "Private",
+        team: true,
+        nick: `${aliasOf(dept.name)}team`,
+        members,
+        owners: members.slice(0, 1),
+      });
     });
-    add({ name: "Company Announcements", description: "Distribution list for company news", kind: "distribution", nick: "announcements", members: staffIds.slice(0, min(staffIds.length, 50)), owners: ceo });
-    add({ name: "IT Alerts", description: "Mail-enabled security group for monitoring alerts", kind: "mailSecurity", nick: "it-alerts", members: this.itIds, owners: this.itIds.slice(0, 1) });
+    add({
+      name: "Company Announcements",
+      description: "Distribution list for company news",
+      kind: "distribution",
+      nick: "announcements",
+      members: staffIds.slice(0, min(staffIds.length, 50)),
+      owners: ceo,
+    });
+    add({
+      name: "IT Alerts",
+      description: "Mail-enabled security group for monitoring alerts",
+      kind: "mailSecurity",
+      nick: "it-alerts",
+      members: this.itIds,
+      owners: this.itIds.slice(0, 1),
+    });
 
     const firstProject = this.dir.groups.length;
     const d = this.d;
@@ -783,9 +931,14 @@ class DirectoryBuilder {
       if (j > 0 && d.chance(0.15)) members.add(this.dir.groups[firstProject + floor(d.next() * j)]!.id);
       const owners = staff === 0 ? [] : kind === "m365" || d.chance(0.5) ? [this.staff[floor(d.next() * staff)]!.id] : [];
       this.group({
-        name, description: kind === "distribution" ? `${name} mailing list` : `${name} members`, kind,
-        visibility: kind === "m365" ? (d.chance(0.6) ? "Private" : "Public") : undefined, team: kind === "m365" && d.chance(0.5),
-        nick: `${aliasOf(name)}${j}`, members: [...members], owners,
+        name,
+        description: kind === "distribution" ? `${name} mailing list` : `${name} members`,
+        kind,
+        visibility: kind === "m365" ? (d.chance(0.6) ? "Private" : "Public") : undefined,
+        team: kind === "m365" && d.chance(0.5),
+        nick: `${aliasOf(name)}${j}`,
+        members: [...members],
+        owners,
       });
     }
   }
@@ -863,7 +1016,7 @@ class DirectoryBuilder {
       securityEnabled,
       securityIdentifier: cloudSid(id),
       theme: null,
-      visibility: unified ? spec.visibility ?? "Private" : null,
+      visibility: unified ? (spec.visibility ?? "Private") : null,
     };
     this.dir.groups.push(group);
     this.dir.byId.set(id, group);

@@ -90,8 +90,7 @@ export interface PartnerTenant {
 }
 
 export type GdapStatus =
-  | "activating" | "active" | "approvalPending" | "approved" | "created" | "expired"
-  | "expiring" | "terminated" | "terminating" | "terminationRequested";
+  "activating" | "active" | "approvalPending" | "approved" | "created" | "expired" | "expiring" | "terminated" | "terminating" | "terminationRequested";
 
 export interface GdapRelationship {
   id: string;

@@ -4,8 +4,16 @@ import { seededRandom } from "../faults";
 import { generateDirectory } from "./directory";
 import { base64url, DAY_MS, Draw, EPOCH_MS, guid, hash32, iso, pad } from "./ids";
 import {
-  Roles, type Agent, type CustomerTenant, type Dataset, type DirectorySizes, type GdapRelationship, type GdapStatus,
-  type PartnerApp, type PartnerTenant, type Region,
+  Roles,
+  type Agent,
+  type CustomerTenant,
+  type Dataset,
+  type DirectorySizes,
+  type GdapRelationship,
+  type GdapStatus,
+  type PartnerApp,
+  type PartnerTenant,
+  type Region,
 } from "./model";
 import { COMPANIES, REGION_COUNTRIES, REGIONS } from "./names";
 
@@ -66,14 +74,18 @@ export const DELEGATED_PERMISSIONS: readonly string[] = [
 
 /** The roles every GDAP relationship of the seeded world grants; agents get subsets. */
 const RELATIONSHIP_ROLES: readonly string[] = [
-  Roles.GlobalAdministrator, Roles.GlobalReader, Roles.DirectoryReaders, Roles.HelpdeskAdministrator,
-  Roles.IntuneAdministrator, Roles.UserAdministrator, Roles.GroupsAdministrator, Roles.CloudDeviceAdministrator,
+  Roles.GlobalAdministrator,
+  Roles.GlobalReader,
+  Roles.DirectoryReaders,
+  Roles.HelpdeskAdministrator,
+  Roles.IntuneAdministrator,
+  Roles.UserAdministrator,
+  Roles.GroupsAdministrator,
+  Roles.CloudDeviceAdministrator,
 ];
 
 /** Roles of the default relationships Microsoft created in its DAP-to-GDAP transition (MLT_*). */
-const MLT_ROLES: readonly string[] = [
-  Roles.DirectoryReaders, Roles.GlobalReader, Roles.HelpdeskAdministrator, Roles.UserAdministrator,
-];
+const MLT_ROLES: readonly string[] = [Roles.DirectoryReaders, Roles.GlobalReader, Roles.HelpdeskAdministrator, Roles.UserAdministrator];
 
 interface AgentSpec {
   alias: string;
@@ -217,10 +229,18 @@ type SizeClass = "demo" | "small" | "huge" | "new";
 function sizesFor(d: Draw, size: SizeClass, intuneLicensed: boolean): DirectorySizes {
   let users: number;
   switch (size) {
-    case "demo": users = d.int(10, 200); break;
-    case "small": users = d.int(8, 14); break;
-    case "new": users = d.int(10, 25); break;
-    case "huge": users = 100_000; break;
+    case "demo":
+      users = d.int(10, 200);
+      break;
+    case "small":
+      users = d.int(8, 14);
+      break;
+    case "new":
+      users = d.int(10, 25);
+      break;
+    case "huge":
+      users = 100_000;
+      break;
   }
   const devices = Math.round(users * 0.8);
   return {
@@ -248,14 +268,22 @@ interface Profile {
 function profile(i: number): Profile {
   const base: Profile = { dap: false, gdap: "active", mlt: false, pendingRequest: false, intuneLicensed: true, staleContract: false };
   switch (i % 8) {
-    case 0: return { ...base, dap: true, staleContract: true };
-    case 1: return { ...base, gdap: "autoExtend" };
-    case 2: return { ...base, gdap: "expiring" };
-    case 3: return { ...base, dap: true, gdap: "none" };
-    case 4: return { ...base, mlt: true };
-    case 5: return { ...base, intuneLicensed: false };
-    case 6: return { ...base, pendingRequest: true };
-    default: return base;
+    case 0:
+      return { ...base, dap: true, staleContract: true };
+    case 1:
+      return { ...base, gdap: "autoExtend" };
+    case 2:
+      return { ...base, gdap: "expiring" };
+    case 3:
+      return { ...base, dap: true, gdap: "none" };
+    case 4:
+      return { ...base, mlt: true };
+    case 5:
+      return { ...base, intuneLicensed: false };
+    case 6:
+      return { ...base, pendingRequest: true };
+    default:
+      return base;
   }
 }
 
@@ -264,9 +292,7 @@ function seededCustomer(seed: string, partner: PartnerTenant, i: number, size: S
   const r = region.toLowerCase();
   const d = new Draw(seededRandom(hash32(`${seed}/customer/${region}/${i}`)));
   const p = size === "huge" ? profile(7) : profile(i);
-  const [company, slug] = size === "huge"
-    ? ["Contoso Global", "contosoglobal"]
-    : COMPANIES[(i + REGIONS.indexOf(region) * 8) % COMPANIES.length]!;
+  const [company, slug] = size === "huge" ? ["Contoso Global", "contosoglobal"] : COMPANIES[(i + REGIONS.indexOf(region) * 8) % COMPANIES.length]!;
   const label = `${region}-${pad(i + 1, 3)}`;
   const initialDomain = `${slug}${r}${pad(i + 1, 3)}.onmicrosoft.com`;
   const vanity = i % 3 === 0 ? `${slug}-${r}${pad(i + 1, 3)}.example` : undefined;
@@ -280,10 +306,20 @@ function seededCustomer(seed: string, partner: PartnerTenant, i: number, size: S
   if (p.mlt) {
     const activated = Math.max(created, EPOCH_MS - d.int(800, 1000) * DAY_MS);
     const ended = EPOCH_MS - d.int(200, 400) * DAY_MS;
-    relationships.push(relationship(seed, id, "mlt", {
-      displayName: `MLT_${guid(`${seed}/mlt/${id}`)}`, status: "terminated", duration: "P730D", autoExtendDuration: "PT0S",
-      created: activated, activated, end: ended, modified: ended, roles: MLT_ROLES, customer: customerRef,
-    }));
+    relationships.push(
+      relationship(seed, id, "mlt", {
+        displayName: `MLT_${guid(`${seed}/mlt/${id}`)}`,
+        status: "terminated",
+        duration: "P730D",
+        autoExtendDuration: "PT0S",
+        created: activated,
+        activated,
+        end: ended,
+        modified: ended,
+        roles: MLT_ROLES,
+        customer: customerRef,
+      }),
+    );
   }
   if (p.gdap !== "none") {
     let activated: number;
@@ -295,23 +331,37 @@ function seededCustomer(seed: string, partner: PartnerTenant, i: number, size: S
     }
     activated = Math.max(activated, created + DAY_MS);
     const requested = activated - d.int(1, 5) * DAY_MS;
-    relationships.push(relationship(seed, id, "default", {
-      displayName: `${relName}-Default`,
-      status: p.gdap === "expiring" ? "expiring" : "active",
-      duration: "P730D",
-      autoExtendDuration: p.gdap === "autoExtend" ? "P180D" : "PT0S",
-      created: requested, activated, end: activated + 730 * DAY_MS,
-      modified: p.gdap === "expiring" ? EPOCH_MS - 15 * DAY_MS : activated,
-      roles: RELATIONSHIP_ROLES, customer: customerRef,
-    }));
+    relationships.push(
+      relationship(seed, id, "default", {
+        displayName: `${relName}-Default`,
+        status: p.gdap === "expiring" ? "expiring" : "active",
+        duration: "P730D",
+        autoExtendDuration: p.gdap === "autoExtend" ? "P180D" : "PT0S",
+        created: requested,
+        activated,
+        end: activated + 730 * DAY_MS,
+        modified: p.gdap === "expiring" ? EPOCH_MS - 15 * DAY_MS : activated,
+        roles: RELATIONSHIP_ROLES,
+        customer: customerRef,
+      }),
+    );
   }
   if (p.pendingRequest) {
     const requested = EPOCH_MS - d.int(1, 10) * DAY_MS;
-    relationships.push(relationship(seed, id, "request", {
-      displayName: `${relName}-UserAdmin`, status: "approvalPending", duration: "P365D", autoExtendDuration: "PT0S",
-      created: requested, activated: null, end: null, modified: requested,
-      roles: [Roles.UserAdministrator, Roles.GroupsAdministrator], customer: customerRef,
-    }));
+    relationships.push(
+      relationship(seed, id, "request", {
+        displayName: `${relName}-UserAdmin`,
+        status: "approvalPending",
+        duration: "P365D",
+        autoExtendDuration: "PT0S",
+        created: requested,
+        activated: null,
+        end: null,
+        modified: requested,
+        roles: [Roles.UserAdministrator, Roles.GroupsAdministrator],
+        customer: customerRef,
+      }),
+    );
   }
 
   const customer: CustomerTenant = {
@@ -362,7 +412,14 @@ export function newCustomerTenant(
   const [company, companySlug] = COMPANIES[hash32(`${partner.id}/created-customer/${index}/name`) % COMPANIES.length]!;
   const num = pad(index + 1, 3);
   const name = displayName?.trim() || `${company} (${region}-N${num})`;
-  const slug = (displayName ? name.normalize("NFD").replace(/[^A-Za-z0-9]/g, "").toLowerCase().slice(0, 16) : companySlug) || "customer";
+  const slug =
+    (displayName
+      ? name
+          .normalize("NFD")
+          .replace(/[^A-Za-z0-9]/g, "")
+          .toLowerCase()
+          .slice(0, 16)
+      : companySlug) || "customer";
   // "new" keeps these domains apart from seeded ones ({slug}{region}{nnn}), whose slugs never end in "new".
   const initialDomain = `${slug}new${r}${num}.onmicrosoft.com`;
   const at = createdAt.getTime();
@@ -382,14 +439,28 @@ export function newCustomerTenant(
     sizes: sizesFor(d, "new", true),
   };
   if (kind.dap) {
-    customer.contract = { id: guid(`${partner.id}/created-contract/${index}`), contractType: "ResellerPartner", defaultDomainName: initialDomain, displayName: name };
+    customer.contract = {
+      id: guid(`${partner.id}/created-contract/${index}`),
+      contractType: "ResellerPartner",
+      defaultDomainName: initialDomain,
+      displayName: name,
+    };
   }
   if (kind.gdap) {
-    customer.gdapRelationships.push(relationship(partner.id, id, "default", {
-      displayName: `${slug}-${region}-N${num}-Default`, status: "active", duration: "P730D", autoExtendDuration: "PT0S",
-      created: at, activated: at, end: at + 730 * DAY_MS, modified: at, roles: RELATIONSHIP_ROLES,
-      customer: { tenantId: id, displayName: name },
-    }));
+    customer.gdapRelationships.push(
+      relationship(partner.id, id, "default", {
+        displayName: `${slug}-${region}-N${num}-Default`,
+        status: "active",
+        duration: "P730D",
+        autoExtendDuration: "PT0S",
+        created: at,
+        activated: at,
+        end: at + 730 * DAY_MS,
+        modified: at,
+        roles: RELATIONSHIP_ROLES,
+        customer: { tenantId: id, displayName: name },
+      }),
+    );
   }
   grantAgentRoles(partner, customer);
   return customer;
@@ -400,9 +471,16 @@ function relationship(
   customerId: string,
   kind: string,
   r: {
-    displayName: string; status: GdapStatus; duration: string; autoExtendDuration: string;
-    created: number; activated: number | null; end: number | null; modified: number;
-    roles: readonly string[]; customer: { tenantId: string; displayName: string };
+    displayName: string;
+    status: GdapStatus;
+    duration: string;
+    autoExtendDuration: string;
+    created: number;
+    activated: number | null;
+    end: number | null;
+    modified: number;
+    roles: readonly string[];
+    customer: { tenantId: string; displayName: string };
   },
 ): GdapRelationship {
   return {

@@ -14,9 +14,7 @@ import { Messages } from "./errors";
  */
 
 /** The permission classes Graph checks; each route maps to one. */
-export type ResourceKind =
-  | "users" | "groups" | "devices" | "directoryObjects" | "managedDevices"
-  | "contracts" | "organization" | "delegatedAdmin";
+export type ResourceKind = "users" | "groups" | "devices" | "directoryObjects" | "managedDevices" | "contracts" | "organization" | "delegatedAdmin";
 
 export interface Caller {
   tid: string;
@@ -139,8 +137,14 @@ const DELEGATED_PERMISSIONS: Record<ResourceKind, string[]> = {
 
 /** Entra roles that may read the directory (users, groups, devices, organization) of a customer. */
 const DIRECTORY_READER_ROLES: string[] = [
-  Roles.GlobalAdministrator, Roles.GlobalReader, Roles.DirectoryReaders, Roles.UserAdministrator,
-  Roles.HelpdeskAdministrator, Roles.GroupsAdministrator, Roles.CloudDeviceAdministrator, Roles.IntuneAdministrator,
+  Roles.GlobalAdministrator,
+  Roles.GlobalReader,
+  Roles.DirectoryReaders,
+  Roles.UserAdministrator,
+  Roles.HelpdeskAdministrator,
+  Roles.GroupsAdministrator,
+  Roles.CloudDeviceAdministrator,
+  Roles.IntuneAdministrator,
 ];
 /** Intune managed devices: only these roles (a Helpdesk Administrator is denied). */
 const INTUNE_READER_ROLES: string[] = [Roles.IntuneAdministrator, Roles.GlobalAdministrator, Roles.GlobalReader];

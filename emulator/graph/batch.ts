@@ -116,11 +116,15 @@ async function runItem(item: BatchItem, outer: EmuRequest, version: string, call
   const headers: Record<string, string | undefined> = { ...item.headers, authorization: outer.headers["authorization"] };
   const url = itemUrl(outer.url, version, item.url);
   const consistencyLevel = Object.entries(item.headers ?? {}).find(([k]) => k.toLowerCase() === "consistencylevel")?.[1];
-  ctx.counters.count("batchItem", { tenantId: caller.tid, appId: caller.appId }, {
-    method: item.method.toUpperCase(),
-    url: typeof url === "string" ? item.url : `${url.pathname}${url.search}`,
-    consistencyLevel: consistencyLevel === undefined ? undefined : String(consistencyLevel),
-  });
+  ctx.counters.count(
+    "batchItem",
+    { tenantId: caller.tid, appId: caller.appId },
+    {
+      method: item.method.toUpperCase(),
+      url: typeof url === "string" ? item.url : `${url.pathname}${url.search}`,
+      consistencyLevel: consistencyLevel === undefined ? undefined : String(consistencyLevel),
+    },
+  );
   const req: EmuRequest = {
     method: item.method.toUpperCase(),
     url: typeof url === "string" ? new URL(outer.url.href) : url,

@@ -67,13 +67,7 @@ export interface ErrorOptions {
   intune?: boolean;
 }
 
-export function graphError(
-  info: RequestInfo,
-  status: number,
-  code: string,
-  message: string,
-  opts: ErrorOptions = {},
-): EmuResponse {
+export function graphError(info: RequestInfo, status: number, code: string, message: string, opts: ErrorOptions = {}): EmuResponse {
   const error: Record<string, unknown> = { code, message };
   if (opts.intune) error.details = [];
   error.innerError = {
@@ -107,8 +101,7 @@ export const Quoted = {
   /** docs/graph-facts.md §6 (405). */
   methodNotAllowed: "Specified HTTP method is not allowed for the request target.",
   /** docs/graph-facts.md §6 (Request_ResourceNotFound). */
-  resourceNotFound: (id: string) =>
-    `Resource '${id}' does not exist or one of its queried reference-property objects are not present.`,
+  resourceNotFound: (id: string) => `Resource '${id}' does not exist or one of its queried reference-property objects are not present.`,
   /** docs/graph-facts.md §2 (Graph's 429 body). */
   throttled: "Please retry again later.",
   /** Intune's 429 body (observed, docs/graph-facts.md §2). */

@@ -5,8 +5,16 @@
 import { createHash, randomBytes } from "node:crypto";
 export { queryCollection, queryEntity } from "../odata/query";
 export {
-  contractSpec, delegatedAdminCustomerSpec, delegatedAdminRelationshipSpec, deviceSpec,
-  directoryObjectSpec, directoryObjectsMixedSpec, groupSpec, managedDeviceSpec, organizationSpec, userSpec,
+  contractSpec,
+  delegatedAdminCustomerSpec,
+  delegatedAdminRelationshipSpec,
+  deviceSpec,
+  directoryObjectSpec,
+  directoryObjectsMixedSpec,
+  groupSpec,
+  managedDeviceSpec,
+  organizationSpec,
+  userSpec,
 } from "../odata/resourceSpecs";
 export type { MixedResourceSpec, ResourceSpec } from "../odata/types";
 

@@ -5,8 +5,20 @@ import { graphError, Messages, okJson, okText, type RequestInfo } from "./errors
 import * as od from "./odata";
 import type { EntitySet, Key, Target } from "./router";
 import {
-  closure, contractsOf, directReportsOf, findOfType, findUser, gdapCustomersOf, gdapRelationshipsOf,
-  managedDeviceById, managedDevicesOfUser, objectsOf, ODataType, typed, typeOf, type TenantView,
+  closure,
+  contractsOf,
+  directReportsOf,
+  findOfType,
+  findUser,
+  gdapCustomersOf,
+  gdapRelationshipsOf,
+  managedDeviceById,
+  managedDevicesOfUser,
+  objectsOf,
+  ODataType,
+  typed,
+  typeOf,
+  type TenantView,
 } from "./views";
 
 /**
@@ -117,9 +129,14 @@ async function serveCollection(set: EntitySet, count: boolean, s: Serve): Promis
   const { spec, items, fragment } = entitySet(set, s);
   if (set === "delegatedAdminCustomers" || set === "delegatedAdminRelationships") {
     const result = await od.queryCollection({
-      spec, items, requestUrl: s.req.url, consistencyLevel: s.req.headers["consistencylevel"],
-      contextUrl: gdapMetadata(s, fragment), skiptokenSecret: od.skiptokenSecret(s.view.tenantId, s.req.url.pathname),
-      countSegment: count, filterSupport: s.ctx.settings.filterSupport,
+      spec,
+      items,
+      requestUrl: s.req.url,
+      consistencyLevel: s.req.headers["consistencylevel"],
+      contextUrl: gdapMetadata(s, fragment),
+      skiptokenSecret: od.skiptokenSecret(s.view.tenantId, s.req.url.pathname),
+      countSegment: count,
+      filterSupport: s.ctx.settings.filterSupport,
     });
     if (!result.ok) return graphError(s.info, result.status, result.code, result.message);
     return result.contentType === "text/plain" ? okText(s.info, result.body) : okJson(s.info, result.body);
@@ -189,7 +206,10 @@ function related(dir: TenantDirectory, nav: string, id: string): GraphObject[] {
     case "members":
       return objectsOf(dir, dir.members.get(id));
     case "transitiveMembers":
-      return objectsOf(dir, closure(dir.members.get(id), (x) => dir.members.get(x)));
+      return objectsOf(
+        dir,
+        closure(dir.members.get(id), (x) => dir.members.get(x)),
+      );
     case "owners":
       return objectsOf(dir, dir.owners.get(id));
     case "registeredOwners":
@@ -243,7 +263,12 @@ async function getByIds(s: Serve): Promise<EmuResponse> {
   let wanted: Set<string> | undefined;
   if (Array.isArray(body.types) && body.types.length) {
     wanted = new Set(
-      body.types.map((t) => `#microsoft.graph.${String(t).replace(/^#?microsoft\.graph\./i, "").toLowerCase()}`),
+      body.types.map(
+        (t) =>
+          `#microsoft.graph.${String(t)
+            .replace(/^#?microsoft\.graph\./i, "")
+            .toLowerCase()}`,
+      ),
     );
   }
   const { dir } = s.view;

@@ -7,8 +7,15 @@ import { Messages } from "./errors";
  */
 
 export type EntitySet =
-  | "users" | "groups" | "devices" | "directoryObjects" | "managedDevices" | "contracts" | "organization"
-  | "delegatedAdminCustomers" | "delegatedAdminRelationships";
+  | "users"
+  | "groups"
+  | "devices"
+  | "directoryObjects"
+  | "managedDevices"
+  | "contracts"
+  | "organization"
+  | "delegatedAdminCustomers"
+  | "delegatedAdminRelationships";
 
 /** Navigation properties the emulator serves, per entity set. */
 const NAVIGATIONS: Partial<Record<EntitySet, readonly string[]>> = {
@@ -52,10 +59,16 @@ const TOP_LEVEL: Record<string, EntitySet> = {
 };
 
 const segmentError = (segment: string): RouteResult => ({
-  ok: false, status: 400, code: "BadRequest", message: Messages.segmentNotFound(segment),
+  ok: false,
+  status: 400,
+  code: "BadRequest",
+  message: Messages.segmentNotFound(segment),
 });
 const methodError = (): RouteResult => ({
-  ok: false, status: 405, code: "Request_BadRequest", message: Messages.methodNotAllowed,
+  ok: false,
+  status: 405,
+  code: "Request_BadRequest",
+  message: Messages.methodNotAllowed,
 });
 
 function canonical(list: readonly string[], segment: string): string | undefined {
@@ -147,15 +160,20 @@ function classify(target: Target): Omit<Route, "target"> {
       if (set === "delegatedAdminCustomers" || set === "delegatedAdminRelationships") {
         return { resource: "delegatedAdmin", service: "none", baseCost: 1 };
       }
-      const baseCost = target.kind === "collection" && !target.count && set === "users" ? 2
-        : target.kind === "collection" && !target.count && set === "contracts" ? 3 : 1;
+      const baseCost =
+        target.kind === "collection" && !target.count && set === "users" ? 2 : target.kind === "collection" && !target.count && set === "contracts" ? 3 : 1;
       return { resource: resourceOf(set), service: "directory", baseCost };
     }
     case "navigation": {
       if (target.nav === "managedDevices") return { resource: "managedDevices", service: "intune", baseCost: 1 };
-      const baseCost = target.nav === "members" ? 3
-        : target.nav === "transitiveMembers" ? 5
-        : target.set === "users" && (target.nav === "memberOf" || target.nav === "transitiveMemberOf") ? 2 : 1;
+      const baseCost =
+        target.nav === "members"
+          ? 3
+          : target.nav === "transitiveMembers"
+            ? 5
+            : target.set === "users" && (target.nav === "memberOf" || target.nav === "transitiveMemberOf")
+              ? 2
+              : 1;
       return { resource: resourceOf(target.set), service: "directory", baseCost };
     }
   }

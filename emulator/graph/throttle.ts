@@ -82,7 +82,9 @@ export class GraphThrottle {
         { key: `dir|${appId}|${tenantId}`, scope: `Tenant_Application/Read/${appId}/${tenantId}`, limit: DIRECTORY_RU_PER_10S[size], windowMs: 10_000 },
         { key: `dir|${appId}`, scope: `Application/Read/${appId}/${tenantId}`, limit: DIRECTORY_APP_RU_PER_20S, windowMs: 20_000 },
       ],
-      cost, scale, now,
+      cost,
+      scale,
+      now,
     );
     const headers: Record<string, string> = { "x-ms-resource-unit": String(cost) };
     if (taken.ok) {
@@ -103,7 +105,9 @@ export class GraphThrottle {
         { key: `intune|${appId}|${tenantId}`, scope: `Tenant_Application/Read/${appId}/${tenantId}`, limit: INTUNE_APP_TENANT_PER_20S, windowMs: 20_000 },
         { key: `intune|${tenantId}`, scope: `Tenant/Read/${appId}/${tenantId}`, limit: INTUNE_TENANT_PER_20S, windowMs: 20_000 },
       ],
-      1, scale, now,
+      1,
+      scale,
+      now,
     );
     if (taken.ok) return { ok: true, headers: {} };
     // Intune often answers 429 without Retry-After (observed): every other 429 leaves it out,

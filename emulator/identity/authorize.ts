@@ -7,7 +7,20 @@ import { clientInfo } from "./issue";
 import { agentMayActIn, appPresentIn, resolveTenantSegment } from "./tenants";
 
 /** Query parameters of the authorize request that the sign-in form carries through its POST. */
-const CARRIED = ["client_id", "redirect_uri", "response_type", "response_mode", "scope", "state", "nonce", "code_challenge", "code_challenge_method", "client_info", "prompt", "login_hint"];
+const CARRIED = [
+  "client_id",
+  "redirect_uri",
+  "response_type",
+  "response_mode",
+  "scope",
+  "state",
+  "nonce",
+  "code_challenge",
+  "code_challenge_method",
+  "client_info",
+  "prompt",
+  "login_hint",
+];
 
 /**
  * `/{tenant}/oauth2/v2.0/authorize`: a minimal sign-in page (GET) and its submission (POST).
@@ -41,7 +54,16 @@ export async function handleAuthorize(req: EmuRequest, ctx: EmulatorContext, seg
   }
   const target: TenantRef = resolved.kind === "tenant" ? resolved.ref : { kind: "partner", tenant: found.partner };
   if (!agentMayActIn(found.agent, target)) {
-    return errorPage(ctx, Errors.userNotInTenant(found.agent.userPrincipalName, `https://sts.windows.net/${found.partner.id}/`, target.tenant.displayName, client.app.clientId, client.app.displayName));
+    return errorPage(
+      ctx,
+      Errors.userNotInTenant(
+        found.agent.userPrincipalName,
+        `https://sts.windows.net/${found.partner.id}/`,
+        target.tenant.displayName,
+        client.app.clientId,
+        client.app.displayName,
+      ),
+    );
   }
   const code = issueCode(ctx, {
     clientId: client.app.clientId,

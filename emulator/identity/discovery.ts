@@ -40,9 +40,25 @@ export function openIdConfiguration(req: EmuRequest, ctx: EmulatorContext, segme
     frontchannel_logout_supported: true,
     end_session_endpoint: `${base}/${t}/oauth2${v}/logout`,
     claims_supported: [
-      "sub", "iss", "cloud_instance_name", "cloud_instance_host_name", "cloud_graph_host_name", "msgraph_host",
-      "aud", "exp", "iat", "auth_time", "acr", "nonce", "preferred_username", "name", "tid", "ver", "at_hash",
-      "c_hash", "email",
+      "sub",
+      "iss",
+      "cloud_instance_name",
+      "cloud_instance_host_name",
+      "cloud_graph_host_name",
+      "msgraph_host",
+      "aud",
+      "exp",
+      "iat",
+      "auth_time",
+      "acr",
+      "nonce",
+      "preferred_username",
+      "name",
+      "tid",
+      "ver",
+      "at_hash",
+      "c_hash",
+      "email",
     ],
     kerberos_endpoint: `${base}/${t}/kerberos`,
     ...regionFields(resolved),
@@ -80,11 +96,15 @@ export function instanceDiscovery(req: EmuRequest, ctx: EmulatorContext): EmuRes
     }
     tenant = url.pathname.split("/").filter(Boolean)[0] ?? "common";
   }
-  return json(200, {
-    tenant_discovery_endpoint: `${ctx.baseUrl}/${tenant}/v2.0/.well-known/openid-configuration`,
-    "api-version": "1.1",
-    metadata: [{ preferred_network: host, preferred_cache: host, aliases: [host] }],
-  }, DISCOVERY_CACHE);
+  return json(
+    200,
+    {
+      tenant_discovery_endpoint: `${ctx.baseUrl}/${tenant}/v2.0/.well-known/openid-configuration`,
+      "api-version": "1.1",
+      metadata: [{ preferred_network: host, preferred_cache: host, aliases: [host] }],
+    },
+    DISCOVERY_CACHE,
+  );
 }
 
 /** Signing keys (`/{t}/discovery/v2.0/keys`, v1 `/{t}/discovery/keys`): one key for every tenant. */

@@ -54,7 +54,9 @@ export async function graphAppToken(
   const claims: Record<string, unknown> = {
     aud: input.audience,
     iss: v1Issuer(input.tid),
-    iat: t.iat, nbf: t.nbf, exp: t.exp,
+    iat: t.iat,
+    nbf: t.nbf,
+    exp: t.exp,
     app_displayname: input.app.displayName,
     appid: input.app.clientId,
     appidacr: input.acr,
@@ -80,7 +82,9 @@ export async function graphDelegatedToken(
   const claims = {
     aud: input.audience,
     iss: v1Issuer(input.tid),
-    iat: t.iat, nbf: t.nbf, exp: t.exp,
+    iat: t.iat,
+    nbf: t.nbf,
+    exp: t.exp,
     acr: "1",
     amr: ["pwd"],
     app_displayname: input.app.displayName,
@@ -113,7 +117,9 @@ export async function apiUserToken(
   const t = times(ctx);
   const tid = input.partner.id;
   const common = {
-    iat: t.iat, nbf: t.nbf, exp: t.exp,
+    iat: t.iat,
+    nbf: t.nbf,
+    exp: t.exp,
     idtyp: "user",
     name: input.agent.displayName,
     oid: input.agent.id,
@@ -122,12 +128,28 @@ export async function apiUserToken(
     tid,
     uti: uti(),
   };
-  const claims = ctx.settings.apiTokenVersion === 2
-    ? { ...common, aud: input.partner.app.clientId, iss: v2Issuer(ctx, tid), azp: input.azp, azpacr: input.acr, preferred_username: input.agent.userPrincipalName, ver: "2.0" }
-    : {
-        ...common, aud: apiAppIdUri(input.partner.app.clientId), iss: v1Issuer(tid), appid: input.azp, appidacr: input.acr,
-        amr: ["pwd"], upn: input.agent.userPrincipalName, unique_name: input.agent.userPrincipalName, ver: "1.0",
-      };
+  const claims =
+    ctx.settings.apiTokenVersion === 2
+      ? {
+          ...common,
+          aud: input.partner.app.clientId,
+          iss: v2Issuer(ctx, tid),
+          azp: input.azp,
+          azpacr: input.acr,
+          preferred_username: input.agent.userPrincipalName,
+          ver: "2.0",
+        }
+      : {
+          ...common,
+          aud: apiAppIdUri(input.partner.app.clientId),
+          iss: v1Issuer(tid),
+          appid: input.azp,
+          appidacr: input.acr,
+          amr: ["pwd"],
+          upn: input.agent.userPrincipalName,
+          unique_name: input.agent.userPrincipalName,
+          ver: "1.0",
+        };
   return { access_token: await ctx.keys.sign(claims), expires_in: t.lifetime };
 }
 
@@ -142,9 +164,11 @@ export async function apiAppToken(
 ): Promise<TokenResult> {
   const t = times(ctx);
   // Only the resource app itself can hold a grant of its roles here (it is the one app in its tenant).
-  const roles = input.client.clientId === input.resourceApp.clientId ? input.client.apiAppRoles ?? [] : [];
+  const roles = input.client.clientId === input.resourceApp.clientId ? (input.client.apiAppRoles ?? []) : [];
   const common: Record<string, unknown> = {
-    iat: t.iat, nbf: t.nbf, exp: t.exp,
+    iat: t.iat,
+    nbf: t.nbf,
+    exp: t.exp,
     idtyp: "app",
     oid: input.client.servicePrincipalId,
     sub: input.client.servicePrincipalId,
@@ -152,22 +176,22 @@ export async function apiAppToken(
     uti: uti(),
     ...(roles.length > 0 ? { roles } : {}),
   };
-  const claims = ctx.settings.apiTokenVersion === 2
-    ? { ...common, aud: input.resourceApp.clientId, iss: v2Issuer(ctx, input.tid), azp: input.client.clientId, azpacr: input.acr, ver: "2.0" }
-    : { ...common, aud: apiAppIdUri(input.resourceApp.clientId), iss: v1Issuer(input.tid), appid: input.client.clientId, appidacr: input.acr, ver: "1.0" };
+  const claims =
+    ctx.settings.apiTokenVersion === 2
+      ? { ...common, aud: input.resourceApp.clientId, iss: v2Issuer(ctx, input.tid), azp: input.client.clientId, azpacr: input.acr, ver: "2.0" }
+      : { ...common, aud: apiAppIdUri(input.resourceApp.clientId), iss: v1Issuer(input.tid), appid: input.client.clientId, appidacr: input.acr, ver: "1.0" };
   return { access_token: await ctx.keys.sign(claims), expires_in: t.lifetime };
 }
 
 /** A v2 id token for the authorization-code flow (MSAL checks `nonce` when it sent one). */
-export async function idToken(
-  ctx: EmulatorContext,
-  input: { clientId: string; tid: string; agent: Agent; nonce?: string },
-): Promise<string> {
+export async function idToken(ctx: EmulatorContext, input: { clientId: string; tid: string; agent: Agent; nonce?: string }): Promise<string> {
   const t = times(ctx);
   const claims: Record<string, unknown> = {
     aud: input.clientId,
     iss: v2Issuer(ctx, input.tid),
-    iat: t.iat, nbf: t.nbf, exp: t.exp,
+    iat: t.iat,
+    nbf: t.nbf,
+    exp: t.exp,
     name: input.agent.displayName,
     oid: input.agent.id,
     preferred_username: input.agent.userPrincipalName,

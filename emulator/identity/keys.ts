@@ -48,9 +48,7 @@ export class SigningKeys {
 
   /** Signs claims as given (iat/nbf/exp must be set by the caller). */
   async sign(claims: JWTPayload, header: Record<string, unknown> = {}): Promise<string> {
-    return new SignJWT(claims)
-      .setProtectedHeader({ ...header, alg: "RS256", typ: "JWT", kid: this.current.kid })
-      .sign(this.current.privateKey);
+    return new SignJWT(claims).setProtectedHeader({ ...header, alg: "RS256", typ: "JWT", kid: this.current.kid }).sign(this.current.privateKey);
   }
 
   /** Verifies signature and time claims; issuer/audience checks are the caller's. */

@@ -7,9 +7,7 @@ import { isGraphResource } from "./issue";
 const OIDC_SCOPES = new Set(["openid", "profile", "offline_access", "email"]);
 
 /** The resource a request's scopes address. */
-export type Resource =
-  | { kind: "graph"; audience: string }
-  | { kind: "api"; partner: PartnerTenant; app: PartnerApp };
+export type Resource = { kind: "graph"; audience: string } | { kind: "api"; partner: PartnerTenant; app: PartnerApp };
 
 export function splitScopes(scope: string | null): { resourceScopes: string[]; oidc: string[] } {
   const all = (scope ?? "").split(/\s+/).filter(Boolean);

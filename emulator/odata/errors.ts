@@ -14,8 +14,7 @@ export interface QueryError {
 
 export const queryError = (status: number, code: string, message: string): QueryError => ({ ok: false, status, code, message });
 
-export const isQueryError = (v: unknown): v is QueryError =>
-  typeof v === "object" && v !== null && (v as { ok?: unknown }).ok === false;
+export const isQueryError = (v: unknown): v is QueryError => typeof v === "object" && v !== null && (v as { ok?: unknown }).ok === false;
 
 export const badRequest = (message: string): QueryError => queryError(400, "Request_BadRequest", message);
 export const unsupported = (message: string): QueryError => queryError(400, "Request_UnsupportedQuery", message);
@@ -26,7 +25,8 @@ export const unknownProperty = (name: string, spec: ResourceSpec): QueryError =>
 export const unsupportedFilter = (property: string, spec: ResourceSpec): QueryError =>
   queryError(
     400,
-    spec.unsupportedFilterCode ?? "Request_UnsupportedQuery",`Unsupported or invalid query filter clause specified for property '${property}' of resource '${spec.resourceName}'.`,
+    spec.unsupportedFilterCode ?? "Request_UnsupportedQuery",
+    `Unsupported or invalid query filter clause specified for property '${property}' of resource '${spec.resourceName}'.`,
   );
 
 export const advancedRequired = (operator: string): QueryError =>

@@ -174,7 +174,10 @@ class Parser {
   /** Lambda variables in scope, innermost last. */
   private readonly vars: string[] = [];
 
-  constructor(private readonly text: string, private readonly tokens: Token[]) {}
+  constructor(
+    private readonly text: string,
+    private readonly tokens: Token[],
+  ) {}
 
   parse(): FilterNode {
     const node = this.parseOr();

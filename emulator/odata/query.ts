@@ -6,19 +6,32 @@
  */
 import type { GraphObject } from "../data/model";
 import {
-  advancedRequired, badRequest, COUNT_NOT_SUPPORTED, isQueryError, queryError, SEARCH_NEEDS_HEADER,
-  SORTING_NOT_SUPPORTED, unknownProperty, unsupported, unsupportedFilter, type QueryError,
+  advancedRequired,
+  badRequest,
+  COUNT_NOT_SUPPORTED,
+  isQueryError,
+  queryError,
+  SEARCH_NEEDS_HEADER,
+  SORTING_NOT_SUPPORTED,
+  unknownProperty,
+  unsupported,
+  unsupportedFilter,
+  type QueryError,
 } from "./errors";
-import {
-  evaluate, FilterSyntaxError, parseFilter, renameProperties, usedOperators, type FilterNode, type Literal,
-  type OperatorUse,
-} from "./filter";
+import { evaluate, FilterSyntaxError, parseFilter, renameProperties, usedOperators, type FilterNode, type Literal, type OperatorUse } from "./filter";
 import { matchSearch, parseSearch, searchTerms, SearchSyntaxError, type SearchNode } from "./search";
 import { canonicalName, contextWithSelect, project, resolveSelect, splitSelect } from "./select";
 import { makeSkiptoken, queryBinding, readSkiptoken, withSkiptoken } from "./skiptoken";
 import type {
-  CollectionQueryInput, CollectionQueryResult, EntityQueryInput, EntityQueryResult, FilterOp, FilterSupport,
-  MixedResourceSpec, PropertyType, ResourceSpec,
+  CollectionQueryInput,
+  CollectionQueryResult,
+  EntityQueryInput,
+  EntityQueryResult,
+  FilterOp,
+  FilterSupport,
+  MixedResourceSpec,
+  PropertyType,
+  ResourceSpec,
 } from "./types";
 
 // Query options ------------------------------------------------------------------------------
@@ -68,17 +81,35 @@ function readSkip(raw: string | undefined, spec: ResourceSpec): number | QueryEr
 const ALWAYS_ADVANCED: ReadonlySet<FilterOp> = new Set<FilterOp>(["ne", "not", "endsWith", "count", "eqNull"]);
 const OPERATOR_TEXT: Partial<Record<FilterOp, string>> = { eqNull: "eq", count: "$count" };
 const OPERATOR_KIND: Partial<Record<FilterOp, string>> = {
-  eq: "Equal", ne: "NotEqual", gt: "GreaterThan", ge: "GreaterThanOrEqual", lt: "LessThan", le: "LessThanOrEqual", in: "Equal",
+  eq: "Equal",
+  ne: "NotEqual",
+  gt: "GreaterThan",
+  ge: "GreaterThanOrEqual",
+  lt: "LessThan",
+  le: "LessThanOrEqual",
+  in: "Equal",
 };
 const isCollection = (t: PropertyType): boolean => t === "stringCollection" || t === "complexCollection";
 
 const EDM_OF_PROPERTY: Record<PropertyType, string> = {
-  string: "Edm.String", enum: "Edm.String", stringCollection: "Edm.String", guid: "Edm.Guid", boolean: "Edm.Boolean",
-  dateTime: "Edm.DateTimeOffset", int: "Edm.Int64", complex: "Edm.ComplexType", complexCollection: "Edm.ComplexType",
+  string: "Edm.String",
+  enum: "Edm.String",
+  stringCollection: "Edm.String",
+  guid: "Edm.Guid",
+  boolean: "Edm.Boolean",
+  dateTime: "Edm.DateTimeOffset",
+  int: "Edm.Int64",
+  complex: "Edm.ComplexType",
+  complexCollection: "Edm.ComplexType",
 };
 const EDM_OF_LITERAL: Record<Literal["type"], string> = {
-  string: "Edm.String", enum: "Edm.String", guid: "Edm.Guid", boolean: "Edm.Boolean", dateTime: "Edm.DateTimeOffset",
-  number: "Edm.Int32", null: "null",
+  string: "Edm.String",
+  enum: "Edm.String",
+  guid: "Edm.Guid",
+  boolean: "Edm.Boolean",
+  dateTime: "Edm.DateTimeOffset",
+  number: "Edm.Int32",
+  null: "null",
 };
 
 /** Whether a literal can be compared with a property of this type (strings and GUIDs mix freely). */
@@ -181,12 +212,7 @@ interface SortKey {
   desc: boolean;
 }
 
-function readOrderBy(
-  raw: string | undefined,
-  spec: ResourceSpec,
-  advanced: boolean,
-  hasFilter: boolean,
-): SortKey[] | null | QueryError {
+function readOrderBy(raw: string | undefined, spec: ResourceSpec, advanced: boolean, hasFilter: boolean): SortKey[] | null | QueryError {
   if (raw === undefined) return null;
   const keys: SortKey[] = [];
   for (const part of raw.split(",")) {

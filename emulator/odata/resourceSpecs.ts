@@ -19,8 +19,7 @@ const DATE: FilterOp[] = [...EQ, ...RANGE];
 const COLL: FilterOp[] = ["any", "eq", "not", "count"];
 
 type Opts = Omit<PropertySpec, "type" | "filter">;
-const prop = (type: PropertyType, filter?: FilterOp[], opts: Opts = {}): PropertySpec =>
-  filter ? { type, filter, ...opts } : { type, ...opts };
+const prop = (type: PropertyType, filter?: FilterOp[], opts: Opts = {}): PropertySpec => (filter ? { type, filter, ...opts } : { type, ...opts });
 const str = (filter?: FilterOp[], opts?: Opts) => prop("string", filter, opts);
 const bool = (filter?: FilterOp[], opts?: Opts) => prop("boolean", filter, opts);
 const date = (filter?: FilterOp[], opts?: Opts) => prop("dateTime", filter, opts);
@@ -32,9 +31,16 @@ const advStr = (opts?: Opts) => str(STR, { advancedFilter: STR, ...opts });
 // user ---------------------------------------------------------------------------------------
 /** Single-entity-only user properties (SharePoint/Exchange-backed); on a list they are a 501. */
 const userSingleOnly: Record<string, PropertyType> = {
-  aboutMe: "string", birthday: "dateTime", hireDate: "dateTime", interests: "stringCollection",
-  mySite: "string", pastProjects: "stringCollection", preferredName: "string",
-  responsibilities: "stringCollection", schools: "stringCollection", skills: "stringCollection",
+  aboutMe: "string",
+  birthday: "dateTime",
+  hireDate: "dateTime",
+  interests: "stringCollection",
+  mySite: "string",
+  pastProjects: "stringCollection",
+  preferredName: "string",
+  responsibilities: "stringCollection",
+  schools: "stringCollection",
+  skills: "stringCollection",
   mailboxSettings: "complex",
 };
 
@@ -45,8 +51,17 @@ export const userSpec: ResourceSpec = {
   defaultPageSize: 100,
   maxPageSize: 999,
   defaultSelect: [
-    "businessPhones", "displayName", "givenName", "id", "jobTitle", "mail", "mobilePhone",
-    "officeLocation", "preferredLanguage", "surname", "userPrincipalName",
+    "businessPhones",
+    "displayName",
+    "givenName",
+    "id",
+    "jobTitle",
+    "mail",
+    "mobilePhone",
+    "officeLocation",
+    "preferredLanguage",
+    "surname",
+    "userPrincipalName",
   ],
   properties: {
     id: str(EQ),
@@ -92,8 +107,12 @@ export const userSpec: ResourceSpec = {
 /** Returned only on $select; the first six work only on GET /groups/{id} (Exchange-backed). */
 const groupSelectOnly = ["assignedLicenses", "assignedLabels", "licenseProcessingState"];
 const groupSingleOnly = [
-  "allowExternalSenders", "autoSubscribeNewMembers", "hideFromAddressLists", "hideFromOutlookClients",
-  "isSubscribedByMail", "unseenCount",
+  "allowExternalSenders",
+  "autoSubscribeNewMembers",
+  "hideFromAddressLists",
+  "hideFromOutlookClients",
+  "isSubscribedByMail",
+  "unseenCount",
 ];
 
 const groupProperties: Record<string, PropertySpec> = {
@@ -133,9 +152,7 @@ export const groupSpec: ResourceSpec = {
   directory: true,
   defaultPageSize: 100,
   maxPageSize: 999,
-  defaultSelect: Object.keys(groupProperties).filter(
-    (p) => !groupSelectOnly.includes(p) && !groupSingleOnly.includes(p),
-  ),
+  defaultSelect: Object.keys(groupProperties).filter((p) => !groupSelectOnly.includes(p) && !groupSingleOnly.includes(p)),
   properties: groupProperties,
 };
 

@@ -5,9 +5,7 @@
  * properties match like startsWith.
  */
 
-export type SearchNode =
-  | { kind: "term"; property: string; text: string }
-  | { kind: "and" | "or"; left: SearchNode; right: SearchNode };
+export type SearchNode = { kind: "term"; property: string; text: string } | { kind: "and" | "or"; left: SearchNode; right: SearchNode };
 
 export class SearchSyntaxError extends Error {}
 
@@ -105,11 +103,7 @@ function matchValue(mode: "tokenized" | "prefix", value: unknown, text: string):
 }
 
 /** `modeOf` gives the search kind of a (canonical) property name. */
-export function matchSearch(
-  node: SearchNode,
-  item: Record<string, unknown>,
-  modeOf: (property: string) => "tokenized" | "prefix",
-): boolean {
+export function matchSearch(node: SearchNode, item: Record<string, unknown>, modeOf: (property: string) => "tokenized" | "prefix"): boolean {
   if (node.kind !== "term") {
     const left = matchSearch(node.left, item, modeOf);
     if (node.kind === "and" ? !left : left) return left;

@@ -48,12 +48,7 @@ const isCollection = (t: PropertyType | undefined): boolean => t === "stringColl
  * `@odata.*` annotations of the item (type, etag) are carried. `odataType` forces `@odata.type`
  * first, as on mixed collections.
  */
-export function project(
-  item: GraphObject,
-  spec: ResourceSpec,
-  names: readonly string[] | null,
-  odataType?: string,
-): Record<string, unknown> {
+export function project(item: GraphObject, spec: ResourceSpec, names: readonly string[] | null, odataType?: string): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   if (odataType) out["@odata.type"] = odataType;
   // Graph annotates items with @odata.type only in collections that mix types, and on resources whose

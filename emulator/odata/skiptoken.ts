@@ -11,9 +11,9 @@ const isSkiptokenKey = (key: string): boolean => key.toLowerCase() === "$skiptok
 
 /** What a token is bound to: the path and every other query option (decoded), order-independent. */
 export function queryBinding(url: URL): string {
-  const pairs = [...url.searchParams].filter(([k]) => !isSkiptokenKey(k)).sort((a, b) =>
-    a[0] === b[0] ? (a[1] < b[1] ? -1 : a[1] > b[1] ? 1 : 0) : a[0] < b[0] ? -1 : 1,
-  );
+  const pairs = [...url.searchParams]
+    .filter(([k]) => !isSkiptokenKey(k))
+    .sort((a, b) => (a[0] === b[0] ? (a[1] < b[1] ? -1 : a[1] > b[1] ? 1 : 0) : a[0] < b[0] ? -1 : 1));
   return JSON.stringify([url.pathname, pairs]);
 }
 

@@ -7,16 +7,26 @@ import type { GraphObject } from "../data/model";
  * including the 400s when advanced-query rules (ConsistencyLevel: eventual + $count=true) are broken.
  */
 
-export type PropertyType =
-  | "string" | "boolean" | "dateTime" | "guid" | "int" | "enum"
-  | "stringCollection" | "complexCollection" | "complex";
+export type PropertyType = "string" | "boolean" | "dateTime" | "guid" | "int" | "enum" | "stringCollection" | "complexCollection" | "complex";
 
 /** Filter operators as Graph names them per property on its resource pages. */
 export type FilterOp =
-  | "eq" | "ne" | "not" | "in" | "ge" | "le" | "gt" | "lt"
-  | "startsWith" | "endsWith" | "eqNull" | "any" | "count"
+  | "eq"
+  | "ne"
+  | "not"
+  | "in"
+  | "ge"
+  | "le"
+  | "gt"
+  | "lt"
+  | "startsWith"
+  | "endsWith"
+  | "eqNull"
+  | "any"
+  | "count"
   // Added: `contains` (Intune managedDevice deviceName) and the `all` lambda (parsed; listed on no directory property).
-  | "contains" | "all"
+  | "contains"
+  | "all"
   // `or` joining clauses on this property; checked only where `ResourceSpec.orPerProperty` is set.
   | "or";
 
@@ -109,6 +119,4 @@ export interface EntityQueryInput {
   contextUrl: string;
 }
 
-export type EntityQueryResult =
-  | { ok: true; status: 200; body: Record<string, unknown> }
-  | { ok: false; status: number; code: string; message: string };
+export type EntityQueryResult = { ok: true; status: 200; body: Record<string, unknown> } | { ok: false; status: number; code: string; message: string };

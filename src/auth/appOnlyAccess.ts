@@ -11,7 +11,11 @@ import type { TenantAccess, TokenSource } from "./tokenSource";
 export class AppOnlyAccess implements TenantAccess {
   private readonly regionsReached?: ReadonlySet<string>;
 
-  constructor(private readonly apps: RegionalApps, private readonly regions: RegionResolver, regionsReached?: string[]) {
+  constructor(
+    private readonly apps: RegionalApps,
+    private readonly regions: RegionResolver,
+    regionsReached?: string[],
+  ) {
     this.regionsReached = regionsReached ? new Set(regionsReached.map((r) => r.toUpperCase())) : undefined;
   }
 

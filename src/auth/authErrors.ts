@@ -1,5 +1,13 @@
 import { AuthError, InteractionRequiredAuthError } from "@azure/msal-node";
-import { appNotConsented, callerTokenNoLongerAccepted, identityPlatformUnavailable, noPartnerRelationship, noSuchTenant, PartnerGraphError, signInAgain } from "../errors";
+import {
+  appNotConsented,
+  callerTokenNoLongerAccepted,
+  identityPlatformUnavailable,
+  noPartnerRelationship,
+  noSuchTenant,
+  PartnerGraphError,
+  signInAgain,
+} from "../errors";
 
 /** AADSTS codes that mean something to a caller; everything else is masked as an internal error. */
 const AADSTS = /AADSTS(\d+)/;

@@ -52,7 +52,11 @@ export class CallerAuthenticator {
   private readonly v1IssuerHost: string;
   private readonly jwks = new Map<string, { set: ReturnType<typeof createLocalJWKSet>; fetchedAt: number; kids: Set<string> }>();
 
-  constructor(private readonly config: Config, private readonly dispatcher: Agent, private readonly now: () => number = Date.now) {
+  constructor(
+    private readonly config: Config,
+    private readonly dispatcher: Agent,
+    private readonly now: () => number = Date.now,
+  ) {
     for (const p of config.partnerTenants) this.partners.set(p.tenantId.toLowerCase(), p);
     this.v1IssuerHost = v1IssuerHost(config.authorityHost);
   }

@@ -50,7 +50,12 @@ export class CustomerTokenAccess implements TenantAccess {
    * `customerOfCaller` resolves when it is, and rejects with FORBIDDEN (or UPSTREAM_UNAVAILABLE while
    * the listing cannot be read) otherwise.
    */
-  static async verified(token: string, agentId: string, graphResource: string, customerOfCaller: (tenantId: string) => Promise<unknown>): Promise<CustomerTokenAccess> {
+  static async verified(
+    token: string,
+    agentId: string,
+    graphResource: string,
+    customerOfCaller: (tenantId: string) => Promise<unknown>,
+  ): Promise<CustomerTokenAccess> {
     const access = new CustomerTokenAccess(token, agentId, graphResource);
     try {
       await customerOfCaller(access.tenantId);

@@ -55,7 +55,13 @@ export interface CustomerTenant {
  * When nothing tells the customer's age (DAP-only, listed since start), the last two also carry a
  * `retryAfter` on Microsoft's schedule counted from the first denial, until the horizon passes.
  */
-export function explainCustomerDenial(customer: CustomerTenant, caller: Caller, renewToken: (force: boolean) => void, episodes: DenialEpisodes, now: () => number) {
+export function explainCustomerDenial(
+  customer: CustomerTenant,
+  caller: Caller,
+  renewToken: (force: boolean) => void,
+  episodes: DenialEpisodes,
+  now: () => number,
+) {
   return (denial: GraphDenial): Error => {
     const at = now();
     const createdAt = customer.relationshipStart;
@@ -72,9 +78,19 @@ export function explainCustomerDenial(customer: CustomerTenant, caller: Caller, 
 }
 
 /** The credentials of a customer tenant for this caller: its token source (acquired once), and what its denials mean. */
-export function customerCredentials(access: TenantAccess, caller: Caller, customer: CustomerTenant, episodes: DenialEpisodes, now: () => number = Date.now): TenantCredentials {
+export function customerCredentials(
+  access: TenantAccess,
+  caller: Caller,
+  customer: CustomerTenant,
+  episodes: DenialEpisodes,
+  now: () => number = Date.now,
+): TenantCredentials {
   let source: Promise<TokenSource> | undefined;
   const tokens = () => (source ??= access.forCustomer(customer.id, customer.region));
-  const renew = (force: boolean) => void tokens().then((s) => s.renew(force), () => undefined);
+  const renew = (force: boolean) =>
+    void tokens().then(
+      (s) => s.renew(force),
+      () => undefined,
+    );
   return { tokens, explainDenial: explainCustomerDenial(customer, caller, renew, episodes, now) };
 }

@@ -4,9 +4,7 @@ import type { PartnerTenantConfig } from "../config";
 import { createMsalNetworkClient } from "./msalNetworkClient";
 
 /** Hosts MSAL knows itself; any other authority host must be declared in knownAuthorities. */
-const MICROSOFT_LOGIN_HOSTS = new Set([
-  "login.microsoftonline.com", "login.microsoftonline.us", "login.partner.microsoftonline.cn", "login.chinacloudapi.cn",
-]);
+const MICROSOFT_LOGIN_HOSTS = new Set(["login.microsoftonline.com", "login.microsoftonline.us", "login.partner.microsoftonline.cn", "login.chinacloudapi.cn"]);
 
 /**
  * One MSAL ConfidentialClientApplication per regional partner-managed app. MSAL's cache keys
@@ -20,9 +18,7 @@ export function createConfidentialClient(partner: PartnerTenantConfig, authority
     auth: {
       clientId,
       authority: `${authorityHost}/${partner.tenantId}`,
-      ...(certificate
-        ? { clientCertificate: { thumbprintSha256: certificate.thumbprintSha256, privateKey: certificate.privateKeyPem } }
-        : { clientSecret }),
+      ...(certificate ? { clientCertificate: { thumbprintSha256: certificate.thumbprintSha256, privateKey: certificate.privateKeyPem } } : { clientSecret }),
       // Without this MSAL asks login.microsoftonline.com for instance discovery, even for a national or local cloud.
       knownAuthorities: MICROSOFT_LOGIN_HOSTS.has(new URL(authorityHost).hostname) ? [] : [host],
     },

@@ -20,7 +20,11 @@ export class RegionalApps {
   private readonly graphScope: string;
   readonly renewals: TokenRenewals;
 
-  constructor(private readonly config: Config, dispatcher: Agent, private readonly tokens: TokenCache) {
+  constructor(
+    private readonly config: Config,
+    dispatcher: Agent,
+    private readonly tokens: TokenCache,
+  ) {
     this.graphScope = `${config.graphEndpoint}/.default`;
     this.renewals = new TokenRenewals(Date.now, config.tokenRenewalIntervalMs);
     for (const partner of config.partnerTenants) {

@@ -22,7 +22,10 @@ export class TokenRenewals {
   /** When each (partition, tenant)'s token was last renewed, oldest first. */
   private readonly renewedAt = new Map<string, number>();
 
-  constructor(private readonly now: () => number = Date.now, private readonly intervalMs = RENEWAL_INTERVAL_MS) {}
+  constructor(
+    private readonly now: () => number = Date.now,
+    private readonly intervalMs = RENEWAL_INTERVAL_MS,
+  ) {}
 
   mark(partition: string, tenantId: string, force = false): void {
     const k = key(partition, tenantId);

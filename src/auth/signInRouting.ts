@@ -20,7 +20,11 @@ export interface SignInRoute {
  * region's partner tenant and app.
  */
 export class SignInRouter {
-  constructor(private readonly apps: RegionalApps, private readonly regions: RegionResolver, private readonly authorityHost: string) {}
+  constructor(
+    private readonly apps: RegionalApps,
+    private readonly regions: RegionResolver,
+    private readonly authorityHost: string,
+  ) {}
 
   async route(userName: string): Promise<SignInRoute> {
     const domain = /^[^@\s]{1,113}@([A-Za-z0-9-]{1,63}(?:\.[A-Za-z0-9-]{1,63})+)$/.exec(userName.trim())?.[1];

@@ -37,7 +37,10 @@ function usableMs(expiresOn: Date | null, now: number): number {
 export class MemoryTokenCache implements TokenCache {
   private readonly entries = new Map<string, { token: string; usableUntil: number }>();
 
-  constructor(private readonly now: () => number = Date.now, private readonly maxEntries = 20_000) {}
+  constructor(
+    private readonly now: () => number = Date.now,
+    private readonly maxEntries = 20_000,
+  ) {}
 
   async get(key: string): Promise<string | undefined> {
     const hit = this.entries.get(key);
@@ -72,7 +75,10 @@ export class MemoryTokenCache implements TokenCache {
  * it holds bearer tokens, as MSAL's own distributed cache would.
  */
 export class RedisTokenCache implements TokenCache {
-  constructor(private readonly client: RedisClient, private readonly prefix = "partner-graph:token:") {}
+  constructor(
+    private readonly client: RedisClient,
+    private readonly prefix = "partner-graph:token:",
+  ) {}
 
   static async connect(url: string, prefix?: string): Promise<RedisTokenCache> {
     const { createClient } = await import("redis");

@@ -40,7 +40,11 @@ class Bucket {
   private tokens: number;
   private last: number;
 
-  constructor(private readonly capacity: number, private readonly perMs: number, now: number) {
+  constructor(
+    private readonly capacity: number,
+    private readonly perMs: number,
+    now: number,
+  ) {
     this.tokens = capacity;
     this.last = now;
   }
@@ -69,7 +73,10 @@ class Bucket {
 export class GraphBudget {
   private readonly buckets = new Map<string, Bucket>();
 
-  constructor(private readonly scale = 1, private readonly now: () => number = Date.now) {}
+  constructor(
+    private readonly scale = 1,
+    private readonly now: () => number = Date.now,
+  ) {}
 
   /** Milliseconds to wait before sending these requests of one tenant (0: send now); reserved already. */
   reserve(tenantId: string, requests: ReadonlyArray<{ req: GraphRequest; workload: Workload }>): number {

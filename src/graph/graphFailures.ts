@@ -1,6 +1,14 @@
 import {
-  gdapApiNotAvailable, gdapListsDenied, graphAnswered, graphDenied, graphUnavailable, identityNotAccepted, intuneNotAvailable, objectNotFound,
-  searchRejected, graphThrottled,
+  gdapApiNotAvailable,
+  gdapListsDenied,
+  graphAnswered,
+  graphDenied,
+  graphUnavailable,
+  identityNotAccepted,
+  intuneNotAvailable,
+  objectNotFound,
+  searchRejected,
+  graphThrottled,
 } from "../errors";
 import type { GraphDenial } from "./credentials";
 import { permissionsFor } from "./permissions";
@@ -17,8 +25,16 @@ import { graphErrorOf, type GraphRequest, type GraphResponse } from "./types";
 export class GraphRejectedOurRequest extends Error {
   override readonly name = "GraphRejectedOurRequest";
 
-  constructor(readonly tenantId: string, readonly graphCode: string, readonly requestId: string | undefined, method: string, path: string) {
-    super(`Microsoft Graph answered 400 ${graphCode || "(no code)"} (request-id ${requestId ?? "none"}) to ${method} ${path} in tenant ${tenantId}, a request this server built`);
+  constructor(
+    readonly tenantId: string,
+    readonly graphCode: string,
+    readonly requestId: string | undefined,
+    method: string,
+    path: string,
+  ) {
+    super(
+      `Microsoft Graph answered 400 ${graphCode || "(no code)"} (request-id ${requestId ?? "none"}) to ${method} ${path} in tenant ${tenantId}, a request this server built`,
+    );
   }
 }
 
@@ -59,7 +75,10 @@ export function translateGraphFailure(res: GraphResponse, req: GraphRequest, ten
       return objectNotFound(details);
     case 429:
       return graphThrottled(details, parseRetryAfter(res.headers["retry-after"]) ?? 1);
-    case 500: case 502: case 503: case 504:
+    case 500:
+    case 502:
+    case 503:
+    case 504:
       return graphUnavailable(details, parseRetryAfter(res.headers["retry-after"]));
     default:
       return graphAnswered(res.status, details);

@@ -45,10 +45,20 @@ export class GraphTenant implements TenantGraph {
   async list(source: ListSource, query: ListQuery, position: PagePosition): Promise<ListPage> {
     const { select, filter, search, orderBy, advanced, equals } = query;
     const odata: ODataQuery = {
-      select, search, orderBy, advanced, top: position.top, count: position.count, skiptoken: position.skiptoken,
+      select,
+      search,
+      orderBy,
+      advanced,
+      top: position.top,
+      count: position.count,
+      skiptoken: position.skiptoken,
       filter: equals ? `${equals.property} eq ${odataString(equals.value)}` : filter,
     };
-    const body: GraphPage<GraphObject> | undefined = await this.read(`${listPath(source)}${buildQuery(odata)}`, needsEventualConsistency(odata), Boolean(search));
+    const body: GraphPage<GraphObject> | undefined = await this.read(
+      `${listPath(source)}${buildQuery(odata)}`,
+      needsEventualConsistency(odata),
+      Boolean(search),
+    );
     return { items: body?.value ?? [], skiptoken: skiptokenOf(body?.["@odata.nextLink"]), count: finite(body?.["@odata.count"]) };
   }
 
@@ -70,7 +80,13 @@ export class GraphTenant implements TenantGraph {
   async getByIds(ids: readonly string[], type: "user" | "group"): Promise<GraphObject[]> {
     const pages = await Promise.all(
       chunks(ids, GET_BY_IDS_MAX).map((part) => {
-        const req: GraphRequest = { method: "POST", url: "/directoryObjects/getByIds", body: { ids: part, types: [type] }, headers: { "Content-Type": "application/json" }, idempotent: true };
+        const req: GraphRequest = {
+          method: "POST",
+          url: "/directoryObjects/getByIds",
+          body: { ids: part, types: [type] },
+          headers: { "Content-Type": "application/json" },
+          idempotent: true,
+        };
         return this.requests.load(req).then((res): GraphPage<GraphObject> | undefined => this.bodyOf(res, req));
       }),
     );

@@ -5,7 +5,18 @@ import type { GraphBudget } from "./budget";
 import { settleBeforeAbort, sleep, waitFor } from "./cancellation";
 import { chunks } from "./chunks";
 import type { TokenSource } from "./credentials";
-import { identityCircuit, isIdempotent, MAX_ATTEMPTS, RETRYABLE, retryDelayMs, workloadOf, type Circuit, type InFlightLimits, type TenantBreakers, type Workload } from "./resilience";
+import {
+  identityCircuit,
+  isIdempotent,
+  MAX_ATTEMPTS,
+  RETRYABLE,
+  retryDelayMs,
+  workloadOf,
+  type Circuit,
+  type InFlightLimits,
+  type TenantBreakers,
+  type Workload,
+} from "./resilience";
 import { graphErrorOf, type GraphRequest, type GraphResponse } from "./types";
 
 /** Graph's limit of requests in one JSON batch. */
@@ -59,7 +70,11 @@ export class SdkGraphTransport implements GraphTransport {
         getAccessToken: async () => {
           try {
             // A token request still out at the deadline must not hold the operation's answer back.
-            const token = await settleBeforeAbort(tokens().then((source) => source.getToken()), this.policy.signal, () => customerTimedOut(this.tenantId));
+            const token = await settleBeforeAbort(
+              tokens().then((source) => source.getToken()),
+              this.policy.signal,
+              () => customerTimedOut(this.tenantId),
+            );
             this.tokenError = undefined;
             this.policy.breakers.record(this.tenantId, this.identity, false);
             return token;
@@ -124,7 +139,12 @@ export class SdkGraphTransport implements GraphTransport {
         }
         // Counted when a call really leaves (not while it waits for a slot): only those can fail at Graph.
         const started = (sent: readonly GraphRequest[]) => sent.forEach((r) => sentOf.set(workloadOf(r), (sentOf.get(workloadOf(r)) ?? 0) + 1));
-        const answers = go.length ? await this.withinBudget(go.map((i) => requests[i]), started) : [];
+        const answers = go.length
+          ? await this.withinBudget(
+              go.map((i) => requests[i]),
+              started,
+            )
+          : [];
         const retry: number[] = [];
         go.forEach((i, k) => {
           const res = answers[k];
@@ -133,7 +153,10 @@ export class SdkGraphTransport implements GraphTransport {
           if (RETRYABLE.has(res.status) && isIdempotent(requests[i]) && attempt + 1 < MAX_ATTEMPTS) retry.push(i);
         });
         if (retry.length === 0) break;
-        const wait = retryDelayMs(retry.map((i) => results[i]), attempt);
+        const wait = retryDelayMs(
+          retry.map((i) => results[i]),
+          attempt,
+        );
         if (Date.now() + wait >= this.policy.deadline) break;
         await sleep(wait, this.policy.signal);
         if (this.policy.signal.aborted) break;
@@ -287,7 +310,6 @@ export class SdkGraphTransport implements GraphTransport {
 function circuitOpen(blockedMs: number): GraphResponse {
   return { status: 503, headers: { "retry-after": String(Math.ceil(blockedMs / 1000)) }, body: { error: { code: "CircuitOpen" } } };
 }
-
 
 function headersOf(h: Headers): Record<string, string> {
   const out: Record<string, string> = {};

@@ -25,7 +25,10 @@ export function listPath(source: ListSource): string {
       return `/groups/${segment(source.groupId)}/${source.link}`;
     case "deviceLinks":
       return `/devices/${segment(source.deviceId)}/${source.link}`;
-    case "users": case "groups": case "devices": case "managedDevices":
+    case "users":
+    case "groups":
+    case "devices":
+    case "managedDevices":
       return COLLECTION_PATHS[source.kind];
     default:
       return PARTNER_LIST_PATHS[source.kind];

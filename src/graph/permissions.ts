@@ -17,7 +17,16 @@ export const ROLE_NAMES: Readonly<Record<string, string>> = {
   "3a2c62db-5318-420d-8d74-23affee5d9d5": "Intune Administrator",
 };
 
-const DIRECTORY_READ = ["Directory Readers", "Global Reader", "User Administrator", "Helpdesk Administrator", "Groups Administrator", "Cloud Device Administrator", "Intune Administrator", "Global Administrator"];
+const DIRECTORY_READ = [
+  "Directory Readers",
+  "Global Reader",
+  "User Administrator",
+  "Helpdesk Administrator",
+  "Groups Administrator",
+  "Cloud Device Administrator",
+  "Intune Administrator",
+  "Global Administrator",
+];
 const INTUNE_READ = ["Intune Administrator", "Global Reader", "Global Administrator"];
 
 /** Roles any one of which lets an agent read data of this kind (least privileged first). */

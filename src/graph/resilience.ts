@@ -31,7 +31,12 @@ const INTUNE_PATH = /^\/(devicemanagement\/|users\/[^/?]+\/manageddevices)/i;
 export type DataKind = "organization" | "users" | "groups" | "devices" | "managedDevices" | "directoryObjects" | "contracts" | "delegatedAdmin";
 
 const KIND_BY_SEGMENT: Readonly<Record<string, DataKind>> = {
-  organization: "organization", users: "users", groups: "groups", devices: "devices", directoryobjects: "directoryObjects", contracts: "contracts",
+  organization: "organization",
+  users: "users",
+  groups: "groups",
+  devices: "devices",
+  directoryobjects: "directoryObjects",
+  contracts: "contracts",
 };
 
 /** The kind of data a Graph URL (relative to the version root) reads: its first segment, Intune navigations apart. */
@@ -235,7 +240,10 @@ export class InFlightLimits {
   private readonly global: Semaphore;
   private readonly perTenant = new Map<string, Semaphore>();
 
-  constructor(globalLimit: number, private readonly tenantLimit: number) {
+  constructor(
+    globalLimit: number,
+    private readonly tenantLimit: number,
+  ) {
     this.global = new Semaphore(globalLimit);
   }
 

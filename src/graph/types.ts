@@ -40,6 +40,11 @@ export interface GraphPage<T = Record<string, unknown>> {
 
 /** Stable identity of a request, for DataLoader dedup within one tenant and one operation. */
 export function requestKey(r: GraphRequest): string {
-  const headers = r.headers ? Object.entries(r.headers).sort().map(([k, v]) => `${k.toLowerCase()}:${v}`).join(";") : "";
+  const headers = r.headers
+    ? Object.entries(r.headers)
+        .sort()
+        .map(([k, v]) => `${k.toLowerCase()}:${v}`)
+        .join(";")
+    : "";
   return `${r.method} ${r.url} ${headers} ${r.body === undefined ? "" : JSON.stringify(r.body)}`;
 }

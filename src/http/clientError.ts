@@ -16,6 +16,7 @@ export function answerClientError(err: NodeJS.ErrnoException, socket: Duplex, fo
     socket.destroy();
     return;
   }
-  const error = err.code === "HPE_HEADER_OVERFLOW" ? headersTooLarge(MAX_HEADER_BYTES) : err.code === "ERR_HTTP_REQUEST_TIMEOUT" ? requestTooSlow() : malformedRequest();
+  const error =
+    err.code === "HPE_HEADER_OVERFLOW" ? headersTooLarge(MAX_HEADER_BYTES) : err.code === "ERR_HTTP_REQUEST_TIMEOUT" ? requestTooSlow() : malformedRequest();
   socket.end(rawErrorResponse(error, format));
 }

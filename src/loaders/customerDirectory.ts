@@ -58,7 +58,17 @@ export interface PartnerSource {
 /** Lists are read in pages of the largest size Graph allows, so most partners cost one call per list. */
 const CONTRACT_PAGE = 999;
 const GDAP_PAGE = 300;
-const RELATIONSHIP_FIELDS = ["id", "displayName", "status", "customer", "accessDetails", "createdDateTime", "activatedDateTime", "endDateTime", "autoExtendDuration"];
+const RELATIONSHIP_FIELDS = [
+  "id",
+  "displayName",
+  "status",
+  "customer",
+  "accessDetails",
+  "createdDateTime",
+  "activatedDateTime",
+  "endDateTime",
+  "autoExtendDuration",
+];
 
 /**
  * What one listing produced: the customers, the partner tenants whose customers could not be listed
@@ -248,10 +258,7 @@ export class CustomerDirectory {
   private async partnerListing(p: PartnerSource): Promise<{ customers: CustomerRecord[]; gdapError?: PartnerGraphError }> {
     const [contracts, gdap] = await Promise.all([
       this.contractsOf(p),
-      Promise.all([
-        this.gdapCustomersOf(p),
-        allPages(p.graph, { kind: "delegatedAdminRelationships" }, RELATIONSHIP_FIELDS, GDAP_PAGE),
-      ]).then(
+      Promise.all([this.gdapCustomersOf(p), allPages(p.graph, { kind: "delegatedAdminRelationships" }, RELATIONSHIP_FIELDS, GDAP_PAGE)]).then(
         ([customers, relationships]) => ({ customers, relationships, error: undefined }),
         (error: unknown) => {
           if (!(error instanceof PartnerGraphError)) throw error;

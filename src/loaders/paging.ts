@@ -60,7 +60,8 @@ export function graphPage(tenantId: string, source: ListSource, where: Partial<C
   const query = { ...where, select: wanted.select };
 
   return async (graph: TenantGraph): Promise<Page<GraphObject>> => {
-    const fetchPage = (options: PageOptions, skiptoken?: string): Promise<ListPage> => graph.list(source, query, { top: options.top, count: options.count, skiptoken });
+    const fetchPage = (options: PageOptions, skiptoken?: string): Promise<ListPage> =>
+      graph.list(source, query, { top: options.top, count: options.count, skiptoken });
     // @odata.count comes on a first page only; otherwise the count is asked for alongside, in the same wave.
     const countsOnPage = start.skiptoken === undefined && start.options.count;
     const countP = wanted.count && !countsOnPage ? graph.count(source, where) : undefined;
@@ -82,9 +83,11 @@ export function graphPage(tenantId: string, source: ListSource, where: Partial<C
         index += 1;
         const atPageEnd = j + 1 === value.length;
         const after: CursorPosition =
-          atPageEnd && next !== undefined ? { offset: index, page: { skiptoken: next, options: start.options, skip: 0 } }
-          : token !== undefined ? { offset: index, page: { skiptoken: token, options: start.options, skip: j + 1 } }
-          : { offset: index };
+          atPageEnd && next !== undefined
+            ? { offset: index, page: { skiptoken: next, options: start.options, skip: 0 } }
+            : token !== undefined
+              ? { offset: index, page: { skiptoken: token, options: start.options, skip: j + 1 } }
+              : { offset: index };
         taken.push({ node: value[j]!, after });
       }
       if (taken.length >= first || next === undefined) {
@@ -101,7 +104,7 @@ export function graphPage(tenantId: string, source: ListSource, where: Partial<C
       edges: taken.map((t) => ({ cursor: cursors.encode(scope, t.after), node: t.node })),
       hasNextPage: more,
       hasPreviousPage: false,
-      totalCount: wanted.count ? (countsOnPage ? firstPage.count ?? null : separateCount ?? null) : null,
+      totalCount: wanted.count ? (countsOnPage ? (firstPage.count ?? null) : (separateCount ?? null)) : null,
     };
   };
 }

@@ -42,7 +42,13 @@ export class CollectionLoaders<Q> {
  * users): the ids of one tick cost one `directoryObjects/getByIds` call when the selection allows.
  */
 export class DirectoryObjectLoaders<Q> extends CollectionLoaders<Q> {
-  constructor(tenant: TenantLoaders, kind: "users" | "groups", compile: (query: Q) => CompiledQuery, perId: ObjectLoader, private readonly set: ObjectLoader) {
+  constructor(
+    tenant: TenantLoaders,
+    kind: "users" | "groups",
+    compile: (query: Q) => CompiledQuery,
+    perId: ObjectLoader,
+    private readonly set: ObjectLoader,
+  ) {
     super(tenant, kind, compile, perId);
   }
 
@@ -130,7 +136,14 @@ export class TenantLoaders {
       ["devices", one("devices")],
       ["managedDevices", one("managedDevices")],
     ];
-    return Promise.all(probes.map(([workload, probe]) => probe.then((): WorkloadProbe => ({ workload, state: "ready" }), (err: unknown) => denied(workload, err))));
+    return Promise.all(
+      probes.map(([workload, probe]) =>
+        probe.then(
+          (): WorkloadProbe => ({ workload, state: "ready" }),
+          (err: unknown) => denied(workload, err),
+        ),
+      ),
+    );
   }
 }
 

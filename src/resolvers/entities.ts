@@ -36,7 +36,9 @@ export function representationProblem(rep: unknown): string | undefined {
  */
 export function validatedEntities(original: GraphQLFieldResolver<unknown, unknown>): GraphQLFieldResolver<unknown, unknown> {
   return async (source, args, context, info) => {
-    const reps: unknown[] = Array.isArray((args as { representations?: unknown }).representations) ? (args as { representations: unknown[] }).representations : [];
+    const reps: unknown[] = Array.isArray((args as { representations?: unknown }).representations)
+      ? (args as { representations: unknown[] }).representations
+      : [];
     const lookups = reps.map((rep) => {
       const problem = representationProblem(rep);
       if (problem) return Promise.reject(badInput(problem, { argument: "representations" }));

@@ -16,8 +16,17 @@ import { resolveOrganizationReference } from "./organization/organization.refere
 import { resolveUserReference } from "./user/user.reference";
 
 /** The explicit list of resolver classes handed to type-graphql. */
-export const resolvers = [CustomerResolver, CustomerPartnerResolver, CallerResolver, UserResolver,
-  CustomerDirectoryResolver, UserNavigationResolver, GroupResolver, DeviceResolver, ManagedDeviceResolver, OrganizationResolver,
+export const resolvers = [
+  CustomerResolver,
+  CustomerPartnerResolver,
+  CallerResolver,
+  UserResolver,
+  CustomerDirectoryResolver,
+  UserNavigationResolver,
+  GroupResolver,
+  DeviceResolver,
+  ManagedDeviceResolver,
+  OrganizationResolver,
 ] as const;
 
 /** Federation reference resolvers, by entity type. */

@@ -47,7 +47,12 @@ describe("PUT /partners/{region}/gdap-api", () => {
 
 describe("POST /customers with gdap false", () => {
   it("creates a customer listed by /contracts only, with no GDAP relationship to date it", async () => {
-    const created = await kit.control<{ id: string; dap: boolean; gdap: boolean }>("POST", "/customers", { region: "NA", displayName: "Only Contracts GmbH", gdap: false, propagationSeconds: 0 });
+    const created = await kit.control<{ id: string; dap: boolean; gdap: boolean }>("POST", "/customers", {
+      region: "NA",
+      displayName: "Only Contracts GmbH",
+      gdap: false,
+      propagationSeconds: 0,
+    });
     expect(created).toMatchObject({ dap: true, gdap: false });
     const graph = kit.graph(async () => tokenIn(na.tenantId));
     const contracts = await graph.api("/contracts").top(999).get();
@@ -91,7 +96,16 @@ describe("PUT /partners/{region}/app-permissions", () => {
     // Granted later: the token issued before still lacks it; a new one has it.
     await kit.control("PUT", "/partners/NA/app-permissions", { customerId: one.id, applicationPermissions: ["User.Read.All", "Group.Read.All"] });
     expect((await raw(graph.api("/groups").top(1))).status).toBe(403);
-    expect((await raw(kit.graph(() => tokenIn(one.id)).api("/groups").top(1))).status).toBe(200);
+    expect(
+      (
+        await raw(
+          kit
+            .graph(() => tokenIn(one.id))
+            .api("/groups")
+            .top(1),
+        )
+      ).status,
+    ).toBe(200);
   });
 
   it("refuses a customer of another region and a malformed list", async () => {

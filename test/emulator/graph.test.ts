@@ -1,8 +1,23 @@
 import { handleGraph } from "../../emulator/graph";
 import { graphThrottle } from "../../emulator/graph/throttle";
 import {
-  agentToken, agents, APP_ID, appToken, body, C1, C2, C3, C4, deviceId, graphFixture, groupId, managedId, OTHER_APP_ID,
-  request, userId, type GraphFixture,
+  agentToken,
+  agents,
+  APP_ID,
+  appToken,
+  body,
+  C1,
+  C2,
+  C3,
+  C4,
+  deviceId,
+  graphFixture,
+  groupId,
+  managedId,
+  OTHER_APP_ID,
+  request,
+  userId,
+  type GraphFixture,
 } from "./graphFixture";
 
 const run = (f: GraphFixture, method: string, path: string, token?: string, opts?: Parameters<typeof request>[3]) =>
@@ -14,7 +29,7 @@ const batchOf = (urls: string[], extra: (i: number) => Record<string, unknown> =
 });
 
 type Item = { id: string; status: number; headers: Record<string, string>; body: any };
-const items = (res: { body: unknown }) => new Map((body<{ responses: Item[] }>(res as never).responses).map((r) => [r.id, r]));
+const items = (res: { body: unknown }) => new Map(body<{ responses: Item[] }>(res as never).responses.map((r) => [r.id, r]));
 
 describe("Graph emulator: authentication and tenant", () => {
   let f: GraphFixture;
@@ -39,7 +54,10 @@ describe("Graph emulator: authentication and tenant", () => {
     const cases: [string | undefined, string][] = [
       [undefined, "Access token is empty."],
       ["not-a-jwt", "CompactToken parsing failed with error code: 80049217"],
-      [await appToken(f, C1, undefined, { exp: Math.floor(Date.now() / 1000) - 10, iat: Math.floor(Date.now() / 1000) - 4000 }), "Access token has expired or is not yet valid."],
+      [
+        await appToken(f, C1, undefined, { exp: Math.floor(Date.now() / 1000) - 10, iat: Math.floor(Date.now() / 1000) - 4000 }),
+        "Access token has expired or is not yet valid.",
+      ],
       [await appToken(f, C1, undefined, { aud: "api://someone-else" }), "Access token validation failure. Invalid audience."],
     ];
     for (const [token, message] of cases) {
@@ -164,7 +182,10 @@ describe("Graph emulator: resources", () => {
 
     const members = body(await run(f, "GET", `/v1.0/groups/${groupId("c1", 1)}/members`, token));
     expect(members.value.map((m: any) => m["@odata.type"]).sort()).toEqual([
-      "#microsoft.graph.device", "#microsoft.graph.group", "#microsoft.graph.user", "#microsoft.graph.user",
+      "#microsoft.graph.device",
+      "#microsoft.graph.group",
+      "#microsoft.graph.user",
+      "#microsoft.graph.user",
     ]);
     const owners = body(await run(f, "GET", `/v1.0/groups/${groupId("c1", 1)}/owners`, token));
     expect(owners.value.map((o: any) => o.id)).toEqual([userId("c1", 1)]);
@@ -247,8 +268,10 @@ describe("Graph emulator: resources", () => {
     // One per customer holding a contract (DAP); names are the copies stored with the contract.
     expect(contracts.value).toHaveLength(2);
     expect(contracts.value[0]).toMatchObject({
-      contractType: "ResellerPartner", customerId: C1,
-      defaultDomainName: "c1.onmicrosoft.com", displayName: "c1 Inc. (old name)",
+      contractType: "ResellerPartner",
+      customerId: C1,
+      defaultDomainName: "c1.onmicrosoft.com",
+      displayName: "c1 Inc. (old name)",
     });
     const gdapCustomers = body(await run(f, "GET", "/v1.0/tenantRelationships/delegatedAdminCustomers", p));
     expect(gdapCustomers.value.map((c: any) => c.id).sort()).toEqual([C1, C4].sort());
@@ -309,7 +332,12 @@ describe("Graph emulator: $batch", () => {
 
   test("duplicate ids fail the whole batch", async () => {
     const res = await run(f, "POST", "/v1.0/$batch", token, {
-      body: { requests: [{ id: "a", method: "GET", url: "/users" }, { id: "A", method: "GET", url: "/groups" }] },
+      body: {
+        requests: [
+          { id: "a", method: "GET", url: "/users" },
+          { id: "A", method: "GET", url: "/groups" },
+        ],
+      },
     });
     expect(res.status).toBe(400);
     expect(body(res).error.code).toBe("BadRequest");
@@ -379,7 +407,11 @@ describe("Graph emulator: $batch", () => {
     });
     expect(res.status).toBe(400);
     const ok = await run(f, "POST", "/v1.0/$batch", token, {
-      body: { requests: [{ id: "1", method: "POST", url: "/directoryObjects/getByIds", headers: { "Content-Type": "application/json" }, body: { ids: [userId("c1", 1)] } }] },
+      body: {
+        requests: [
+          { id: "1", method: "POST", url: "/directoryObjects/getByIds", headers: { "Content-Type": "application/json" }, body: { ids: [userId("c1", 1)] } },
+        ],
+      },
     });
     expect(items(ok).get("1")!.body.value).toHaveLength(1);
   });
@@ -408,7 +440,10 @@ describe("Graph emulator: $batch", () => {
     expect(throttled.headers["x-ms-throttle-information"]).toBe("ResourceUnitLimitExceeded");
     expect(throttled.body.error.code).toBe("TooManyRequests");
     // After Retry-After the bucket holds the cost again.
-    f.ctx.now = ((t) => () => t)(Date.now() + Number(throttled.headers["Retry-After"]) * 1000);
+    f.ctx.now = (
+      (t) => () =>
+        t
+    )(Date.now() + Number(throttled.headers["Retry-After"]) * 1000);
     expect((await run(f, "GET", "/v1.0/users", token)).status).toBe(200);
   });
 

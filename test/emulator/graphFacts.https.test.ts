@@ -22,8 +22,17 @@ let naApp: ConfidentialClientApplication;
 let graph: Client;
 
 const USER_DEFAULT_PROPERTIES = [
-  "businessPhones", "displayName", "givenName", "id", "jobTitle", "mail", "mobilePhone",
-  "officeLocation", "preferredLanguage", "surname", "userPrincipalName",
+  "businessPhones",
+  "displayName",
+  "givenName",
+  "id",
+  "jobTitle",
+  "mail",
+  "mobilePhone",
+  "officeLocation",
+  "preferredLanguage",
+  "surname",
+  "userPrincipalName",
 ];
 const ABSENT_ID = "00000000-0000-0000-0000-000000000000";
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
@@ -55,7 +64,11 @@ beforeEach(async () => {
   await kit.reset();
 });
 
-const counters = () => kit.control<{ total: Record<string, number>; byTenant: Record<string, Record<string, number>>; requests: Array<{ url: string; consistencyLevel?: string }> }>("GET", "/counters");
+const counters = () =>
+  kit.control<{ total: Record<string, number>; byTenant: Record<string, Record<string, number>>; requests: Array<{ url: string; consistencyLevel?: string }> }>(
+    "GET",
+    "/counters",
+  );
 const get = (path: string, c: Client = graph) => raw(c.api(path));
 const eventual = (path: string, c: Client = graph) => raw(c.api(path).header("ConsistencyLevel", "eventual"));
 
@@ -161,7 +174,12 @@ describe("2. 429: Retry-After in seconds and error.code TooManyRequests; Intune 
     expect(res.headers["retry-after"]).toBe("2.5");
     expect(res.body.error).toMatchObject({ code: "TooManyRequests", message: "Please retry again later." });
 
-    const err = await graph.api("/users").top(1).middlewareOptions([new RetryHandlerOptions(0, 0)]).get().catch((e: unknown) => e);
+    const err = await graph
+      .api("/users")
+      .top(1)
+      .middlewareOptions([new RetryHandlerOptions(0, 0)])
+      .get()
+      .catch((e: unknown) => e);
     expect(err).toBeInstanceOf(GraphError);
     expect(err).toMatchObject({ statusCode: 429, code: "TooManyRequests" });
   });
@@ -229,7 +247,12 @@ describe("3. nextLink: absolute, keeps the query options, adds $skiptoken; Consi
     const { requests } = await counters();
     const sent = new URL(requests[0]!.url, kit.url);
     const options = (u: URL) => [...u.searchParams].filter(([k]) => k !== "$skiptoken").sort();
-    expect(options(sent)).toEqual([["$count", "true"], ["$orderby", "displayName"], ["$select", "id,displayName"], ["$top", String(top)]]);
+    expect(options(sent)).toEqual([
+      ["$count", "true"],
+      ["$orderby", "displayName"],
+      ["$select", "id,displayName"],
+      ["$top", String(top)],
+    ]);
     const tokens = new Set<string>();
     for (const page of pages.slice(0, -1)) {
       const link = new URL(page["@odata.nextLink"]);
@@ -248,7 +271,10 @@ describe("3. nextLink: absolute, keeps the query options, adds $skiptoken; Consi
 
 describe("4. /users returns the default property set unless $select is given", () => {
   /** Property names of an item, sorted; `@odata.*` annotations are control information, not properties. */
-  const properties = (item: object) => Object.keys(item).filter((k) => !k.startsWith("@odata.")).sort();
+  const properties = (item: object) =>
+    Object.keys(item)
+      .filter((k) => !k.startsWith("@odata."))
+      .sort();
 
   it("returns exactly the eleven default properties without $select", async () => {
     const res = await get("/users?$top=5");
@@ -363,7 +389,10 @@ describe("6. error body {error:{code,message,innerError:{date,request-id,client-
   });
 
   it("parses into the SDK's GraphError (code, requestId, date)", async () => {
-    const err = (await graph.api(`/users/${ABSENT_ID}`).get().catch((e: unknown) => e)) as GraphError;
+    const err = (await graph
+      .api(`/users/${ABSENT_ID}`)
+      .get()
+      .catch((e: unknown) => e)) as GraphError;
     expect(err).toBeInstanceOf(GraphError);
     expect(err.statusCode).toBe(404);
     expect(err.code).toBe("Request_ResourceNotFound");
@@ -412,7 +441,9 @@ describe("7. a new customer: denied until the partner relationship propagates, a
 describe("8. token errors: AADSTS description, error_codes, trace_id, correlation_id, timestamp", () => {
   const failure = (app: ConfidentialClientApplication, tenant: string, correlationId?: string) =>
     app.acquireTokenByClientCredential({ scopes: [GRAPH_SCOPE], authority: kit.authority(tenant), skipCache: true, correlationId }).then(
-      () => { throw new Error("expected a token error"); },
+      () => {
+        throw new Error("expected a token error");
+      },
       (e: unknown) => e as ServerError,
     );
 
@@ -424,7 +455,9 @@ describe("8. token errors: AADSTS description, error_codes, trace_id, correlatio
     expect(err.status).toBe(401);
     expect(Number(err.errorNo)).toBe(7000215);
     expect(err.correlationId).toBe(correlationId); // Entra echoes client-request-id as correlation_id
-    expect(err.errorMessage).toMatch(/^Error\(s\): 7000215 - Timestamp: \d{4}-\d\d-\d\d \d\d:\d\d:\d\dZ - Description: AADSTS7000215: Invalid client secret provided\./);
+    expect(err.errorMessage).toMatch(
+      /^Error\(s\): 7000215 - Timestamp: \d{4}-\d\d-\d\d \d\d:\d\d:\d\dZ - Description: AADSTS7000215: Invalid client secret provided\./,
+    );
     expect(err.errorMessage).toMatch(/ - Trace ID: [0-9a-f-]{36}$/);
     expect(err.errorMessage).toContain(`Correlation ID: ${correlationId}`);
   });
@@ -492,7 +525,9 @@ describe("9. MSAL with knownAuthorities skips instance discovery and accepts the
     expect(c.byTenant[small.id]!.discovery).toBe(1);
     expect(c.total.token).toBe(1);
     // The counter does see instance discovery when it is asked for: it counts without a tenant.
-    const instance = await kit.fetch(`/common/discovery/instance?api-version=1.1&authorization_endpoint=${encodeURIComponent(`${kit.url}/${small.id}/oauth2/v2.0/authorize`)}`);
+    const instance = await kit.fetch(
+      `/common/discovery/instance?api-version=1.1&authorization_endpoint=${encodeURIComponent(`${kit.url}/${small.id}/oauth2/v2.0/authorize`)}`,
+    );
     expect(instance.status).toBe(200);
     const after = await counters();
     expect([after.total.discovery, after.byTenant[small.id]!.discovery]).toEqual([2, 1]);

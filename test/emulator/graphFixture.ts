@@ -2,7 +2,14 @@ import { createPublicKey, createSign, createVerify, generateKeyPairSync, randomU
 import type { EmulatorContext, EmulatorSettings } from "../../emulator/context";
 import { Counters } from "../../emulator/counters";
 import {
-  Roles, type Agent, type CustomerTenant, type Dataset, type GdapRelationship, type GraphObject, type PartnerTenant, type TenantDirectory,
+  Roles,
+  type Agent,
+  type CustomerTenant,
+  type Dataset,
+  type GdapRelationship,
+  type GraphObject,
+  type PartnerTenant,
+  type TenantDirectory,
 } from "../../emulator/data/model";
 import { FaultInjector } from "../../emulator/faults";
 import type { EmuRequest, EmuResponse } from "../../emulator/http";
@@ -25,7 +32,10 @@ type Keys = Pick<SigningKeys, "sign" | "verify">;
 
 class TestKeys implements Keys {
   private readonly kid = randomUUID();
-  constructor(private readonly privateKey: KeyObject, private readonly publicKey: KeyObject) {}
+  constructor(
+    private readonly privateKey: KeyObject,
+    private readonly publicKey: KeyObject,
+  ) {}
   static generate(): TestKeys {
     const { privateKey, publicKey } = generateKeyPairSync("rsa", { modulusLength: 2048 });
     return new TestKeys(privateKey, createPublicKey(publicKey));
@@ -71,7 +81,10 @@ async function loadKeys(): Promise<Keys> {
 // World: the same lookups as emulator/world.ts over hand-written directories.
 
 class StubWorld {
-  constructor(readonly dataset: Dataset, private readonly dirs: Map<string, TenantDirectory>) {}
+  constructor(
+    readonly dataset: Dataset,
+    private readonly dirs: Map<string, TenantDirectory>,
+  ) {}
   tenant(idOrDomain: string): TenantRef | undefined {
     const k = idOrDomain.toLowerCase();
     const p = this.dataset.partners.find((x) => x.id === k || x.domains.includes(k));
@@ -138,34 +151,69 @@ function agentOf(tag: string, upn: string, gdapRoles: Record<string, string[]>, 
 
 function partnerTenant(): PartnerTenant {
   return {
-    id: PARTNER_ID, displayName: "Contoso Partner", region: "NA", defaultDomain: "partner.onmicrosoft.com",
-    domains: ["partner.onmicrosoft.com"], agents: Object.values(agents), adminAgentsGroupId: gid("aa", 1), appInAdminAgents: true,
+    id: PARTNER_ID,
+    displayName: "Contoso Partner",
+    region: "NA",
+    defaultDomain: "partner.onmicrosoft.com",
+    domains: ["partner.onmicrosoft.com"],
+    agents: Object.values(agents),
+    adminAgentsGroupId: gid("aa", 1),
+    appInAdminAgents: true,
     app: {
-      clientId: APP_ID, displayName: "Partner Graph", servicePrincipalId: gid("5b", 1), clientSecret: "s",
-      certificatePublicKeyPem: "", certificatePrivateKeyPem: "", certificateThumbprintSha256: "", certificateThumbprintSha1: "",
-      applicationPermissions: ["Directory.Read.All"], delegatedPermissions: ["Directory.Read.All"],
+      clientId: APP_ID,
+      displayName: "Partner Graph",
+      servicePrincipalId: gid("5b", 1),
+      clientSecret: "s",
+      certificatePublicKeyPem: "",
+      certificatePrivateKeyPem: "",
+      certificateThumbprintSha256: "",
+      certificateThumbprintSha1: "",
+      applicationPermissions: ["Directory.Read.All"],
+      delegatedPermissions: ["Directory.Read.All"],
     },
   };
 }
 
 function relationship(customerId: string, name: string, status: GdapRelationship["status"], roles: string[]): GdapRelationship {
   return {
-    id: `${gid("ee", 1)}-${customerId}`, displayName: `${name}-gdap`, duration: "P730D", status, autoExtendDuration: "P180D",
-    createdDateTime: "2024-01-01T00:00:00Z", lastModifiedDateTime: "2024-01-02T00:00:00Z",
-    activatedDateTime: status === "active" ? "2024-01-02T00:00:00Z" : null, endDateTime: "2026-01-01T00:00:00Z",
-    customer: { tenantId: customerId, displayName: name }, roleDefinitionIds: roles,
+    id: `${gid("ee", 1)}-${customerId}`,
+    displayName: `${name}-gdap`,
+    duration: "P730D",
+    status,
+    autoExtendDuration: "P180D",
+    createdDateTime: "2024-01-01T00:00:00Z",
+    lastModifiedDateTime: "2024-01-02T00:00:00Z",
+    activatedDateTime: status === "active" ? "2024-01-02T00:00:00Z" : null,
+    endDateTime: "2026-01-01T00:00:00Z",
+    customer: { tenantId: customerId, displayName: name },
+    roleDefinitionIds: roles,
   };
 }
 
 function contractOf(customerId: string, displayName: string): CustomerTenant["contract"] {
-  return { id: `${customerId.slice(0, 30)}cccccc`, contractType: "ResellerPartner", defaultDomainName: `${customerId.slice(0, 2)}.onmicrosoft.com`, displayName };
+  return {
+    id: `${customerId.slice(0, 30)}cccccc`,
+    contractType: "ResellerPartner",
+    defaultDomainName: `${customerId.slice(0, 2)}.onmicrosoft.com`,
+    displayName,
+  };
 }
 
 function customerTenant(id: string, name: string, extra: Partial<CustomerTenant>): CustomerTenant {
   return {
-    id, displayName: name, region: "NA", defaultDomain: `${name}.onmicrosoft.com`, domains: [`${name}.onmicrosoft.com`],
-    countryLetterCode: "US", createdDateTime: "2024-01-01T00:00:00Z", partnerTenantId: PARTNER_ID, dap: false,
-    gdapRelationships: [], propagatedAt: 0, intuneLicensed: true, sizes: { users: 0, groups: 0, devices: 0, managedDevices: 0 },
+    id,
+    displayName: name,
+    region: "NA",
+    defaultDomain: `${name}.onmicrosoft.com`,
+    domains: [`${name}.onmicrosoft.com`],
+    countryLetterCode: "US",
+    createdDateTime: "2024-01-01T00:00:00Z",
+    partnerTenantId: PARTNER_ID,
+    dap: false,
+    gdapRelationships: [],
+    propagatedAt: 0,
+    intuneLicensed: true,
+    sizes: { users: 0, groups: 0, devices: 0, managedDevices: 0 },
     ...extra,
   };
 }
@@ -185,35 +233,74 @@ function directory(tag: string, tenantId: string, domain: string, users: number)
   const u: GraphObject[] = [];
   for (let n = 1; n <= users; n++) {
     u.push({
-      id: userId(tag, n), displayName: `${tag} User ${n}`, givenName: tag, surname: `User ${n}`,
-      userPrincipalName: `user${n}@${domain}`, mail: `user${n}@${domain}`, accountEnabled: true, businessPhones: [],
-      jobTitle: null, mobilePhone: null, officeLocation: null, preferredLanguage: "en-US", userType: "Member",
+      id: userId(tag, n),
+      displayName: `${tag} User ${n}`,
+      givenName: tag,
+      surname: `User ${n}`,
+      userPrincipalName: `user${n}@${domain}`,
+      mail: `user${n}@${domain}`,
+      accountEnabled: true,
+      businessPhones: [],
+      jobTitle: null,
+      mobilePhone: null,
+      officeLocation: null,
+      preferredLanguage: "en-US",
+      userType: "Member",
     });
   }
   const g: GraphObject[] = [1, 2].map((n) => ({
-    id: groupId(tag, n), displayName: `${tag} Group ${n}`, groupTypes: [], securityEnabled: true, mailEnabled: false,
-    mailNickname: `${tag}g${n}`, assignedLicenses: [],
+    id: groupId(tag, n),
+    displayName: `${tag} Group ${n}`,
+    groupTypes: [],
+    securityEnabled: true,
+    mailEnabled: false,
+    mailNickname: `${tag}g${n}`,
+    assignedLicenses: [],
   }));
-  const d: GraphObject[] = [{
-    id: deviceId(tag, 1), deviceId: `${tag}-aad-device-1`, displayName: `${tag}-LAPTOP-1`, accountEnabled: true,
-    operatingSystem: "Windows", operatingSystemVersion: "10.0.22631", trustType: "AzureAd",
-  }];
-  const m: GraphObject[] = [{
-    id: managedId(tag, 1), userId: userId(tag, 1), deviceName: `${tag}-LAPTOP-1`, azureADDeviceId: `${tag}-aad-device-1`,
-    operatingSystem: "Windows", complianceState: "compliant", userPrincipalName: `user1@${domain}`,
-  }];
+  const d: GraphObject[] = [
+    {
+      id: deviceId(tag, 1),
+      deviceId: `${tag}-aad-device-1`,
+      displayName: `${tag}-LAPTOP-1`,
+      accountEnabled: true,
+      operatingSystem: "Windows",
+      operatingSystemVersion: "10.0.22631",
+      trustType: "AzureAd",
+    },
+  ];
+  const m: GraphObject[] = [
+    {
+      id: managedId(tag, 1),
+      userId: userId(tag, 1),
+      deviceName: `${tag}-LAPTOP-1`,
+      azureADDeviceId: `${tag}-aad-device-1`,
+      operatingSystem: "Windows",
+      complianceState: "compliant",
+      userPrincipalName: `user1@${domain}`,
+    },
+  ];
   const byId = new Map<string, GraphObject>();
   for (const o of [...u, ...g, ...d]) byId.set(o.id, o);
   return {
     tenantId,
     organization: { id: tenantId, displayName: domain, verifiedDomains: [{ name: domain, isDefault: true, isInitial: true, type: "Managed" }] },
-    users: u, groups: g, devices: d, managedDevices: m, byId,
+    users: u,
+    groups: g,
+    devices: d,
+    managedDevices: m,
+    byId,
     usersByUpn: new Map(u.map((x) => [String(x.userPrincipalName).toLowerCase(), x])),
-    members: new Map([[g[0]!.id, [userId(tag, 1), userId(tag, 2), deviceId(tag, 1), groupId(tag, 2)]], [g[1]!.id, [userId(tag, 3)]]]),
+    members: new Map([
+      [g[0]!.id, [userId(tag, 1), userId(tag, 2), deviceId(tag, 1), groupId(tag, 2)]],
+      [g[1]!.id, [userId(tag, 3)]],
+    ]),
     owners: new Map([[g[0]!.id, [userId(tag, 1)]]]),
     memberOf: new Map([
-      [userId(tag, 1), [groupId(tag, 1)]], [userId(tag, 2), [groupId(tag, 1)]], [deviceId(tag, 1), [groupId(tag, 1)]],
-      [groupId(tag, 2), [groupId(tag, 1)]], [userId(tag, 3), [groupId(tag, 2)]],
+      [userId(tag, 1), [groupId(tag, 1)]],
+      [userId(tag, 2), [groupId(tag, 1)]],
+      [deviceId(tag, 1), [groupId(tag, 1)]],
+      [groupId(tag, 2), [groupId(tag, 1)]],
+      [userId(tag, 3), [groupId(tag, 2)]],
     ]),
     manager: new Map([[userId(tag, 2), userId(tag, 1)]]),
     registeredOwners: new Map([[deviceId(tag, 1), [userId(tag, 1)]]]),
@@ -239,10 +326,22 @@ export async function graphFixture(settings: Partial<EmulatorSettings> = {}): Pr
   const partner = partnerTenant();
   const all = [Roles.GlobalReader, Roles.HelpdeskAdministrator, Roles.IntuneAdministrator];
   const customers = {
-    c1: customerTenant(C1, "c1", { contract: contractOf(C1, "c1 Inc. (old name)"), gdapRelationships: [relationship(C1, "c1", "active", all)], sizes: { users: 150, groups: 2, devices: 1, managedDevices: 1 } }),
+    c1: customerTenant(C1, "c1", {
+      contract: contractOf(C1, "c1 Inc. (old name)"),
+      gdapRelationships: [relationship(C1, "c1", "active", all)],
+      sizes: { users: 150, groups: 2, devices: 1, managedDevices: 1 },
+    }),
     c2: customerTenant(C2, "c2", { propagatedAt: clock.now + 180_000, sizes: { users: 5, groups: 2, devices: 1, managedDevices: 1 } }),
-    c3: customerTenant(C3, "c3", { contract: contractOf(C3, "c3"), dap: true, intuneLicensed: false, sizes: { users: 5, groups: 2, devices: 1, managedDevices: 1 } }),
-    c4: customerTenant(C4, "c4", { gdapRelationships: [relationship(C4, "c4", "expired", all)], sizes: { users: 5, groups: 2, devices: 1, managedDevices: 1 } }),
+    c3: customerTenant(C3, "c3", {
+      contract: contractOf(C3, "c3"),
+      dap: true,
+      intuneLicensed: false,
+      sizes: { users: 5, groups: 2, devices: 1, managedDevices: 1 },
+    }),
+    c4: customerTenant(C4, "c4", {
+      gdapRelationships: [relationship(C4, "c4", "expired", all)],
+      sizes: { users: 5, groups: 2, devices: 1, managedDevices: 1 },
+    }),
   };
   const dataset: Dataset = { partners: [partner], customers: Object.values(customers) };
   const dirs = new Map<string, TenantDirectory>([
@@ -257,7 +356,15 @@ export async function graphFixture(settings: Partial<EmulatorSettings> = {}): Pr
     keys: keys as SigningKeys,
     counters: new Counters(),
     faults: new FaultInjector(),
-    settings: { propagationSeconds: 180, throttling: false, throttleScale: 1, batchLimit: "enforce", tokenLifetimeSeconds: 3599, apiTokenVersion: 1, ...settings },
+    settings: {
+      propagationSeconds: 180,
+      throttling: false,
+      throttleScale: 1,
+      batchLimit: "enforce",
+      tokenLifetimeSeconds: 3599,
+      apiTokenVersion: 1,
+      ...settings,
+    },
     baseUrl: BASE_URL,
     now: () => clock.now,
   };
@@ -267,12 +374,27 @@ export async function graphFixture(settings: Partial<EmulatorSettings> = {}): Pr
 const nowSec = () => Math.floor(Date.now() / 1000);
 
 /** An app-only Graph token (claims.md): `roles` as given (absent when empty). */
-export function appToken(f: GraphFixture, tid: string, roles: string[] = ["Directory.Read.All", "DeviceManagementManagedDevices.Read.All", "DelegatedAdminRelationship.Read.All"], opts: { iat?: number; exp?: number; aud?: string; appId?: string } = {}): Promise<string> {
+export function appToken(
+  f: GraphFixture,
+  tid: string,
+  roles: string[] = ["Directory.Read.All", "DeviceManagementManagedDevices.Read.All", "DelegatedAdminRelationship.Read.All"],
+  opts: { iat?: number; exp?: number; aud?: string; appId?: string } = {},
+): Promise<string> {
   const iat = opts.iat ?? nowSec();
   const claims: Record<string, unknown> = {
-    aud: opts.aud ?? "https://graph.microsoft.com", iss: `https://sts.windows.net/${tid}/`, iat, nbf: Math.min(iat, nowSec()) - 60,
-    exp: opts.exp ?? nowSec() + 3599, ver: "1.0", tid, appid: opts.appId ?? f.partner.app.clientId, appidacr: "1", idtyp: "app",
-    oid: f.partner.app.servicePrincipalId, sub: f.partner.app.servicePrincipalId, uti: randomUUID(),
+    aud: opts.aud ?? "https://graph.microsoft.com",
+    iss: `https://sts.windows.net/${tid}/`,
+    iat,
+    nbf: Math.min(iat, nowSec()) - 60,
+    exp: opts.exp ?? nowSec() + 3599,
+    ver: "1.0",
+    tid,
+    appid: opts.appId ?? f.partner.app.clientId,
+    appidacr: "1",
+    idtyp: "app",
+    oid: f.partner.app.servicePrincipalId,
+    sub: f.partner.app.servicePrincipalId,
+    uti: randomUUID(),
   };
   if (roles.length) claims.roles = roles;
   return f.keys.sign(claims);
@@ -282,14 +404,33 @@ export function appToken(f: GraphFixture, tid: string, roles: string[] = ["Direc
 export function agentToken(f: GraphFixture, tid: string, agent: Agent, scp = "Directory.Read.All DeviceManagementManagedDevices.Read.All"): Promise<string> {
   const iat = nowSec();
   return f.keys.sign({
-    aud: "https://graph.microsoft.com", iss: `https://sts.windows.net/${tid}/`, iat, nbf: iat - 60, exp: iat + 3599, ver: "1.0", tid,
-    appid: f.partner.app.clientId, appidacr: "1", idtyp: "user", oid: agent.id, sub: agent.id, scp,
-    idp: `https://sts.windows.net/${agent.partnerTenantId}/`, upn: agent.userPrincipalName, unique_name: agent.userPrincipalName,
-    name: agent.displayName, uti: randomUUID(),
+    aud: "https://graph.microsoft.com",
+    iss: `https://sts.windows.net/${tid}/`,
+    iat,
+    nbf: iat - 60,
+    exp: iat + 3599,
+    ver: "1.0",
+    tid,
+    appid: f.partner.app.clientId,
+    appidacr: "1",
+    idtyp: "user",
+    oid: agent.id,
+    sub: agent.id,
+    scp,
+    idp: `https://sts.windows.net/${agent.partnerTenantId}/`,
+    upn: agent.userPrincipalName,
+    unique_name: agent.userPrincipalName,
+    name: agent.displayName,
+    uti: randomUUID(),
   });
 }
 
-export function request(method: string, pathOrUrl: string, token: string | undefined, opts: { headers?: Record<string, string>; body?: unknown } = {}): EmuRequest {
+export function request(
+  method: string,
+  pathOrUrl: string,
+  token: string | undefined,
+  opts: { headers?: Record<string, string>; body?: unknown } = {},
+): EmuRequest {
   const headers: Record<string, string | undefined> = {};
   for (const [k, v] of Object.entries(opts.headers ?? {})) headers[k.toLowerCase()] = v;
   if (token) headers.authorization = `Bearer ${token}`;

@@ -1,9 +1,4 @@
-import {
-  ConfidentialClientApplication,
-  type INetworkModule,
-  type NetworkRequestOptions,
-  type NetworkResponse,
-} from "@azure/msal-node";
+import { ConfidentialClientApplication, type INetworkModule, type NetworkRequestOptions, type NetworkResponse } from "@azure/msal-node";
 import { Client, ResponseType, RetryHandlerOptions, type GraphRequest } from "@microsoft/microsoft-graph-client";
 import { Agent, fetch } from "undici";
 import { startEmulator, type RunningEmulator } from "../../emulator";
@@ -59,7 +54,10 @@ export class HttpsKit {
   readonly msalCalls: MsalCall[] = [];
   private defaults: Record<string, unknown> = {};
 
-  private constructor(readonly emu: RunningEmulator, readonly agent: Agent) {}
+  private constructor(
+    readonly emu: RunningEmulator,
+    readonly agent: Agent,
+  ) {}
 
   static async start(): Promise<HttpsKit> {
     const emu = await startEmulator();

@@ -1,9 +1,4 @@
-import {
-  ConfidentialClientApplication,
-  type INetworkModule,
-  type NetworkRequestOptions,
-  type NetworkResponse,
-} from "@azure/msal-node";
+import { ConfidentialClientApplication, type INetworkModule, type NetworkRequestOptions, type NetworkResponse } from "@azure/msal-node";
 import { decodeJwt } from "jose";
 import { Agent, fetch } from "undici";
 import { startEmulator, type RunningEmulator } from "../../emulator";
@@ -76,7 +71,10 @@ it("acquires app-only Graph tokens per customer with a client secret, then serve
 it("acquires a token with the app's certificate (private_key_jwt)", async () => {
   const thumbprintSha256 = Buffer.from(na.app.certificateThumbprintSha256, "base64url").toString("hex");
   const app = cca({ clientCertificate: { thumbprintSha256, privateKey: na.app.certificatePrivateKeyPem } });
-  const result = await app.acquireTokenByClientCredential({ scopes: ["https://graph.microsoft.com/.default"], authority: `${emu.url}/${naCustomer.defaultDomain}` });
+  const result = await app.acquireTokenByClientCredential({
+    scopes: ["https://graph.microsoft.com/.default"],
+    authority: `${emu.url}/${naCustomer.defaultDomain}`,
+  });
   expect(decodeJwt(result!.accessToken)).toMatchObject({ tid: naCustomer.id, appidacr: "2", aud: "https://graph.microsoft.com" });
 });
 
@@ -98,14 +96,18 @@ it("surfaces the MFA challenge as an interaction-required error with claims", as
   const agent = na.agents.find((a) => a.mfaRequired)!;
   const { access_token } = await issueAgentApiToken(emu.ctx, agent.id);
   const app = cca({ clientSecret: na.app.clientSecret });
-  const err = await app.acquireTokenOnBehalfOf({ oboAssertion: access_token, scopes: [`${emu.url}/.default`], authority: `${emu.url}/${naCustomer.id}` }).catch((e: unknown) => e);
+  const err = await app
+    .acquireTokenOnBehalfOf({ oboAssertion: access_token, scopes: [`${emu.url}/.default`], authority: `${emu.url}/${naCustomer.id}` })
+    .catch((e: unknown) => e);
   expect(err).toMatchObject({ errorCode: "interaction_required", name: "InteractionRequiredAuthError" });
   expect((err as { claims: string }).claims).toContain("capolids");
 });
 
 it("fails for a customer of another region with AADSTS700016", async () => {
   const app = cca({ clientSecret: na.app.clientSecret });
-  const err = await app.acquireTokenByClientCredential({ scopes: [`${emu.url}/.default`], authority: `${emu.url}/${euCustomer.id}`, skipCache: true }).catch((e: unknown) => e);
+  const err = await app
+    .acquireTokenByClientCredential({ scopes: [`${emu.url}/.default`], authority: `${emu.url}/${euCustomer.id}`, skipCache: true })
+    .catch((e: unknown) => e);
   expect(err).toMatchObject({ errorCode: "unauthorized_client" });
   expect((err as Error).message).toContain(`AADSTS700016: Application with identifier '${na.app.clientId}' was not found in the directory '${euCustomer.id}'`);
 });

@@ -26,7 +26,12 @@ async function token(tenant: string, form: Record<string, string>, headers?: Rec
 function expectAadError(res: EmuResponse, status: number, error: string, code: number): Record<string, any> {
   const b = body(res);
   expect({ status: res.status, error: b.error, codes: b.error_codes }).toEqual({ status, error, codes: [code] });
-  expect(b.error_description).toMatch(new RegExp(`^AADSTS${code}: .+\\r\\nTrace ID: [0-9a-f-]{36}\\r\\nCorrelation ID: [0-9a-f-]{36}\\r\\nTimestamp: \\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\dZ$`, "s"));
+  expect(b.error_description).toMatch(
+    new RegExp(
+      `^AADSTS${code}: .+\\r\\nTrace ID: [0-9a-f-]{36}\\r\\nCorrelation ID: [0-9a-f-]{36}\\r\\nTimestamp: \\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\dZ$`,
+      "s",
+    ),
+  );
   expect(b.timestamp).toMatch(/^\d{4}-\d\d-\d\d \d\d:\d\d:\d\dZ$/);
   expect(b.error_uri).toBe(`${BASE_URL}/error?code=${code}`);
   return b;
@@ -100,7 +105,10 @@ describe("OpenID discovery", () => {
     const doc = body(await call("GET", `/common/discovery/instance?api-version=1.1&authorization_endpoint=${authz}`));
     expect(doc.tenant_discovery_endpoint).toBe(`${BASE_URL}/${f.na.id}/v2.0/.well-known/openid-configuration`);
     expect(doc.metadata).toEqual([{ preferred_network: "127.0.0.1:8443", preferred_cache: "127.0.0.1:8443", aliases: ["127.0.0.1:8443"] }]);
-    const other = await call("GET", `/common/discovery/instance?api-version=1.1&authorization_endpoint=${encodeURIComponent("https://evil.example/x/oauth2/v2.0/authorize")}`);
+    const other = await call(
+      "GET",
+      `/common/discovery/instance?api-version=1.1&authorization_endpoint=${encodeURIComponent("https://evil.example/x/oauth2/v2.0/authorize")}`,
+    );
     expect(body(other).error).toBe("invalid_instance");
   });
 });
@@ -114,9 +122,19 @@ describe("client credentials", () => {
     expect(b.client_info).toBeUndefined();
     const claims = decodeJwt(b.access_token);
     expect(claims).toMatchObject({
-      aud: "https://graph.microsoft.com", iss: `https://sts.windows.net/${f.na.id}/`, ver: "1.0", tid: f.na.id,
-      appid: f.na.app.clientId, appidacr: "1", idtyp: "app", oid: f.na.app.servicePrincipalId, sub: f.na.app.servicePrincipalId,
-      roles: f.na.app.applicationPermissions, iat: T0 / 1000, nbf: T0 / 1000, exp: T0 / 1000 + 3599,
+      aud: "https://graph.microsoft.com",
+      iss: `https://sts.windows.net/${f.na.id}/`,
+      ver: "1.0",
+      tid: f.na.id,
+      appid: f.na.app.clientId,
+      appidacr: "1",
+      idtyp: "app",
+      oid: f.na.app.servicePrincipalId,
+      sub: f.na.app.servicePrincipalId,
+      roles: f.na.app.applicationPermissions,
+      iat: T0 / 1000,
+      nbf: T0 / 1000,
+      exp: T0 / 1000 + 3599,
     });
     expect(typeof claims.uti).toBe("string");
     expect(decodeProtectedHeader(b.access_token)).toMatchObject({ alg: "RS256", typ: "JWT", kid: f.ctx.keys.kid });
@@ -158,8 +176,11 @@ describe("client credentials", () => {
   it("accepts a PS256 certificate assertion named by x5t#S256 (msal-node's default)", async () => {
     const assertion = await clientAssertion(f.na.app, `${BASE_URL}/${f.naCustomer.id}/oauth2/v2.0/token`);
     const res = await token(f.naCustomer.id, {
-      client_id: f.na.app.clientId, scope: graphScope, grant_type: "client_credentials",
-      client_assertion_type: "urn:ietf:params:oauth:client-assertion-type:jwt-bearer", client_assertion: assertion,
+      client_id: f.na.app.clientId,
+      scope: graphScope,
+      grant_type: "client_credentials",
+      client_assertion_type: "urn:ietf:params:oauth:client-assertion-type:jwt-bearer",
+      client_assertion: assertion,
     });
     expect(res.status).toBe(200);
     expect(decodeJwt(body(res).access_token).appidacr).toBe("2");
@@ -168,8 +189,11 @@ describe("client credentials", () => {
   it("accepts an RS256 assertion named by x5t, addressed to the domain-form token endpoint", async () => {
     const assertion = await clientAssertion(f.na.app, `${BASE_URL}/northwind.com/oauth2/v2.0/token`, { alg: "RS256" });
     const res = await token(f.naCustomer.id, {
-      client_id: f.na.app.clientId, scope: graphScope, grant_type: "client_credentials",
-      client_assertion_type: "urn:ietf:params:oauth:client-assertion-type:jwt-bearer", client_assertion: assertion,
+      client_id: f.na.app.clientId,
+      scope: graphScope,
+      grant_type: "client_credentials",
+      client_assertion_type: "urn:ietf:params:oauth:client-assertion-type:jwt-bearer",
+      client_assertion: assertion,
     });
     expect(res.status).toBe(200);
   });
@@ -177,14 +201,25 @@ describe("client credentials", () => {
   it("issues an app token for this API: v1 by default (accessTokenAcceptedVersion unset), roles only when granted", async () => {
     const res = await token(f.na.id, secretForm(f, `api://${f.na.app.clientId}/.default`));
     const v1 = decodeJwt(body(res).access_token);
-    expect(v1).toMatchObject({ aud: `api://${f.na.app.clientId}`, iss: `https://sts.windows.net/${f.na.id}/`, ver: "1.0", idtyp: "app", appid: f.na.app.clientId });
+    expect(v1).toMatchObject({
+      aud: `api://${f.na.app.clientId}`,
+      iss: `https://sts.windows.net/${f.na.id}/`,
+      ver: "1.0",
+      idtyp: "app",
+      appid: f.na.app.clientId,
+    });
     expect(v1.roles).toBeUndefined();
     f.na.app.apiAppRoles = ["PartnerGraph.Read.All"];
     f.ctx.settings.apiTokenVersion = 2;
     try {
       const v2 = decodeJwt(body(await token(f.na.id, secretForm(f, `api://${f.na.app.clientId}/.default`))).access_token);
       expect(v2).toMatchObject({
-        aud: f.na.app.clientId, iss: `${BASE_URL}/${f.na.id}/v2.0`, ver: "2.0", idtyp: "app", roles: ["PartnerGraph.Read.All"], azp: f.na.app.clientId,
+        aud: f.na.app.clientId,
+        iss: `${BASE_URL}/${f.na.id}/v2.0`,
+        ver: "2.0",
+        idtyp: "app",
+        roles: ["PartnerGraph.Read.All"],
+        azp: f.na.app.clientId,
       });
     } finally {
       f.na.app.apiAppRoles = undefined;
@@ -236,37 +271,64 @@ describe("client credentials", () => {
   it("rejects an assertion signed with another key (AADSTS700027)", async () => {
     const { privateKey } = generateKeyPairSync("rsa", { modulusLength: 2048 });
     const assertion = await clientAssertion(f.na.app, `${BASE_URL}/${f.na.id}/oauth2/v2.0/token`, { key: privateKey });
-    const b = expectAadError(await token(f.na.id, {
-      client_id: f.na.app.clientId, scope: graphScope, grant_type: "client_credentials",
-      client_assertion_type: "urn:ietf:params:oauth:client-assertion-type:jwt-bearer", client_assertion: assertion,
-    }), 401, "invalid_client", 700027);
+    const b = expectAadError(
+      await token(f.na.id, {
+        client_id: f.na.app.clientId,
+        scope: graphScope,
+        grant_type: "client_credentials",
+        client_assertion_type: "urn:ietf:params:oauth:client-assertion-type:jwt-bearer",
+        client_assertion: assertion,
+      }),
+      401,
+      "invalid_client",
+      700027,
+    );
     expect(b.error_description).toContain("Key was found, but use of the key to verify the signature failed.");
   });
 
   it("rejects an assertion naming an unknown certificate (AADSTS700027)", async () => {
     const other = createHash("sha256").update("other").digest("base64url");
     const assertion = await clientAssertion(f.na.app, `${BASE_URL}/${f.na.id}/oauth2/v2.0/token`, { header: { "x5t#S256": other } });
-    const b = expectAadError(await token(f.na.id, {
-      client_id: f.na.app.clientId, scope: graphScope, grant_type: "client_credentials",
-      client_assertion_type: "urn:ietf:params:oauth:client-assertion-type:jwt-bearer", client_assertion: assertion,
-    }), 401, "invalid_client", 700027);
+    const b = expectAadError(
+      await token(f.na.id, {
+        client_id: f.na.app.clientId,
+        scope: graphScope,
+        grant_type: "client_credentials",
+        client_assertion_type: "urn:ietf:params:oauth:client-assertion-type:jwt-bearer",
+        client_assertion: assertion,
+      }),
+      401,
+      "invalid_client",
+      700027,
+    );
     expect(b.error_description).toContain("The key was not found.");
   });
 
   it("rejects an expired assertion (AADSTS700024)", async () => {
     const assertion = await clientAssertion(f.na.app, `${BASE_URL}/${f.na.id}/oauth2/v2.0/token`, { iat: T0 / 1000 - 3600 });
-    const b = expectAadError(await token(f.na.id, {
-      client_id: f.na.app.clientId, scope: graphScope, grant_type: "client_credentials",
-      client_assertion_type: "urn:ietf:params:oauth:client-assertion-type:jwt-bearer", client_assertion: assertion,
-    }), 401, "invalid_client", 700024);
+    const b = expectAadError(
+      await token(f.na.id, {
+        client_id: f.na.app.clientId,
+        scope: graphScope,
+        grant_type: "client_credentials",
+        client_assertion_type: "urn:ietf:params:oauth:client-assertion-type:jwt-bearer",
+        client_assertion: assertion,
+      }),
+      401,
+      "invalid_client",
+      700024,
+    );
     expect(b.error_description).toContain("Client assertion is not within its valid time range. Current time: 2025-01-15T10:00:00.0000000Z");
   });
 
   it("rejects an assertion addressed to another tenant's endpoint", async () => {
     const assertion = await clientAssertion(f.na.app, `${BASE_URL}/${f.euCustomer.id}/oauth2/v2.0/token`);
     const res = await token(f.na.id, {
-      client_id: f.na.app.clientId, scope: graphScope, grant_type: "client_credentials",
-      client_assertion_type: "urn:ietf:params:oauth:client-assertion-type:jwt-bearer", client_assertion: assertion,
+      client_id: f.na.app.clientId,
+      scope: graphScope,
+      grant_type: "client_credentials",
+      client_assertion_type: "urn:ietf:params:oauth:client-assertion-type:jwt-bearer",
+      client_assertion: assertion,
     });
     expect(res.status).toBe(401);
     expect(body(res).error).toBe("invalid_client");
@@ -280,7 +342,14 @@ describe("token endpoint", () => {
   });
 
   it("echoes client-request-id as correlation_id and ignores MSAL's extra fields", async () => {
-    const res = await token(f.na.id, { ...secretForm(f), client_secret: "x", "client-request-id": "0f0f0f0f-1111-4222-8333-444444444444", "x-client-SKU": "msal.js.node", "x-client-VER": "7.2.3", client_info: "1" });
+    const res = await token(f.na.id, {
+      ...secretForm(f),
+      client_secret: "x",
+      "client-request-id": "0f0f0f0f-1111-4222-8333-444444444444",
+      "x-client-SKU": "msal.js.node",
+      "x-client-VER": "7.2.3",
+      client_info: "1",
+    });
     const b = body(res);
     expect(b.correlation_id).toBe("0f0f0f0f-1111-4222-8333-444444444444");
     expect(b.error_description).toContain("Correlation ID: 0f0f0f0f-1111-4222-8333-444444444444");
@@ -301,7 +370,9 @@ describe("token endpoint", () => {
   });
 
   it("maps the v1 resource parameter to {resource}/.default", async () => {
-    const res = await call("POST", `/${f.na.id}/oauth2/token`, { form: { client_id: f.na.app.clientId, client_secret: f.na.app.clientSecret, resource: "https://graph.microsoft.com/", grant_type: "client_credentials" } });
+    const res = await call("POST", `/${f.na.id}/oauth2/token`, {
+      form: { client_id: f.na.app.clientId, client_secret: f.na.app.clientSecret, resource: "https://graph.microsoft.com/", grant_type: "client_credentials" },
+    });
     expect(decodeJwt(body(res).access_token).aud).toBe("https://graph.microsoft.com");
   });
 });
@@ -309,8 +380,14 @@ describe("token endpoint", () => {
 describe("on-behalf-of", () => {
   async function obo(tenant: string, assertion: string, extra: Record<string, string> = {}): Promise<EmuResponse> {
     return token(tenant, {
-      client_id: f.na.app.clientId, client_secret: f.na.app.clientSecret, grant_type: "urn:ietf:params:oauth:grant-type:jwt-bearer",
-      requested_token_use: "on_behalf_of", assertion, scope: "https://graph.microsoft.com/.default openid profile offline_access", client_info: "1", ...extra,
+      client_id: f.na.app.clientId,
+      client_secret: f.na.app.clientSecret,
+      grant_type: "urn:ietf:params:oauth:grant-type:jwt-bearer",
+      requested_token_use: "on_behalf_of",
+      assertion,
+      scope: "https://graph.microsoft.com/.default openid profile offline_access",
+      client_info: "1",
+      ...extra,
     });
   }
 
@@ -324,9 +401,20 @@ describe("on-behalf-of", () => {
     expect(b.scope).not.toMatch(/openid|offline_access/);
     expect(JSON.parse(Buffer.from(b.client_info, "base64url").toString())).toEqual({ uid: f.agent.id, utid: f.na.id });
     expect(decodeJwt(b.access_token)).toMatchObject({
-      aud: "https://graph.microsoft.com", iss: `https://sts.windows.net/${f.naCustomer.id}/`, ver: "1.0", tid: f.naCustomer.id,
-      appid: f.na.app.clientId, appidacr: "1", idtyp: "user", oid: f.agent.id, sub: f.agent.id, scp: "User.Read.All Directory.Read.All",
-      idp: `https://sts.windows.net/${f.na.id}/`, upn: f.agent.userPrincipalName, unique_name: f.agent.userPrincipalName, name: f.agent.displayName,
+      aud: "https://graph.microsoft.com",
+      iss: `https://sts.windows.net/${f.naCustomer.id}/`,
+      ver: "1.0",
+      tid: f.naCustomer.id,
+      appid: f.na.app.clientId,
+      appidacr: "1",
+      idtyp: "user",
+      oid: f.agent.id,
+      sub: f.agent.id,
+      scp: "User.Read.All Directory.Read.All",
+      idp: `https://sts.windows.net/${f.na.id}/`,
+      upn: f.agent.userPrincipalName,
+      unique_name: f.agent.userPrincipalName,
+      name: f.agent.displayName,
     });
     expect(decodeJwt(b.access_token).roles).toBeUndefined();
   });
@@ -367,7 +455,9 @@ describe("on-behalf-of", () => {
   it("rejects a customer of another partner (AADSTS50020)", async () => {
     const { access_token } = await issueAgentApiToken(f.ctx, f.agent.id);
     const b = expectAadError(await obo(f.euCustomer.id, access_token), 400, "invalid_grant", 50020);
-    expect(b.error_description).toContain(`User account '${f.agent.userPrincipalName}' from identity provider 'https://sts.windows.net/${f.na.id}/' does not exist in tenant '${f.euCustomer.displayName}'`);
+    expect(b.error_description).toContain(
+      `User account '${f.agent.userPrincipalName}' from identity provider 'https://sts.windows.net/${f.na.id}/' does not exist in tenant '${f.euCustomer.displayName}'`,
+    );
   });
 
   it("rejects a managed customer whose every relationship has ended (AADSTS50020)", async () => {
@@ -420,8 +510,15 @@ describe("authorization code with PKCE", () => {
 
   function authorizeQuery(extra: Record<string, string> = {}): string {
     return new URLSearchParams({
-      client_id: f.na.app.clientId, redirect_uri: redirectUri, response_type: "code", scope: "https://graph.microsoft.com/.default openid profile offline_access",
-      state: "st-123", nonce: "n-456", code_challenge: challenge, code_challenge_method: "S256", ...extra,
+      client_id: f.na.app.clientId,
+      redirect_uri: redirectUri,
+      response_type: "code",
+      scope: "https://graph.microsoft.com/.default openid profile offline_access",
+      state: "st-123",
+      nonce: "n-456",
+      code_challenge: challenge,
+      code_challenge_method: "S256",
+      ...extra,
     }).toString();
   }
 
@@ -439,8 +536,15 @@ describe("authorization code with PKCE", () => {
 
   function redeem(tenant: string, code: string, extra: Record<string, string> = {}): Promise<EmuResponse> {
     return token(tenant, {
-      client_id: f.na.app.clientId, client_secret: f.na.app.clientSecret, grant_type: "authorization_code", code, redirect_uri: redirectUri,
-      code_verifier: verifier, scope: "https://graph.microsoft.com/.default openid profile offline_access", client_info: "1", ...extra,
+      client_id: f.na.app.clientId,
+      client_secret: f.na.app.clientSecret,
+      grant_type: "authorization_code",
+      code,
+      redirect_uri: redirectUri,
+      code_verifier: verifier,
+      scope: "https://graph.microsoft.com/.default openid profile offline_access",
+      client_info: "1",
+      ...extra,
     });
   }
 
@@ -466,7 +570,13 @@ describe("authorization code with PKCE", () => {
   });
 
   it("supports the plain PKCE method and API scopes", async () => {
-    const code = await codeFrom(await signIn(f.na.id, f.agent.userPrincipalName, "Passw0rd!", { code_challenge: verifier, code_challenge_method: "plain", scope: `api://${f.na.app.clientId}/access_as_user openid` }));
+    const code = await codeFrom(
+      await signIn(f.na.id, f.agent.userPrincipalName, "Passw0rd!", {
+        code_challenge: verifier,
+        code_challenge_method: "plain",
+        scope: `api://${f.na.app.clientId}/access_as_user openid`,
+      }),
+    );
     const b = body(await redeem(f.na.id, code, { scope: `api://${f.na.app.clientId}/access_as_user openid` }));
     expect(decodeJwt(b.access_token)).toMatchObject({ aud: `api://${f.na.app.clientId}`, scp: "access_as_user", ver: "1.0", tid: f.na.id });
   });
@@ -522,14 +632,32 @@ describe("password grant", () => {
     const res = await ropc(f.na.id, f.agent.userPrincipalName, "Passw0rd!");
     expect(res.status).toBe(200);
     expect(decodeJwt(body(res).access_token)).toMatchObject({
-      iss: `https://sts.windows.net/${f.na.id}/`, aud: `api://${f.na.app.clientId}`, tid: f.na.id, oid: f.agent.id, sub: f.agent.id, scp: "access_as_user",
-      appid: f.na.app.clientId, idtyp: "user", ver: "1.0", upn: f.agent.userPrincipalName, name: f.agent.displayName,
+      iss: `https://sts.windows.net/${f.na.id}/`,
+      aud: `api://${f.na.app.clientId}`,
+      tid: f.na.id,
+      oid: f.agent.id,
+      sub: f.agent.id,
+      scp: "access_as_user",
+      appid: f.na.app.clientId,
+      idtyp: "user",
+      ver: "1.0",
+      upn: f.agent.userPrincipalName,
+      name: f.agent.displayName,
     });
     f.ctx.settings.apiTokenVersion = 2;
     try {
       expect(decodeJwt(body(await ropc(f.na.id, f.agent.userPrincipalName, "Passw0rd!")).access_token)).toMatchObject({
-        iss: `${BASE_URL}/${f.na.id}/v2.0`, aud: f.na.app.clientId, tid: f.na.id, oid: f.agent.id, sub: f.agent.id, scp: "access_as_user",
-        azp: f.na.app.clientId, idtyp: "user", ver: "2.0", preferred_username: f.agent.userPrincipalName, name: f.agent.displayName,
+        iss: `${BASE_URL}/${f.na.id}/v2.0`,
+        aud: f.na.app.clientId,
+        tid: f.na.id,
+        oid: f.agent.id,
+        sub: f.agent.id,
+        scp: "access_as_user",
+        azp: f.na.app.clientId,
+        idtyp: "user",
+        ver: "2.0",
+        preferred_username: f.agent.userPrincipalName,
+        name: f.agent.displayName,
       });
     } finally {
       f.ctx.settings.apiTokenVersion = 1;
@@ -554,7 +682,13 @@ describe("issueAgentApiToken", () => {
     const { access_token, expires_in } = await issueAgentApiToken(f.ctx, f.euAgent.userPrincipalName.toUpperCase());
     expect(expires_in).toBe(3599);
     expect(decodeJwt(access_token)).toMatchObject({
-      iss: `https://sts.windows.net/${f.eu.id}/`, aud: `api://${f.eu.app.clientId}`, tid: f.eu.id, oid: f.euAgent.id, scp: "access_as_user", idtyp: "user", ver: "1.0",
+      iss: `https://sts.windows.net/${f.eu.id}/`,
+      aud: `api://${f.eu.app.clientId}`,
+      tid: f.eu.id,
+      oid: f.euAgent.id,
+      scp: "access_as_user",
+      idtyp: "user",
+      ver: "1.0",
     });
     await expect(issueAgentApiToken(f.ctx, "ghost@example.com")).rejects.toThrow();
   });

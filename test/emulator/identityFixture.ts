@@ -85,9 +85,19 @@ function partner(tag: "na" | "eu", region: Region): PartnerTenant & { app: TestA
 
 function customer(id: string, name: string, region: Region, partnerTenantId: string, propagatedAt: number): CustomerTenant {
   return {
-    id, displayName: name, region, defaultDomain: `${name}.onmicrosoft.com`, domains: [`${name}.onmicrosoft.com`, `${name}.com`],
-    countryLetterCode: region === "EU" ? "DE" : "US", createdDateTime: new Date(T0 - 86_400_000).toISOString(), partnerTenantId,
-    dap: true, gdapRelationships: [], propagatedAt, intuneLicensed: true, sizes: { users: 1, groups: 1, devices: 1, managedDevices: 0 },
+    id,
+    displayName: name,
+    region,
+    defaultDomain: `${name}.onmicrosoft.com`,
+    domains: [`${name}.onmicrosoft.com`, `${name}.com`],
+    countryLetterCode: region === "EU" ? "DE" : "US",
+    createdDateTime: new Date(T0 - 86_400_000).toISOString(),
+    partnerTenantId,
+    dap: true,
+    gdapRelationships: [],
+    propagatedAt,
+    intuneLicensed: true,
+    sizes: { users: 1, groups: 1, devices: 1, managedDevices: 0 },
   };
 }
 

@@ -186,7 +186,12 @@ describe("usedOperators", () => {
 
   it("lists comparison and function operators per property, and or for every property under an or", () => {
     expect(pairs("displayName eq 'a' and startsWith(mail,'b') or endsWith(userPrincipalName,'c')")).toEqual([
-      "displayName:eq", "mail:startsWith", "userPrincipalName:endsWith", "displayName:or", "mail:or", "userPrincipalName:or",
+      "displayName:eq",
+      "mail:startsWith",
+      "userPrincipalName:endsWith",
+      "displayName:or",
+      "mail:or",
+      "userPrincipalName:or",
     ]);
   });
 

@@ -1,8 +1,6 @@
 import type { GraphObject } from "../../emulator/data/model";
 import { queryCollection, queryEntity } from "../../emulator/odata/query";
-import {
-  delegatedAdminRelationshipSpec, directoryObjectsMixedSpec, groupSpec, managedDeviceSpec, userSpec,
-} from "../../emulator/odata/resourceSpecs";
+import { delegatedAdminRelationshipSpec, directoryObjectsMixedSpec, groupSpec, managedDeviceSpec, userSpec } from "../../emulator/odata/resourceSpecs";
 import { searchTokens } from "../../emulator/odata/search";
 import type { CollectionQueryResult, MixedResourceSpec, ResourceSpec } from "../../emulator/odata/types";
 
@@ -86,8 +84,17 @@ describe("queryCollection response shape", () => {
   it("returns the users default property set without $select", () => {
     const b = body(list(userSpec, users, ""));
     expect(Object.keys(b.value[0]).sort()).toEqual([
-      "businessPhones", "displayName", "givenName", "id", "jobTitle", "mail", "mobilePhone", "officeLocation",
-      "preferredLanguage", "surname", "userPrincipalName",
+      "businessPhones",
+      "displayName",
+      "givenName",
+      "id",
+      "jobTitle",
+      "mail",
+      "mobilePhone",
+      "officeLocation",
+      "preferredLanguage",
+      "surname",
+      "userPrincipalName",
     ]);
     expect(b["@odata.context"]).toBe(`${BASE}/$metadata#users`);
   });
@@ -169,7 +176,10 @@ describe("queryCollection paging", () => {
 
   it("rejects $skip on directory collections", () => {
     expect(list(userSpec, users, "?$skip=2")).toEqual({
-      ok: false, status: 400, code: "Request_BadRequest", message: "'$skip' is not supported by the service.",
+      ok: false,
+      status: 400,
+      code: "Request_BadRequest",
+      message: "'$skip' is not supported by the service.",
     });
   });
 
@@ -197,7 +207,10 @@ describe("queryCollection $count", () => {
 
   it("rejects the /$count segment without ConsistencyLevel", () => {
     expect(list(userSpec, users, "", { countSegment: true, path: "/users/$count" })).toEqual({
-      ok: false, status: 400, code: "Request_BadRequest", message: "$count is not currently supported.",
+      ok: false,
+      status: 400,
+      code: "Request_BadRequest",
+      message: "$count is not currently supported.",
     });
   });
 
@@ -213,9 +226,7 @@ describe("queryCollection $count", () => {
 
 describe("queryCollection $filter", () => {
   it("filters with default operators without advanced parameters", () => {
-    expect(ids(list(userSpec, users, "?$filter=startsWith(displayName,'a') and accountEnabled eq true"))).toEqual([
-      "Adele Vance", "adam-smith2024",
-    ]);
+    expect(ids(list(userSpec, users, "?$filter=startsWith(displayName,'a') and accountEnabled eq true"))).toEqual(["Adele Vance", "adam-smith2024"]);
     expect(ids(list(userSpec, users, `?$filter=assignedLicenses/any(x:x/skuId eq ${E3})`))).toEqual(["Adele Vance"]);
     expect(ids(list(userSpec, users, "?$filter=userType in ('Guest')"))).toEqual(["ContosoHR Team"]);
   });
@@ -263,7 +274,10 @@ describe("queryCollection $filter", () => {
 
   it("rejects unknown properties, type mismatches and syntax errors", () => {
     expect(list(userSpec, users, "?$filter=shoeSize eq 1")).toEqual({
-      ok: false, status: 400, code: "Request_BadRequest", message: "Could not find a property named 'shoeSize' on type 'microsoft.graph.user'.",
+      ok: false,
+      status: 400,
+      code: "Request_BadRequest",
+      message: "Could not find a property named 'shoeSize' on type 'microsoft.graph.user'.",
     });
     expect(list(userSpec, users, "?$filter=accountEnabled eq 'true'")).toEqual({
       ok: false,
@@ -272,7 +286,10 @@ describe("queryCollection $filter", () => {
       message: "A binary operator with incompatible types was detected. Found operand types 'Edm.Boolean' and 'Edm.String' for operator kind 'Equal'.",
     });
     expect(list(userSpec, users, "?$filter=displayName eq")).toEqual({
-      ok: false, status: 400, code: "BadRequest", message: "Invalid filter clause: Syntax error at position 14 in 'displayName eq'.",
+      ok: false,
+      status: 400,
+      code: "BadRequest",
+      message: "Invalid filter clause: Syntax error at position 14 in 'displayName eq'.",
     });
   });
 
@@ -364,9 +381,7 @@ describe("queryCollection $search", () => {
 describe("queryCollection $orderby", () => {
   it("sorts by basic properties without advanced parameters and leaves the input untouched", () => {
     const before = users.map((u) => u.id);
-    expect(ids(list(userSpec, users, "?$orderby=displayName desc"))).toEqual([
-      "Megan Bowen", "ContosoHR Team", "Alex Wilber", "Adele Vance", "adam-smith2024",
-    ]);
+    expect(ids(list(userSpec, users, "?$orderby=displayName desc"))).toEqual(["Megan Bowen", "ContosoHR Team", "Alex Wilber", "Adele Vance", "adam-smith2024"]);
     expect(users.map((u) => u.id)).toEqual(before);
   });
 
@@ -385,7 +400,10 @@ describe("queryCollection $orderby", () => {
 
   it("rejects properties that cannot be sorted and bad syntax", () => {
     expect(list(userSpec, users, "?$orderby=jobTitle")).toEqual({
-      ok: false, status: 400, code: "Request_UnsupportedQuery", message: "Order by not supported for property 'jobTitle' of resource 'User'.",
+      ok: false,
+      status: 400,
+      code: "Request_UnsupportedQuery",
+      message: "Order by not supported for property 'jobTitle' of resource 'User'.",
     });
     expect(list(userSpec, users, "?$orderby=displayName sideways")).toMatchObject({ status: 400, code: "Request_BadRequest" });
   });
@@ -400,7 +418,10 @@ describe("queryCollection $select", () => {
 
   it("rejects unknown properties with 400 and single-entity-only properties with 501", () => {
     expect(list(userSpec, users, "?$select=id,foo")).toEqual({
-      ok: false, status: 400, code: "Request_BadRequest", message: "Could not find a property named 'foo' on type 'microsoft.graph.user'.",
+      ok: false,
+      status: 400,
+      code: "Request_BadRequest",
+      message: "Could not find a property named 'foo' on type 'microsoft.graph.user'.",
     });
     expect(list(userSpec, users, "?$select=aboutMe")).toMatchObject({ ok: false, status: 501, code: "NotImplemented" });
   });
@@ -458,7 +479,10 @@ describe("queryEntity", () => {
 
   it("rejects unknown properties", () => {
     expect(entity("?$select=x")).toEqual({
-      ok: false, status: 400, code: "Request_BadRequest", message: "Could not find a property named 'x' on type 'microsoft.graph.user'.",
+      ok: false,
+      status: 400,
+      code: "Request_BadRequest",
+      message: "Could not find a property named 'x' on type 'microsoft.graph.user'.",
     });
   });
 });

@@ -10,7 +10,13 @@ import type { CollectionQueryResult, FilterSupport, ResourceSpec } from "../../e
  */
 const BASE = "https://graph.test:8443/v1.0";
 
-function list(spec: ResourceSpec, items: readonly GraphObject[], path: string, query: string, opts: { eventual?: boolean; support?: FilterSupport; countSegment?: boolean } = {}): CollectionQueryResult {
+function list(
+  spec: ResourceSpec,
+  items: readonly GraphObject[],
+  path: string,
+  query: string,
+  opts: { eventual?: boolean; support?: FilterSupport; countSegment?: boolean } = {},
+): CollectionQueryResult {
   return queryCollection({
     spec,
     items,
@@ -28,11 +34,17 @@ const body = (r: CollectionQueryResult): Record<string, any> => {
   return r.body;
 };
 
-const users: GraphObject[] = Array.from({ length: 9 }, (_, i) => ({ id: `u${i}`, displayName: `User ${i}`, accountEnabled: i % 2 === 0, userPrincipalName: `u${i}@contoso.com` }));
+const users: GraphObject[] = Array.from({ length: 9 }, (_, i) => ({
+  id: `u${i}`,
+  displayName: `User ${i}`,
+  accountEnabled: i % 2 === 0,
+  userPrincipalName: `u${i}@contoso.com`,
+}));
 
 describe("$skiptoken bound to every query option", () => {
   const first = "?$select=id,displayName&$filter=accountEnabled eq true&$top=2&$count=true";
-  const tokenOf = (q: string, eventual = true) => new URL(String(body(list(userSpec, users, "/users", q, { eventual }))["@odata.nextLink"])).searchParams.get("$skiptoken")!;
+  const tokenOf = (q: string, eventual = true) =>
+    new URL(String(body(list(userSpec, users, "/users", q, { eventual }))["@odata.nextLink"])).searchParams.get("$skiptoken")!;
 
   it("serves the next page with exactly the options of the page that produced the token", () => {
     const token = tokenOf(first);
@@ -72,7 +84,9 @@ const managed: GraphObject[] = [
 const MD = "/deviceManagement/managedDevices";
 const ids = (r: CollectionQueryResult) => body(r).value.map((v: any) => v.id);
 const intuneRejection = (property: string) => ({
-  ok: false, status: 400, code: "BadRequest",
+  ok: false,
+  status: 400,
+  code: "BadRequest",
   message: `Unsupported or invalid query filter clause specified for property '${property}' of resource 'ManagedDevice'.`,
 });
 
@@ -80,7 +94,11 @@ describe("Intune managedDevices: only the documented filters (eq; or between enu
   it("serves eq, or between enum clauses, and deviceName contains", () => {
     expect(ids(list(managedDeviceSpec, managed, MD, "?$filter=azureADDeviceId eq 'a2'"))).toEqual(["m2"]);
     expect(ids(list(managedDeviceSpec, managed, MD, "?$filter=complianceState eq 'noncompliant' or complianceState eq 'inGracePeriod'"))).toEqual(["m2", "m3"]);
-    expect(ids(list(managedDeviceSpec, managed, MD, "?$filter=(complianceState eq 'compliant' or complianceState eq 'noncompliant') and deviceName eq 'iPhone Beta'"))).toEqual(["m2"]);
+    expect(
+      ids(
+        list(managedDeviceSpec, managed, MD, "?$filter=(complianceState eq 'compliant' or complianceState eq 'noncompliant') and deviceName eq 'iPhone Beta'"),
+      ),
+    ).toEqual(["m2"]);
     expect(ids(list(managedDeviceSpec, managed, MD, "?$filter=contains(deviceName,'alpha')"))).toEqual(["m1"]);
   });
 
@@ -109,13 +127,19 @@ describe("Intune managedDevices: only the documented filters (eq; or between enu
 });
 
 describe("Entra devices: deviceId supports eq, ne, not, startsWith (no `in`)", () => {
-  const devices: GraphObject[] = [{ id: "d1", deviceId: "x1" }, { id: "d2", deviceId: "x2" }];
+  const devices: GraphObject[] = [
+    { id: "d1", deviceId: "x1" },
+    { id: "d2", deviceId: "x2" },
+  ];
   it("serves deviceId eq and rejects deviceId in with Request_UnsupportedQuery unless lenient", () => {
     expect(ids(list(deviceSpec, devices, "/devices", "?$filter=deviceId eq 'x2'"))).toEqual(["d2"]);
     expect(list(deviceSpec, devices, "/devices", "?$filter=deviceId in ('x1','x2')")).toMatchObject({ status: 400, code: "Request_UnsupportedQuery" });
     expect(ids(list(deviceSpec, devices, "/devices", "?$filter=deviceId in ('x1','x2')", { support: "lenient" }))).toEqual(["d1", "d2"]);
     // The device page documents no `in` on operatingSystem or isCompliant either.
-    expect(list(deviceSpec, devices, "/devices", "?$filter=operatingSystem in ('Windows','iOS')")).toMatchObject({ status: 400, code: "Request_UnsupportedQuery" });
+    expect(list(deviceSpec, devices, "/devices", "?$filter=operatingSystem in ('Windows','iOS')")).toMatchObject({
+      status: 400,
+      code: "Request_UnsupportedQuery",
+    });
     expect(list(deviceSpec, devices, "/devices", "?$filter=isCompliant in (true)")).toMatchObject({ status: 400, code: "Request_UnsupportedQuery" });
     // `or` is free on directory resources.
     expect(ids(list(deviceSpec, devices, "/devices", "?$filter=deviceId eq 'x1' or deviceId eq 'x2'"))).toEqual(["d1", "d2"]);

@@ -62,7 +62,9 @@ describe("generateDataset", () => {
       expect(p.app.clientId).toMatch(GUID);
       expect(p.app.servicePrincipalId).toMatch(GUID);
       expect(p.app.clientSecret).toMatch(/^.{3}8Q~.{34}$/);
-      expect(p.app.applicationPermissions).toEqual(expect.arrayContaining(["Directory.Read.All", "DeviceManagementManagedDevices.Read.All", "DelegatedAdminRelationship.Read.All"]));
+      expect(p.app.applicationPermissions).toEqual(
+        expect.arrayContaining(["Directory.Read.All", "DeviceManagementManagedDevices.Read.All", "DelegatedAdminRelationship.Read.All"]),
+      );
       expect(p.app.delegatedPermissions).toContain("User.Read.All");
       const upns = p.agents.map((a) => a.userPrincipalName.split("@")[0]);
       expect(upns).toEqual(["admin", "helpdesk", "intune", "reader", "mfa"]);
@@ -193,8 +195,20 @@ describe("generateDirectory", () => {
     check(org.id === c.id && org.displayName === c.displayName && org.countryLetterCode === c.countryLetterCode, "organization");
     const verified = org.verifiedDomains as { name: string; isDefault: boolean; isInitial: boolean }[];
     check(verified.map((v) => v.name).join() === c.domains.join(), "verifiedDomains");
-    check(verified.filter((v) => v.isDefault).map((v) => v.name).join() === c.defaultDomain, "default domain");
-    check(verified.filter((v) => v.isInitial).map((v) => v.name).join() === c.domains[0], "initial domain");
+    check(
+      verified
+        .filter((v) => v.isDefault)
+        .map((v) => v.name)
+        .join() === c.defaultDomain,
+      "default domain",
+    );
+    check(
+      verified
+        .filter((v) => v.isInitial)
+        .map((v) => v.name)
+        .join() === c.domains[0],
+      "initial domain",
+    );
 
     const userKeys = Object.keys(dir.users[0]!).join();
     for (const u of dir.users) {

@@ -1,7 +1,18 @@
 import fc from "fast-check";
 import {
-  getNamedType, isCompositeType, isEnumType, isInputObjectType, isListType, isNonNullType, isObjectType, isScalarType,
-  type GraphQLArgument, type GraphQLCompositeType, type GraphQLField, type GraphQLInputType, type GraphQLSchema,
+  getNamedType,
+  isCompositeType,
+  isEnumType,
+  isInputObjectType,
+  isListType,
+  isNonNullType,
+  isObjectType,
+  isScalarType,
+  type GraphQLArgument,
+  type GraphQLCompositeType,
+  type GraphQLField,
+  type GraphQLInputType,
+  type GraphQLSchema,
 } from "graphql";
 
 /**
@@ -46,7 +57,14 @@ type Sel =
   | { k: "spread"; on: string; dirs: Dir[]; sub: Sel[] };
 
 export type FuzzRequest =
-  | { kind: "document"; op: "query" | "mutation" | "subscription"; sel: Sel[]; operationName: string | null; extraVariables: unknown; mangle: Array<[number, string]> }
+  | {
+      kind: "document";
+      op: "query" | "mutation" | "subscription";
+      sel: Sel[];
+      operationName: string | null;
+      extraVariables: unknown;
+      mangle: Array<[number, string]>;
+    }
   | { kind: "entities"; reps: unknown[]; inline: boolean; sel: Sel[] }
   | { kind: "json"; body: unknown }
   | { kind: "text"; contentType: string; body: string }
@@ -65,13 +83,20 @@ export interface HttpRequest {
 
 function printLit(l: Lit): string {
   switch (l.k) {
-    case "str": return JSON.stringify(l.v);
-    case "num": return Number.isFinite(l.v) ? String(l.v) : "0";
-    case "raw": return l.v;
-    case "bool": return String(l.v);
-    case "null": return "null";
-    case "list": return `[${l.v.map(printLit).join(", ")}]`;
-    case "obj": return `{${l.v.map(([k, v]) => `${k}: ${printLit(v)}`).join(", ")}}`;
+    case "str":
+      return JSON.stringify(l.v);
+    case "num":
+      return Number.isFinite(l.v) ? String(l.v) : "0";
+    case "raw":
+      return l.v;
+    case "bool":
+      return String(l.v);
+    case "null":
+      return "null";
+    case "list":
+      return `[${l.v.map(printLit).join(", ")}]`;
+    case "obj":
+      return `{${l.v.map(([k, v]) => `${k}: ${printLit(v)}`).join(", ")}}`;
   }
 }
 
@@ -102,7 +127,7 @@ class Printer {
     const keys = new Set<string>();
     const unique = sels.map((s, i) => {
       if (s.k !== "field" || s.alias) return s;
-      if (!keys.has(s.name)) return keys.add(s.name), s;
+      if (!keys.has(s.name)) return (keys.add(s.name), s);
       return { ...s, alias: `${s.name}_${i}` };
     });
     return `{ ${unique.map((s) => this.sel(s)).join(" ")} }`;
@@ -142,7 +167,12 @@ export function toHttpRequest(r: FuzzRequest): HttpRequest {
         const i = Math.floor(at * query.length);
         query = query.slice(0, i) + text + query.slice(i + (text ? 0 : 1));
       }
-      const variables = r.extraVariables === undefined ? p.values : typeof r.extraVariables === "object" && r.extraVariables && !Array.isArray(r.extraVariables) ? { ...p.values, ...r.extraVariables } : r.extraVariables;
+      const variables =
+        r.extraVariables === undefined
+          ? p.values
+          : typeof r.extraVariables === "object" && r.extraVariables && !Array.isArray(r.extraVariables)
+            ? { ...p.values, ...r.extraVariables }
+            : r.extraVariables;
       return json({ query, variables, ...(r.operationName ? { operationName: r.operationName } : {}) });
     }
     case "entities": {
@@ -163,7 +193,12 @@ export function toHttpRequest(r: FuzzRequest): HttpRequest {
     case "oversized":
       return json({ query: `{ __typename }`, variables: { pad: "x".repeat(r.bytes) } });
     case "header":
-      return { method: "POST", search: "", headers: { "content-type": "application/json", authorization: r.authorization }, body: JSON.stringify({ query: "{ me { mode } }" }) };
+      return {
+        method: "POST",
+        search: "",
+        headers: { "content-type": "application/json", authorization: r.authorization },
+        body: JSON.stringify({ query: "{ me { mode } }" }),
+      };
   }
 }
 
@@ -172,7 +207,10 @@ function jsonAsGraphQL(v: unknown): string {
   if (v === null || v === undefined) return "null";
   if (Array.isArray(v)) return `[${v.map(jsonAsGraphQL).join(", ")}]`;
   if (typeof v === "object") {
-    return `{${Object.entries(v as Record<string, unknown>).filter(([k]) => /^[_A-Za-z][_0-9A-Za-z]*$/.test(k)).map(([k, x]) => `${k}: ${jsonAsGraphQL(x)}`).join(", ")}}`;
+    return `{${Object.entries(v as Record<string, unknown>)
+      .filter(([k]) => /^[_A-Za-z][_0-9A-Za-z]*$/.test(k))
+      .map(([k, x]) => `${k}: ${jsonAsGraphQL(x)}`)
+      .join(", ")}}`;
   }
   if (typeof v === "number") return Number.isFinite(v) ? String(v) : "0";
   return JSON.stringify(v);
@@ -189,7 +227,35 @@ export function fuzzRequestArbitrary(schema: GraphQLSchema, pools: FuzzPools): f
   /** Strings a careless or hostile client sends: lone surrogates, control characters, OData and URL syntax, long runs. */
   const hostileString = fc.oneof(
     { weight: 1, arbitrary: fc.string({ unit: "binary", maxLength: 12 }) },
-    { weight: 1, arbitrary: fc.constantFrom("\ud800", "a\udfffb", "\udc00\ud800", "\u0000", "\u202e", "%", "%00", "%ZZ", "'", "''", "\\", "\"", "a'b", "' or 1 eq 1 or '", "$filter=id eq 'x'", "?$top=999", "../../users", "#", "&", "+", "/", "\n", "   ", "") },
+    {
+      weight: 1,
+      arbitrary: fc.constantFrom(
+        "\ud800",
+        "a\udfffb",
+        "\udc00\ud800",
+        "\u0000",
+        "\u202e",
+        "%",
+        "%00",
+        "%ZZ",
+        "'",
+        "''",
+        "\\",
+        '"',
+        "a'b",
+        "' or 1 eq 1 or '",
+        "$filter=id eq 'x'",
+        "?$top=999",
+        "../../users",
+        "#",
+        "&",
+        "+",
+        "/",
+        "\n",
+        "   ",
+        "",
+      ),
+    },
     { weight: 1, arbitrary: fc.string({ unit: "grapheme", maxLength: 8 }).map((s) => s.repeat(200)) },
     { weight: 5, arbitrary: fc.constantFrom("Sales", "IT", "Seattle", "US", "a", "admin", "contoso") },
     // A lone surrogate inside an otherwise ordinary value: what a truncated UTF-16 string looks like.
@@ -220,142 +286,208 @@ export function fuzzRequestArbitrary(schema: GraphQLSchema, pools: FuzzPools): f
    * directives, wrong literals, extra arguments), which must be refused cleanly.
    */
   const builders = (strict: boolean) => {
-  /** A JSON value for an input type (mostly right, sometimes of the wrong shape). */
-  const jsonFor = (type: GraphQLInputType, argName: string, depth = 0): fc.Arbitrary<unknown> => {
-    if (isNonNullType(type)) return jsonFor(type.ofType, argName, depth);
-    const wrong = fc.oneof(fc.constant(null), fc.constant("x"), fc.constant(7), fc.constant([]), fc.constant({}), fc.constant(true));
-    let right: fc.Arbitrary<unknown>;
-    if (isListType(type)) {
-      const item = jsonFor(type.ofType, argName, depth + 1);
-      right = fc.oneof({ weight: 4, arbitrary: fc.array(item, { maxLength: 3 }) }, { weight: 1, arbitrary: item });
-    } else if (isEnumType(type)) {
-      right = fc.oneof({ weight: 5, arbitrary: fc.constantFrom(...type.getValues().map((v) => v.name)) }, { weight: 1, arbitrary: fc.constantFrom("NOPE", "asc", "") });
-    } else if (isInputObjectType(type)) {
-      if (depth > 2) return fc.constant({});
-      const fields = Object.values(type.getFields());
-      right = fc.record(Object.fromEntries(fields.map((f) => [f.name, jsonFor(f.type, f.name, depth + 1)])), { requiredKeys: [] });
-    } else {
-      right = scalarJson(type.name, argName);
-    }
-    return strict ? right : fc.oneof({ weight: 8, arbitrary: right }, { weight: 1, arbitrary: wrong });
-  };
+    /** A JSON value for an input type (mostly right, sometimes of the wrong shape). */
+    const jsonFor = (type: GraphQLInputType, argName: string, depth = 0): fc.Arbitrary<unknown> => {
+      if (isNonNullType(type)) return jsonFor(type.ofType, argName, depth);
+      const wrong = fc.oneof(fc.constant(null), fc.constant("x"), fc.constant(7), fc.constant([]), fc.constant({}), fc.constant(true));
+      let right: fc.Arbitrary<unknown>;
+      if (isListType(type)) {
+        const item = jsonFor(type.ofType, argName, depth + 1);
+        right = fc.oneof({ weight: 4, arbitrary: fc.array(item, { maxLength: 3 }) }, { weight: 1, arbitrary: item });
+      } else if (isEnumType(type)) {
+        right = fc.oneof(
+          { weight: 5, arbitrary: fc.constantFrom(...type.getValues().map((v) => v.name)) },
+          { weight: 1, arbitrary: fc.constantFrom("NOPE", "asc", "") },
+        );
+      } else if (isInputObjectType(type)) {
+        if (depth > 2) return fc.constant({});
+        const fields = Object.values(type.getFields());
+        right = fc.record(Object.fromEntries(fields.map((f) => [f.name, jsonFor(f.type, f.name, depth + 1)])), { requiredKeys: [] });
+      } else {
+        right = scalarJson(type.name, argName);
+      }
+      return strict ? right : fc.oneof({ weight: 8, arbitrary: right }, { weight: 1, arbitrary: wrong });
+    };
 
-  const scalarJson = (scalar: string, argName: string): fc.Arbitrary<unknown> => {
-    if (argName === "after") return cursorString;
-    switch (scalar) {
-      case "Int": return intJson;
-      case "Float": return fc.oneof(fc.double(), intJson);
-      case "Boolean": return fc.boolean();
-      case "ID": return idString;
-      case "DateTimeISO": return fc.oneof(fc.constantFrom("2024-01-01T00:00:00Z", "2024-13-45T99:99:99Z", "yesterday", "0000-01-01T00:00:00Z", "9999-12-31T23:59:59.999Z"), hostileString);
-      case "_Any": return representation;
-      default:
-        return argName === "userName" ? fc.oneof(idString, hostileString.map((s) => `${s}@${s}`), fc.constant("someone@contoso.example")) : hostileString;
-    }
-  };
+    const scalarJson = (scalar: string, argName: string): fc.Arbitrary<unknown> => {
+      if (argName === "after") return cursorString;
+      switch (scalar) {
+        case "Int":
+          return intJson;
+        case "Float":
+          return fc.oneof(fc.double(), intJson);
+        case "Boolean":
+          return fc.boolean();
+        case "ID":
+          return idString;
+        case "DateTimeISO":
+          return fc.oneof(
+            fc.constantFrom("2024-01-01T00:00:00Z", "2024-13-45T99:99:99Z", "yesterday", "0000-01-01T00:00:00Z", "9999-12-31T23:59:59.999Z"),
+            hostileString,
+          );
+        case "_Any":
+          return representation;
+        default:
+          return argName === "userName"
+            ? fc.oneof(
+                idString,
+                hostileString.map((s) => `${s}@${s}`),
+                fc.constant("someone@contoso.example"),
+              )
+            : hostileString;
+      }
+    };
 
-  /** A literal for an input type: the JSON value written inline, or raw text that is no valid value. */
-  const literalFor = (type: GraphQLInputType, argName: string): fc.Arbitrary<Lit> => {
-    const named = getNamedType(type);
-    const raw = isScalarType(named) && (named.name === "Int" || named.name === "Float") ? hugeInt.map((v): Lit => ({ k: "raw", v })) : fc.constant<Lit>({ k: "raw", v: "NOPE" });
-    // Inline strings with lone surrogates fail to parse; strict documents carry those in variables.
-    const inline = jsonFor(type, argName).map((j) => toLit(j, named, strict));
-    return strict ? inline : fc.oneof({ weight: 8, arbitrary: inline }, { weight: 1, arbitrary: raw });
-  };
+    /** A literal for an input type: the JSON value written inline, or raw text that is no valid value. */
+    const literalFor = (type: GraphQLInputType, argName: string): fc.Arbitrary<Lit> => {
+      const named = getNamedType(type);
+      const raw =
+        isScalarType(named) && (named.name === "Int" || named.name === "Float")
+          ? hugeInt.map((v): Lit => ({ k: "raw", v }))
+          : fc.constant<Lit>({ k: "raw", v: "NOPE" });
+      // Inline strings with lone surrogates fail to parse; strict documents carry those in variables.
+      const inline = jsonFor(type, argName).map((j) => toLit(j, named, strict));
+      return strict ? inline : fc.oneof({ weight: 8, arbitrary: inline }, { weight: 1, arbitrary: raw });
+    };
 
-  const argValue = (a: GraphQLArgument): fc.Arbitrary<Val> =>
-    fc.oneof(
-      { weight: 3, arbitrary: literalFor(a.type, a.name).map((v): Val => ({ k: "lit", v })) },
+    const argValue = (a: GraphQLArgument): fc.Arbitrary<Val> =>
+      fc.oneof(
+        { weight: 3, arbitrary: literalFor(a.type, a.name).map((v): Val => ({ k: "lit", v })) },
+        {
+          weight: 3,
+          arbitrary: fc
+            .record({
+              type: strict
+                ? fc.constant(String(a.type))
+                : fc.oneof(
+                    { weight: 8, arbitrary: fc.constant(String(a.type)) },
+                    { weight: 1, arbitrary: fc.constantFrom("Int", "String!", "[ID]", "Nope", "Boolean") },
+                  ),
+              json: jsonFor(a.type, a.name),
+              // Sometimes declared but not sent.
+              omitValue: fc.oneof({ weight: 9, arbitrary: fc.constant(false) }, { weight: 1, arbitrary: fc.constant(true) }),
+            })
+            .map((r): Val => ({ k: "var", ...r })),
+        },
+      );
+
+    /** Arguments of a field: each present or absent (required ones mostly present). */
+    const argsOf = (args: readonly GraphQLArgument[], optionalPresence = 0.35): fc.Arbitrary<Array<[string, Val]>> => {
+      if (!args.length) return fc.constant([]);
+      const each = args.map((a) => {
+        const required = isNonNullType(a.type) && a.defaultValue === undefined;
+        // `first` is mostly given and small: a missing `first` defaults to 50 at every level.
+        const presence = required ? (strict ? 1 : 0.95) : a.name === "first" ? 0.9 : optionalPresence;
+        return fc.tuple(fc.double({ min: 0, max: 1, noNaN: true }), argValue(a)).map(([p, v]) => (p < presence ? ([a.name, v] as [string, Val]) : null));
+      });
+      const extra = fc.tuple(
+        fc.constantFrom("bogus", "first", "filter"),
+        literalFor(schema.getType("String") as GraphQLInputType, "x").map((v): Val => ({ k: "lit", v })),
+      );
+      const unknown = strict ? fc.constant(null) : fc.oneof({ weight: 10, arbitrary: fc.constant(null) }, { weight: 1, arbitrary: extra });
+      return fc.tuple(fc.tuple(...each), unknown).map(([xs, extra]) => [...xs.filter((x): x is [string, Val] => x !== null), ...(extra ? [extra] : [])]);
+    };
+
+    const validDirective: fc.Arbitrary<Dir> = fc
+      .tuple(
+        fc.constantFrom("include", "skip"),
+        fc.oneof(
+          fc.constant<Val>({ k: "lit", v: { k: "bool", v: true } }),
+          fc.constant<Val>({ k: "lit", v: { k: "bool", v: false } }),
+          fc.boolean().map((b): Val => ({ k: "var", type: "Boolean!", json: b, omitValue: false })),
+        ),
+      )
+      .map(([name, v]) => ({ name, args: [["if", v]] as Array<[string, Val]> }));
+    const directive: fc.Arbitrary<Dir> = fc.oneof(
+      { weight: 4, arbitrary: validDirective },
       {
-        weight: 3,
-        arbitrary: fc.record({
-          type: strict ? fc.constant(String(a.type)) : fc.oneof({ weight: 8, arbitrary: fc.constant(String(a.type)) }, { weight: 1, arbitrary: fc.constantFrom("Int", "String!", "[ID]", "Nope", "Boolean") }),
-          json: jsonFor(a.type, a.name),
-          // Sometimes declared but not sent.
-          omitValue: fc.oneof({ weight: 9, arbitrary: fc.constant(false) }, { weight: 1, arbitrary: fc.constant(true) }),
-        }).map((r): Val => ({ k: "var", ...r })),
+        weight: 1,
+        arbitrary: fc.constantFrom<Dir>(
+          { name: "include", args: [] },
+          { name: "deprecated", args: [] },
+          { name: "nope", args: [] },
+          { name: "key", args: [["fields", { k: "lit", v: { k: "str", v: "id" } }]] },
+          { name: "skip", args: [["if", { k: "lit", v: { k: "str", v: "yes" } }]] },
+        ),
       },
     );
+    const fewDirectives = strict
+      ? fc.oneof({ weight: 10, arbitrary: fc.constant<Dir[]>([]) }, { weight: 1, arbitrary: validDirective.map((d) => [d]) })
+      : fc.oneof({ weight: 6, arbitrary: fc.constant<Dir[]>([]) }, { weight: 1, arbitrary: fc.array(directive, { minLength: 1, maxLength: 2 }) });
+    const alias = strict
+      ? fc.oneof({ weight: 12, arbitrary: fc.constant<string | null>(null) }, { weight: 1, arbitrary: fc.constantFrom("a1", "b2", "c3") })
+      : fc.oneof({ weight: 12, arbitrary: fc.constant<string | null>(null) }, { weight: 1, arbitrary: fc.constantFrom("a", "b", "id", "__typename", "nodes") });
 
-  /** Arguments of a field: each present or absent (required ones mostly present). */
-  const argsOf = (args: readonly GraphQLArgument[], optionalPresence = 0.35): fc.Arbitrary<Array<[string, Val]>> => {
-    if (!args.length) return fc.constant([]);
-    const each = args.map((a) => {
-      const required = isNonNullType(a.type) && a.defaultValue === undefined;
-      // `first` is mostly given and small: a missing `first` defaults to 50 at every level.
-      const presence = required ? (strict ? 1 : 0.95) : a.name === "first" ? 0.9 : optionalPresence;
-      return fc.tuple(fc.double({ min: 0, max: 1, noNaN: true }), argValue(a)).map(([p, v]) => (p < presence ? ([a.name, v] as [string, Val]) : null));
-    });
-    const extra = fc.tuple(fc.constantFrom("bogus", "first", "filter"), literalFor(schema.getType("String") as GraphQLInputType, "x").map((v): Val => ({ k: "lit", v })));
-    const unknown = strict ? fc.constant(null) : fc.oneof({ weight: 10, arbitrary: fc.constant(null) }, { weight: 1, arbitrary: extra });
-    return fc.tuple(fc.tuple(...each), unknown).map(([xs, extra]) => [...xs.filter((x): x is [string, Val] => x !== null), ...(extra ? [extra] : [])]);
-  };
-
-  const validDirective: fc.Arbitrary<Dir> = fc.tuple(fc.constantFrom("include", "skip"), fc.oneof(fc.constant<Val>({ k: "lit", v: { k: "bool", v: true } }), fc.constant<Val>({ k: "lit", v: { k: "bool", v: false } }), fc.boolean().map((b): Val => ({ k: "var", type: "Boolean!", json: b, omitValue: false })))).map(([name, v]) => ({ name, args: [["if", v]] as Array<[string, Val]> }));
-  const directive: fc.Arbitrary<Dir> = fc.oneof(
-    { weight: 4, arbitrary: validDirective },
-    { weight: 1, arbitrary: fc.constantFrom<Dir>({ name: "include", args: [] }, { name: "deprecated", args: [] }, { name: "nope", args: [] }, { name: "key", args: [["fields", { k: "lit", v: { k: "str", v: "id" } }]] }, { name: "skip", args: [["if", { k: "lit", v: { k: "str", v: "yes" } }]] }) },
-  );
-  const fewDirectives = strict
-    ? fc.oneof({ weight: 10, arbitrary: fc.constant<Dir[]>([]) }, { weight: 1, arbitrary: validDirective.map((d) => [d]) })
-    : fc.oneof({ weight: 6, arbitrary: fc.constant<Dir[]>([]) }, { weight: 1, arbitrary: fc.array(directive, { minLength: 1, maxLength: 2 }) });
-  const alias = strict
-    ? fc.oneof({ weight: 12, arbitrary: fc.constant<string | null>(null) }, { weight: 1, arbitrary: fc.constantFrom("a1", "b2", "c3") })
-    : fc.oneof({ weight: 12, arbitrary: fc.constant<string | null>(null) }, { weight: 1, arbitrary: fc.constantFrom("a", "b", "id", "__typename", "nodes") });
-
-  const selectionMemo = new Map<string, fc.Arbitrary<Sel[]>>();
-  const selectionSet = (type: GraphQLCompositeType, depth: number): fc.Arbitrary<Sel[]> => {
-    const key = `${type.name}/${depth}`;
-    let arb = selectionMemo.get(key);
-    if (!arb) {
-      // Deferred: the recursion through the schema is built only as deep as values need it.
-      arb = fc.constant(null).chain(() => fc.array(selection(type, depth), { minLength: 1, maxLength: 3 }));
-      selectionMemo.set(key, arb);
-    }
-    return arb;
-  };
-
-  const fieldSel = (field: GraphQLField<unknown, unknown>, depth: number): fc.Arbitrary<Sel> => {
-    const named = getNamedType(field.type);
-    const sub = isCompositeType(named) ? (depth >= MAX_DEPTH ? fc.constant<Sel[]>([{ k: "field", name: "__typename", alias: null, args: [], dirs: [], sub: null }]) : selectionSet(named, depth + 1)) : fc.constant(null);
-    // Strict documents alias every field with arguments: the same field with other arguments in two
-    // fragments of one selection would conflict, a validation error that hides the rest.
-    const fieldAlias = strict && field.args.length ? fc.nat(9999).map((n) => `${field.name}${n}`) : alias;
-    return fc.record({ alias: fieldAlias, args: argsOf(field.args), dirs: fewDirectives, sub }).map((r): Sel => ({ k: "field", name: field.name, ...r }));
-  };
-
-  const selection = (type: GraphQLCompositeType, depth: number): fc.Arbitrary<Sel> => {
-    const typename = fc.constant<Sel>({ k: "field", name: "__typename", alias: null, args: [], dirs: [], sub: null });
-    const options: Array<fc.WeightedArbitrary<Sel>> = [{ weight: 3, arbitrary: typename }];
-    if (isObjectType(type) || "getFields" in type) {
-      const fields = Object.values((type as { getFields(): Record<string, GraphQLField<unknown, unknown>> }).getFields()).filter((f) => !f.name.startsWith("__"));
-      // Leaves are cheap; nested lists fan out, so they are drawn less often the deeper they are.
-      const leaves = fields.filter((f) => !isCompositeType(getNamedType(f.type)));
-      const nested = fields.filter((f) => isCompositeType(getNamedType(f.type)));
-      if (leaves.length) options.push({ weight: 18, arbitrary: fc.oneof(...leaves.map((f) => fieldSel(f, depth))) });
-      if (nested.length) options.push({ weight: depth < 4 ? 18 : 6, arbitrary: fc.oneof(...nested.map((f) => fieldSel(f, depth))) });
-    }
-    const possible = isObjectType(type) ? [type] : schema.getPossibleTypes(type as never);
-    const possibleNames = fc.constantFrom(...possible.map((t) => t.name));
-    const on = strict ? possibleNames : fc.oneof({ weight: 6, arbitrary: possibleNames }, { weight: 1, arbitrary: fc.constantFrom(...typeNames) }, { weight: 1, arbitrary: unknownType });
-    const fragmentBody = (name: string) => {
-      const t = schema.getType(name);
-      return t && isCompositeType(t) && depth < MAX_DEPTH ? selectionSet(t, depth + 1) : fc.constant<Sel[]>([{ k: "field", name: "__typename", alias: null, args: [], dirs: [], sub: null }]);
+    const selectionMemo = new Map<string, fc.Arbitrary<Sel[]>>();
+    const selectionSet = (type: GraphQLCompositeType, depth: number): fc.Arbitrary<Sel[]> => {
+      const key = `${type.name}/${depth}`;
+      let arb = selectionMemo.get(key);
+      if (!arb) {
+        // Deferred: the recursion through the schema is built only as deep as values need it.
+        arb = fc.constant(null).chain(() => fc.array(selection(type, depth), { minLength: 1, maxLength: 3 }));
+        selectionMemo.set(key, arb);
+      }
+      return arb;
     };
-    options.push({ weight: 3, arbitrary: fc.tuple(on, fewDirectives).chain(([name, dirs]) => fragmentBody(name).map((sub): Sel => ({ k: "inline", on: name, dirs, sub }))) });
-    options.push({ weight: 3, arbitrary: fc.tuple(on, fewDirectives).chain(([name, dirs]) => fragmentBody(name).map((sub): Sel => ({ k: "spread", on: name, dirs, sub }))) });
-    return fc.oneof(...options);
-  };
 
-  /**
-   * A list of a customer with most of its arguments given (search, filter, orderBy, after): the
-   * path where hostile strings and cursors reach the OData we build. Drawn at random, such lists are
-   * rare, since each argument is present at random and any bad one refuses the whole document.
-   */
-  const customerListProbe = (field: GraphQLField<unknown, unknown>): fc.Arbitrary<Sel> =>
-    fc.record({ args: argsOf(field.args, 0.8), sub: selectionSet(getNamedType(field.type) as GraphQLCompositeType, 3) })
-      .map(({ args, sub }): Sel => ({ k: "field", name: field.name, alias: null, args, dirs: [], sub }));
-  return { jsonFor, selectionSet, customerListProbe };
+    const fieldSel = (field: GraphQLField<unknown, unknown>, depth: number): fc.Arbitrary<Sel> => {
+      const named = getNamedType(field.type);
+      const sub = isCompositeType(named)
+        ? depth >= MAX_DEPTH
+          ? fc.constant<Sel[]>([{ k: "field", name: "__typename", alias: null, args: [], dirs: [], sub: null }])
+          : selectionSet(named, depth + 1)
+        : fc.constant(null);
+      // Strict documents alias every field with arguments: the same field with other arguments in two
+      // fragments of one selection would conflict, a validation error that hides the rest.
+      const fieldAlias = strict && field.args.length ? fc.nat(9999).map((n) => `${field.name}${n}`) : alias;
+      return fc.record({ alias: fieldAlias, args: argsOf(field.args), dirs: fewDirectives, sub }).map((r): Sel => ({ k: "field", name: field.name, ...r }));
+    };
+
+    const selection = (type: GraphQLCompositeType, depth: number): fc.Arbitrary<Sel> => {
+      const typename = fc.constant<Sel>({ k: "field", name: "__typename", alias: null, args: [], dirs: [], sub: null });
+      const options: Array<fc.WeightedArbitrary<Sel>> = [{ weight: 3, arbitrary: typename }];
+      if (isObjectType(type) || "getFields" in type) {
+        const fields = Object.values((type as { getFields(): Record<string, GraphQLField<unknown, unknown>> }).getFields()).filter(
+          (f) => !f.name.startsWith("__"),
+        );
+        // Leaves are cheap; nested lists fan out, so they are drawn less often the deeper they are.
+        const leaves = fields.filter((f) => !isCompositeType(getNamedType(f.type)));
+        const nested = fields.filter((f) => isCompositeType(getNamedType(f.type)));
+        if (leaves.length) options.push({ weight: 18, arbitrary: fc.oneof(...leaves.map((f) => fieldSel(f, depth))) });
+        if (nested.length) options.push({ weight: depth < 4 ? 18 : 6, arbitrary: fc.oneof(...nested.map((f) => fieldSel(f, depth))) });
+      }
+      const possible = isObjectType(type) ? [type] : schema.getPossibleTypes(type as never);
+      const possibleNames = fc.constantFrom(...possible.map((t) => t.name));
+      const on = strict
+        ? possibleNames
+        : fc.oneof({ weight: 6, arbitrary: possibleNames }, { weight: 1, arbitrary: fc.constantFrom(...typeNames) }, { weight: 1, arbitrary: unknownType });
+      const fragmentBody = (name: string) => {
+        const t = schema.getType(name);
+        return t && isCompositeType(t) && depth < MAX_DEPTH
+          ? selectionSet(t, depth + 1)
+          : fc.constant<Sel[]>([{ k: "field", name: "__typename", alias: null, args: [], dirs: [], sub: null }]);
+      };
+      options.push({
+        weight: 3,
+        arbitrary: fc.tuple(on, fewDirectives).chain(([name, dirs]) => fragmentBody(name).map((sub): Sel => ({ k: "inline", on: name, dirs, sub }))),
+      });
+      options.push({
+        weight: 3,
+        arbitrary: fc.tuple(on, fewDirectives).chain(([name, dirs]) => fragmentBody(name).map((sub): Sel => ({ k: "spread", on: name, dirs, sub }))),
+      });
+      return fc.oneof(...options);
+    };
+
+    /**
+     * A list of a customer with most of its arguments given (search, filter, orderBy, after): the
+     * path where hostile strings and cursors reach the OData we build. Drawn at random, such lists are
+     * rare, since each argument is present at random and any bad one refuses the whole document.
+     */
+    const customerListProbe = (field: GraphQLField<unknown, unknown>): fc.Arbitrary<Sel> =>
+      fc
+        .record({ args: argsOf(field.args, 0.8), sub: selectionSet(getNamedType(field.type) as GraphQLCompositeType, 3) })
+        .map(({ args, sub }): Sel => ({ k: "field", name: field.name, alias: null, args, dirs: [], sub }));
+    return { jsonFor, selectionSet, customerListProbe };
   };
   const strictDocs = builders(true);
   const hostileDocs = builders(false);
@@ -370,7 +502,12 @@ export function fuzzRequestArbitrary(schema: GraphQLSchema, pools: FuzzPools): f
       weight: 8,
       arbitrary: fc.record(
         {
-          __typename: fc.oneof({ weight: 4, arbitrary: fc.constantFrom("Customer", "User", "Group", "Device", "ManagedDevice", "Organization") }, { weight: 1, arbitrary: fc.constantFrom(...typeNames) }, { weight: 1, arbitrary: unknownType }, { weight: 1, arbitrary: fc.oneof(fc.constant(null), fc.integer(), hostileString) }),
+          __typename: fc.oneof(
+            { weight: 4, arbitrary: fc.constantFrom("Customer", "User", "Group", "Device", "ManagedDevice", "Organization") },
+            { weight: 1, arbitrary: fc.constantFrom(...typeNames) },
+            { weight: 1, arbitrary: unknownType },
+            { weight: 1, arbitrary: fc.oneof(fc.constant(null), fc.integer(), hostileString) },
+          ),
           id: keyValue,
           tenantId: keyValue,
           extra: fc.jsonValue({ maxDepth: 1 }),
@@ -380,7 +517,9 @@ export function fuzzRequestArbitrary(schema: GraphQLSchema, pools: FuzzPools): f
     },
     { weight: 1, arbitrary: fc.jsonValue({ maxDepth: 2 }) },
   );
-  const entityTypes = ["Customer", "User", "Group", "Device", "ManagedDevice", "Organization"].map((n) => schema.getType(n)).filter((t): t is GraphQLCompositeType => !!t && isCompositeType(t));
+  const entityTypes = ["Customer", "User", "Group", "Device", "ManagedDevice", "Organization"]
+    .map((n) => schema.getType(n))
+    .filter((t): t is GraphQLCompositeType => !!t && isCompositeType(t));
   const entitiesSelection = fc.tuple(...entityTypes.map((t) => fc.option(strictDocs.selectionSet(t, 3), { freq: 3 }))).map((subs) => {
     const sel: Sel[] = [{ k: "field", name: "__typename", alias: null, args: [], dirs: [], sub: null }];
     subs.forEach((sub, i) => sub && sel.push({ k: "inline", on: entityTypes[i]!.name, dirs: [], sub }));
@@ -390,12 +529,23 @@ export function fuzzRequestArbitrary(schema: GraphQLSchema, pools: FuzzPools): f
   const customerType = schema.getType("Customer") as GraphQLCompositeType & { getFields(): Record<string, GraphQLField<unknown, unknown>> };
   const listFields = Object.values(customerType.getFields()).filter((f) => f.args.some((a) => a.name === "after"));
   const one: Val = { k: "lit", v: { k: "num", v: 1 } };
-  const probeDocument: fc.Arbitrary<FuzzRequest> = fc
-    .oneof(...listFields.map((f) => strictDocs.customerListProbe(f)))
-    .map((list): FuzzRequest => ({
-      kind: "document", op: "query", operationName: null, extraVariables: undefined, mangle: [],
-      sel: [{ k: "field", name: "customers", alias: null, args: [["first", one]], dirs: [], sub: [{ k: "field", name: "nodes", alias: null, args: [], dirs: [], sub: [list] }] }],
-    }));
+  const probeDocument: fc.Arbitrary<FuzzRequest> = fc.oneof(...listFields.map((f) => strictDocs.customerListProbe(f))).map((list): FuzzRequest => ({
+    kind: "document",
+    op: "query",
+    operationName: null,
+    extraVariables: undefined,
+    mangle: [],
+    sel: [
+      {
+        k: "field",
+        name: "customers",
+        alias: null,
+        args: [["first", one]],
+        dirs: [],
+        sub: [{ k: "field", name: "nodes", alias: null, args: [], dirs: [], sub: [list] }],
+      },
+    ],
+  }));
   const strictDocument: fc.Arbitrary<FuzzRequest> = fc.record({
     kind: fc.constant("document" as const),
     op: fc.constant("query" as const),
@@ -406,11 +556,29 @@ export function fuzzRequestArbitrary(schema: GraphQLSchema, pools: FuzzPools): f
   });
   const hostileDocument: fc.Arbitrary<FuzzRequest> = fc.record({
     kind: fc.constant("document" as const),
-    op: fc.oneof({ weight: 10, arbitrary: fc.constant("query" as const) }, { weight: 1, arbitrary: fc.constantFrom("mutation" as const, "subscription" as const) }),
+    op: fc.oneof(
+      { weight: 10, arbitrary: fc.constant("query" as const) },
+      { weight: 1, arbitrary: fc.constantFrom("mutation" as const, "subscription" as const) },
+    ),
     sel: hostileDocs.selectionSet(query, 0),
     operationName: fc.oneof({ weight: 6, arbitrary: fc.constant<string | null>(null) }, { weight: 1, arbitrary: fc.constantFrom("Op", "Other", "") }),
-    extraVariables: fc.oneof({ weight: 6, arbitrary: fc.constant(undefined) }, { weight: 1, arbitrary: fc.oneof(fc.jsonValue({ maxDepth: 2 }), fc.record({ v0: fc.jsonValue({ maxDepth: 2 }) })) }),
-    mangle: fc.oneof({ weight: 4, arbitrary: fc.constant<Array<[number, string]>>([]) }, { weight: 1, arbitrary: fc.array(fc.tuple(fc.double({ min: 0, max: 1, noNaN: true }), fc.constantFrom("", "{", "}", "(", ")", ":", "$", "\"", "...", "@", "#", "\ud800", "\u0000", " bogusField ", " __typename ")), { minLength: 1, maxLength: 3 }) }),
+    extraVariables: fc.oneof(
+      { weight: 6, arbitrary: fc.constant(undefined) },
+      { weight: 1, arbitrary: fc.oneof(fc.jsonValue({ maxDepth: 2 }), fc.record({ v0: fc.jsonValue({ maxDepth: 2 }) })) },
+    ),
+    mangle: fc.oneof(
+      { weight: 4, arbitrary: fc.constant<Array<[number, string]>>([]) },
+      {
+        weight: 1,
+        arbitrary: fc.array(
+          fc.tuple(
+            fc.double({ min: 0, max: 1, noNaN: true }),
+            fc.constantFrom("", "{", "}", "(", ")", ":", "$", '"', "...", "@", "#", "\ud800", "\u0000", " bogusField ", " __typename "),
+          ),
+          { minLength: 1, maxLength: 3 },
+        ),
+      },
+    ),
   });
   const entities: fc.Arbitrary<FuzzRequest> = fc.record({
     kind: fc.constant("entities" as const),
@@ -419,13 +587,59 @@ export function fuzzRequestArbitrary(schema: GraphQLSchema, pools: FuzzPools): f
     sel: entitiesSelection,
   });
   const garbage: fc.Arbitrary<FuzzRequest> = fc.oneof(
-    fc.record({ kind: fc.constant("json" as const), body: fc.oneof(fc.jsonValue({ maxDepth: 3 }), fc.record({ query: fc.oneof(fc.jsonValue({ maxDepth: 1 }), hostileString), variables: fc.jsonValue({ maxDepth: 2 }), operationName: fc.jsonValue({ maxDepth: 1 }), extensions: fc.oneof(fc.jsonValue({ maxDepth: 2 }), fc.constant({ persistedQuery: { version: 1, sha256Hash: "0".repeat(64) } })) }, { requiredKeys: [] })) }),
-    fc.record({ kind: fc.constant("text" as const), contentType: fc.constantFrom("application/json", "text/plain", "application/graphql", "application/x-www-form-urlencoded", "multipart/form-data; boundary=x", "application/json; charset=utf-16"), body: fc.oneof(fc.string({ unit: "binary", maxLength: 60 }), fc.constantFrom("{", "[]", "null", "\"q\"", "{\"query\":", "{\"query\": \"{ __typename }\"}", "query { __typename }")) }),
-    fc.record({ kind: fc.constant("get" as const), search: fc.oneof(fc.constantFrom("?query=%7B__typename%7D", "?query=%7B", "?query=%E0%A4%A", "?variables=%7B", "?query=mutation%7B__typename%7D", ""), fc.webQueryParameters().map((q) => `?${q}`)) }),
-    fc.record({ kind: fc.constant("header" as const), authorization: fc.oneof(fc.constantFrom("Bearer", "Bearer ", "Basic Zm9vOmJhcg==", "bearer eyJ.eyJ.x", "Bearer a.b.c"), fc.integer({ min: 1, max: 100_000 }).map((n) => `Bearer ${"A".repeat(n)}`)) }),
+    fc.record({
+      kind: fc.constant("json" as const),
+      body: fc.oneof(
+        fc.jsonValue({ maxDepth: 3 }),
+        fc.record(
+          {
+            query: fc.oneof(fc.jsonValue({ maxDepth: 1 }), hostileString),
+            variables: fc.jsonValue({ maxDepth: 2 }),
+            operationName: fc.jsonValue({ maxDepth: 1 }),
+            extensions: fc.oneof(fc.jsonValue({ maxDepth: 2 }), fc.constant({ persistedQuery: { version: 1, sha256Hash: "0".repeat(64) } })),
+          },
+          { requiredKeys: [] },
+        ),
+      ),
+    }),
+    fc.record({
+      kind: fc.constant("text" as const),
+      contentType: fc.constantFrom(
+        "application/json",
+        "text/plain",
+        "application/graphql",
+        "application/x-www-form-urlencoded",
+        "multipart/form-data; boundary=x",
+        "application/json; charset=utf-16",
+      ),
+      body: fc.oneof(
+        fc.string({ unit: "binary", maxLength: 60 }),
+        fc.constantFrom("{", "[]", "null", '"q"', '{"query":', '{"query": "{ __typename }"}', "query { __typename }"),
+      ),
+    }),
+    fc.record({
+      kind: fc.constant("get" as const),
+      search: fc.oneof(
+        fc.constantFrom("?query=%7B__typename%7D", "?query=%7B", "?query=%E0%A4%A", "?variables=%7B", "?query=mutation%7B__typename%7D", ""),
+        fc.webQueryParameters().map((q) => `?${q}`),
+      ),
+    }),
+    fc.record({
+      kind: fc.constant("header" as const),
+      authorization: fc.oneof(
+        fc.constantFrom("Bearer", "Bearer ", "Basic Zm9vOmJhcg==", "bearer eyJ.eyJ.x", "Bearer a.b.c"),
+        fc.integer({ min: 1, max: 100_000 }).map((n) => `Bearer ${"A".repeat(n)}`),
+      ),
+    }),
     fc.record({ kind: fc.constant("oversized" as const), bytes: fc.integer({ min: 1024 * 1024 + 1, max: 1024 * 1024 + 200_000 }) }),
   );
-  return fc.oneof({ weight: 10, arbitrary: strictDocument }, { weight: 3, arbitrary: probeDocument }, { weight: 4, arbitrary: hostileDocument }, { weight: 4, arbitrary: entities }, { weight: 2, arbitrary: garbage });
+  return fc.oneof(
+    { weight: 10, arbitrary: strictDocument },
+    { weight: 3, arbitrary: probeDocument },
+    { weight: 4, arbitrary: hostileDocument },
+    { weight: 4, arbitrary: entities },
+    { weight: 2, arbitrary: garbage },
+  );
 }
 
 function toLit(j: unknown, named: ReturnType<typeof getNamedType>, wellFormed: boolean): Lit {
@@ -433,7 +647,12 @@ function toLit(j: unknown, named: ReturnType<typeof getNamedType>, wellFormed: b
   if (Array.isArray(j)) return { k: "list", v: j.map((x) => toLit(x, named, wellFormed)) };
   if (typeof j === "object") {
     const fields = isInputObjectType(named) ? named.getFields() : {};
-    return { k: "obj", v: Object.entries(j as Record<string, unknown>).map(([k, v]) => [k, toLit(v, fields[k] ? getNamedType(fields[k]!.type) : named, wellFormed)] as [string, Lit]) };
+    return {
+      k: "obj",
+      v: Object.entries(j as Record<string, unknown>).map(
+        ([k, v]) => [k, toLit(v, fields[k] ? getNamedType(fields[k]!.type) : named, wellFormed)] as [string, Lit],
+      ),
+    };
   }
   if (typeof j === "boolean") return { k: "bool", v: j };
   if (typeof j === "number") return { k: "num", v: j };

@@ -87,7 +87,11 @@ export interface Harness {
   /** Runs an operation over HTTP, as a frontend would. */
   query(query: string, variables?: Record<string, unknown>, headers?: Record<string, string>): Promise<{ status: number; body: any }>;
   /** Runs a typed document (test/operations, examples; `npm run codegen`) over HTTP: `data` has the operation's type. */
-  run<TData, TVariables extends Record<string, unknown>>(document: TypedDocumentNode<TData, TVariables>, variables?: TVariables, headers?: Record<string, string>): Promise<Answer<TData>>;
+  run<TData, TVariables extends Record<string, unknown>>(
+    document: TypedDocumentNode<TData, TVariables>,
+    variables?: TVariables,
+    headers?: Record<string, string>,
+  ): Promise<Answer<TData>>;
   control<T = any>(method: string, path: string, body?: unknown): Promise<T>;
   counters(): Promise<CountersSnapshot>;
   /** A token for this API from a region's partner-managed app itself (client credentials): an app caller. */
@@ -166,7 +170,12 @@ export async function startHarness(
       const res = await fetch(`${emulator.url}/${p.tenantId}/oauth2/v2.0/token`, {
         method: "POST",
         dispatcher: controlAgent,
-        body: new URLSearchParams({ grant_type: "client_credentials", client_id: p.app.clientId, client_secret: p.app.clientSecret!, scope: `api://${p.app.clientId}/.default` }),
+        body: new URLSearchParams({
+          grant_type: "client_credentials",
+          client_id: p.app.clientId,
+          client_secret: p.app.clientSecret!,
+          scope: `api://${p.app.clientId}/.default`,
+        }),
       });
       return ((await res.json()) as { access_token: string }).access_token;
     },

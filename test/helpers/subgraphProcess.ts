@@ -50,7 +50,12 @@ export async function startSubgraphProcess(
   if (options.mode === "production") {
     writeFileSync(join(dir, "partner.json"), JSON.stringify(options.emulator.partnerConfig()), { mode: 0o600 });
     writeFileSync(join(dir, "ca.pem"), options.emulator.caCert);
-    Object.assign(env, { PARTNER_CONFIG: join(dir, "partner.json"), GRAPH_ENDPOINT: options.emulator.url, AUTHORITY_HOST: options.emulator.url, EXTRA_CA_FILE: join(dir, "ca.pem") });
+    Object.assign(env, {
+      PARTNER_CONFIG: join(dir, "partner.json"),
+      GRAPH_ENDPOINT: options.emulator.url,
+      AUTHORITY_HOST: options.emulator.url,
+      EXTRA_CA_FILE: join(dir, "ca.pem"),
+    });
   } else {
     env.EMULATOR_PORT = String(emulatorPort);
   }
@@ -79,7 +84,10 @@ export async function startSubgraphProcess(
     collect(proc.stdout, "");
     collect(proc.stderr, "stderr: ");
     proc.on("exit", (code, signal) => {
-      const tail = lines.filter((l) => l.startsWith("stderr: ")).slice(-40).join("\n");
+      const tail = lines
+        .filter((l) => l.startsWith("stderr: "))
+        .slice(-40)
+        .join("\n");
       exited = `${signal ? `signal ${signal}` : `exit code ${code}`}${tail ? `\n${tail}` : ""}`;
     });
     await waitForHealth(healthUrl, () => exited);

@@ -1,6 +1,10 @@
 import { SignJWT, decodeJwt, generateKeyPair } from "jose";
 import {
-  AgentAndCustomersDocument, CustomerRelationshipsDocument, CustomersFirstManagedDeviceDocument, CustomersUserUpnsDocument, CustomerUserIdsDocument,
+  AgentAndCustomersDocument,
+  CustomerRelationshipsDocument,
+  CustomersFirstManagedDeviceDocument,
+  CustomersUserUpnsDocument,
+  CustomerUserIdsDocument,
 } from "../__generated__/operations";
 import { graphCallsTo, startHarness, type Harness } from "../helpers/harness";
 
@@ -67,7 +71,11 @@ describe("callers: agents on-behalf-of, apps, and who may call at all", () => {
     expect(dapOnly).toBeDefined();
     const r = await h.run(CustomerUserIdsDocument, { id: dapOnly!.id, first: 1 }, as(token));
     expect(r.body.data!.customer!.users).toBeNull();
-    expect(r.body.errors![0]!.extensions).toMatchObject({ code: "ROLE_MISSING", tenantId: dapOnly!.id, requiredRoles: expect.arrayContaining(["Directory Readers", "Global Reader"]) });
+    expect(r.body.errors![0]!.extensions).toMatchObject({
+      code: "ROLE_MISSING",
+      tenantId: dapOnly!.id,
+      requiredRoles: expect.arrayContaining(["Directory Readers", "Global Reader"]),
+    });
     expect(r.body.errors![0]!.path).toEqual(["customer", "users"]);
   });
 
@@ -133,9 +141,19 @@ describe("callers: agents on-behalf-of, apps, and who may call at all", () => {
     const seeded = await h.control<{ customers: Array<{ id: string; region: string; defaultDomain: string }> }>("GET", "/tenants");
     const eu = seeded.customers.find((c) => c.region === "EU")!;
     const token = await tokenOf(naAgent("admin"));
-    const r = await h.query(`query($u: String!) { signInRouting(userName: $u) { tenantId region clientId authority partnerTenantId } }`, { u: `someone@${eu.defaultDomain}` }, as(token));
+    const r = await h.query(
+      `query($u: String!) { signInRouting(userName: $u) { tenantId region clientId authority partnerTenantId } }`,
+      { u: `someone@${eu.defaultDomain}` },
+      as(token),
+    );
     const euPartner = h.config.partnerTenants.find((p) => p.region === "EU")!;
-    expect(r.body.data.signInRouting).toEqual({ tenantId: eu.id, region: "EU", clientId: euPartner.app.clientId, partnerTenantId: euPartner.tenantId, authority: `${h.emulator.url}/${eu.id}` });
+    expect(r.body.data.signInRouting).toEqual({
+      tenantId: eu.id,
+      region: "EU",
+      clientId: euPartner.app.clientId,
+      partnerTenantId: euPartner.tenantId,
+      authority: `${h.emulator.url}/${eu.id}`,
+    });
     const bad = await h.query(`{ signInRouting(userName: "nobody@unknown-domain.example") { region } }`, {}, as(token));
     expect(bad.body.errors[0].extensions.code).toBe("NOT_FOUND");
     const malformed = await h.query(`{ signInRouting(userName: "no-at-sign") { region } }`, {}, as(token));

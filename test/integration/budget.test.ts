@@ -9,7 +9,9 @@ describe("client-side budget after Graph's documented limits", () => {
     const h: Harness = await startHarness({ env: { GRAPH_BUDGET_SCALE: budgetScale, OPERATION_TIMEOUT_MS: "30000" } });
     try {
       const tenant = (await h.query(`{ customers(first: 1) { nodes { id } } }`)).body.data.customers.nodes[0].id;
-      const ids = (await h.query(`query($id: ID!) { customer(id: $id) { users(first: 10) { nodes { id } } } }`, { id: tenant })).body.data.customer.users.nodes.map((u: any) => u.id);
+      const ids = (
+        await h.query(`query($id: ID!) { customer(id: $id) { users(first: 10) { nodes { id } } } }`, { id: tenant })
+      ).body.data.customer.users.nodes.map((u: any) => u.id);
       await h.control("PUT", "/settings", { throttleScale: 0.01 });
       await h.control("POST", "/throttling/reset");
       await h.resetCounters();

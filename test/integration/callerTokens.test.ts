@@ -1,5 +1,10 @@
 import { decodeJwt, type JWTPayload } from "jose";
-import { CustomerRegionsDocument, CustomerUserIdsDocument, MeAndCustomerRegionsDocument, PartnerTenantsAndCustomersDocument } from "../__generated__/operations";
+import {
+  CustomerRegionsDocument,
+  CustomerUserIdsDocument,
+  MeAndCustomerRegionsDocument,
+  PartnerTenantsAndCustomersDocument,
+} from "../__generated__/operations";
 import { graphCallsTo, startHarness, type Harness } from "../helpers/harness";
 
 /**
@@ -120,7 +125,10 @@ describe("caller tokens: v1 and v2, each strictly", () => {
         const r = await h.query(`{ customers(first: 1) { totalCount } }`, {}, as(token));
         expect(r.status).toBe(403);
         expect(r.body.errors).toEqual([
-          { message: "This app has not been granted the app role PartnerGraph.Read.All of this API.", extensions: { code: "FORBIDDEN", requiredAppRole: "PartnerGraph.Read.All" } },
+          {
+            message: "This app has not been granted the app role PartnerGraph.Read.All of this API.",
+            extensions: { code: "FORBIDDEN", requiredAppRole: "PartnerGraph.Read.All" },
+          },
         ]);
         expect((await h.counters()).total.token ?? 0).toBe(0);
       }
@@ -202,7 +210,11 @@ describe("identity-platform errors at on-behalf-of, end to end through MSAL", ()
     expect(r.status).toBe(200);
     expect(r.body.errors).toHaveLength(1);
     expect(r.body.errors[0].path).toEqual(["customers"]);
-    expect(r.body.errors[0].extensions).toEqual({ code: "UNAUTHENTICATED", tenantId: h.config.partnerTenants.find((p) => p.region === "NA")!.tenantId, aadsts: 500133 });
+    expect(r.body.errors[0].extensions).toEqual({
+      code: "UNAUTHENTICATED",
+      tenantId: h.config.partnerTenants.find((p) => p.region === "NA")!.tenantId,
+      aadsts: 500133,
+    });
   });
 
   it("answers FORBIDDEN with the reason when the partner's relationship with the customer has ended (AADSTS50020)", async () => {
@@ -237,7 +249,11 @@ describe("identity-platform errors at on-behalf-of, end to end through MSAL", ()
     const r = await h.query(`{ customers(first: 1) { totalCount } }`, {}, as(second));
     expect(r.body.errors).toHaveLength(1);
     expect(r.body.errors[0].path).toEqual(["customers"]);
-    expect(r.body.errors[0].extensions).toEqual({ code: "UNAUTHENTICATED", tenantId: h.config.partnerTenants.find((p) => p.region === "NA")!.tenantId, aadsts: 50013 });
+    expect(r.body.errors[0].extensions).toEqual({
+      code: "UNAUTHENTICATED",
+      tenantId: h.config.partnerTenants.find((p) => p.region === "NA")!.tenantId,
+      aadsts: 50013,
+    });
   });
 });
 

@@ -28,21 +28,37 @@ describe("an agent's own Graph token for one customer tenant", () => {
     const challenge = createHash("sha256").update(verifier).digest("base64url");
     const redirect = "http://localhost:3000/callback";
     const params = {
-      client_id: na.app.clientId, redirect_uri: redirect, response_type: "code", scope: `${h.emulator.url}/.default`,
-      state: "s1", code_challenge: challenge, code_challenge_method: "S256",
+      client_id: na.app.clientId,
+      redirect_uri: redirect,
+      response_type: "code",
+      scope: `${h.emulator.url}/.default`,
+      state: "s1",
+      code_challenge: challenge,
+      code_challenge_method: "S256",
     };
     const authorize = `${h.emulator.url}/${customerId}/oauth2/v2.0/authorize`;
     const page = await fetch(`${authorize}?${new URLSearchParams(params)}`, { dispatcher: agent });
     expect(await page.text()).toContain("<form");
     const posted = await fetch(authorize, {
-      method: "POST", dispatcher: agent, redirect: "manual",
+      method: "POST",
+      dispatcher: agent,
+      redirect: "manual",
       body: new URLSearchParams({ ...params, username: AGENT, password: "Passw0rd!demo" }),
     });
     expect(posted.status).toBe(302);
     const code = new URL(posted.headers.get("location")!).searchParams.get("code")!;
     const token = await fetch(`${h.emulator.url}/${customerId}/oauth2/v2.0/token`, {
-      method: "POST", dispatcher: agent,
-      body: new URLSearchParams({ grant_type: "authorization_code", client_id: na.app.clientId, client_secret: na.app.clientSecret!, code, redirect_uri: redirect, code_verifier: verifier, scope: params.scope }),
+      method: "POST",
+      dispatcher: agent,
+      body: new URLSearchParams({
+        grant_type: "authorization_code",
+        client_id: na.app.clientId,
+        client_secret: na.app.clientSecret!,
+        code,
+        redirect_uri: redirect,
+        code_verifier: verifier,
+        scope: params.scope,
+      }),
     });
     const body = (await token.json()) as { access_token: string };
     expect(token.status).toBe(200);
@@ -51,7 +67,9 @@ describe("an agent's own Graph token for one customer tenant", () => {
 
   it("reads that customer with it, and refuses every other customer in the operation", async () => {
     const apiToken = (await h.control<{ access_token: string }>("POST", "/agents/token", { agent: AGENT })).access_token;
-    const mine = (await h.query(`{ customers(first: 2) { nodes { id } } }`, {}, { authorization: `Bearer ${apiToken}` })).body.data.customers.nodes.map((n: any) => n.id);
+    const mine = (await h.query(`{ customers(first: 2) { nodes { id } } }`, {}, { authorization: `Bearer ${apiToken}` })).body.data.customers.nodes.map(
+      (n: any) => n.id,
+    );
     const graphToken = await signInAtCustomer(mine[0]);
     await h.resetCounters();
     const headers = { authorization: `Bearer ${apiToken}`, "x-customer-graph-token": `Bearer ${graphToken}` };
@@ -72,7 +90,9 @@ describe("an agent's own Graph token for one customer tenant", () => {
 
   it("refuses a customer token of another agent", async () => {
     const apiToken = (await h.control<{ access_token: string }>("POST", "/agents/token", { agent: "admin@fabrikampartnersna.onmicrosoft.com" })).access_token;
-    const mine = (await h.query(`{ customers(first: 1) { nodes { id } } }`, {}, { authorization: `Bearer ${apiToken}` })).body.data.customers.nodes.map((n: any) => n.id);
+    const mine = (await h.query(`{ customers(first: 1) { nodes { id } } }`, {}, { authorization: `Bearer ${apiToken}` })).body.data.customers.nodes.map(
+      (n: any) => n.id,
+    );
     const readersToken = await signInAtCustomer(mine[0]);
     const r = await h.query(`{ me { mode } }`, {}, { authorization: `Bearer ${apiToken}`, "x-customer-graph-token": readersToken });
     expect(r.status).toBe(403);
@@ -88,11 +108,18 @@ describe("an agent's own Graph token for one customer tenant", () => {
     const graphToken = await signInAtCustomer(partnerTenantId);
     expect(decodeJwt(graphToken).tid).toBe(partnerTenantId);
     await h.resetCounters();
-    const r = await h.query(`query($id: ID!) { customers(first: 5) { nodes { id } } customer(id: $id) { users(first: 1) { nodes { id } } } }`, { id: partnerTenantId }, {
-      authorization: `Bearer ${apiToken}`, "x-customer-graph-token": `Bearer ${graphToken}`,
-    });
+    const r = await h.query(
+      `query($id: ID!) { customers(first: 5) { nodes { id } } customer(id: $id) { users(first: 1) { nodes { id } } } }`,
+      { id: partnerTenantId },
+      {
+        authorization: `Bearer ${apiToken}`,
+        "x-customer-graph-token": `Bearer ${graphToken}`,
+      },
+    );
     expect(r.status).toBe(403);
-    expect(r.body.errors).toEqual([{ message: "The customer token is for a tenant that is not one of the caller's customers.", extensions: { code: "FORBIDDEN" } }]);
+    expect(r.body.errors).toEqual([
+      { message: "The customer token is for a tenant that is not one of the caller's customers.", extensions: { code: "FORBIDDEN" } },
+    ]);
     const calls = (await h.counters()).requests.filter((q) => q.tenantId === partnerTenantId && q.kind !== "batch");
     expect(calls.length).toBeLessThanOrEqual(3);
     for (const call of calls) expect(call.url).toMatch(/\/(contracts|tenantRelationships\/)/);
@@ -106,11 +133,17 @@ describe("an agent's own Graph token for one customer tenant", () => {
     const { privateKey } = await generateKeyPair("RS256");
     const now = Math.floor(Date.now() / 1000);
     const madeUp = await new SignJWT({ tid: eu.id, oid: decodeJwt(apiToken).oid, aud: h.emulator.url, iat: now, nbf: now, exp: now + 3600 })
-      .setProtectedHeader({ alg: "RS256" }).sign(privateKey);
+      .setProtectedHeader({ alg: "RS256" })
+      .sign(privateKey);
     await h.resetCounters();
-    const r = await h.query(`{ customers(first: 5) { nodes { id users(first: 1) { nodes { id } } } } }`, {}, {
-      authorization: `Bearer ${apiToken}`, "x-customer-graph-token": madeUp,
-    });
+    const r = await h.query(
+      `{ customers(first: 5) { nodes { id users(first: 1) { nodes { id } } } } }`,
+      {},
+      {
+        authorization: `Bearer ${apiToken}`,
+        "x-customer-graph-token": madeUp,
+      },
+    );
     expect(r.status).toBe(403);
     expect(r.body.errors[0].extensions.code).toBe("FORBIDDEN");
     expect(graphCallsTo(await h.counters(), eu.id)).toBe(0);

@@ -1,9 +1,21 @@
 import { getNamedType, type GraphQLObjectType, isLeafType } from "graphql";
 import { buildPartnerGraphSchema } from "../../src/schema";
 import {
-  CustomerDataModelWavesDocument, CustomerEntitySamplesDocument, CustomerEveryLinkDocument, CustomerFirstObjectIdsDocument, CustomerGroupsOfKindDocument,
-  CustomerKindFiltersDocument, CustomerManagedDeviceUserDocument, CustomerObjectsByIdDocument, CustomerQuotedFiltersDocument, CustomerSearchDocument,
-  CustomerSearchSamplesDocument, CustomerUserFiltersDocument, CustomerUsersManagedDevicesDocument, NonCompliantDevicesDocument, UserDetailDocument,
+  CustomerDataModelWavesDocument,
+  CustomerEntitySamplesDocument,
+  CustomerEveryLinkDocument,
+  CustomerFirstObjectIdsDocument,
+  CustomerGroupsOfKindDocument,
+  CustomerKindFiltersDocument,
+  CustomerManagedDeviceUserDocument,
+  CustomerObjectsByIdDocument,
+  CustomerQuotedFiltersDocument,
+  CustomerSearchDocument,
+  CustomerSearchSamplesDocument,
+  CustomerUserFiltersDocument,
+  CustomerUsersManagedDevicesDocument,
+  NonCompliantDevicesDocument,
+  UserDetailDocument,
 } from "../__generated__/operations";
 import { dataOf, graphRequestsTo, ofType, queryOf, graphCallsTo, seededCustomers, startHarness, type Harness, type SeededCustomer } from "../helpers/harness";
 
@@ -95,13 +107,18 @@ describe("the customer data model through the built-in cloud", () => {
         .map((f) => f.name)
         .join(" ");
     };
-    const data = dataOf(await h.query(`query($id: ID!) { customer(id: $id) {
+    const data = dataOf(
+      await h.query(
+        `query($id: ID!) { customer(id: $id) {
       organization { ${leaves("Organization")} verifiedDomains { ${leaves("VerifiedDomain")} } }
       users(first: 5) { nodes { ${leaves("User")} memberOf { nodes { __typename ... on Group { ${leaves("Group")} } ... on OtherDirectoryObject { ${leaves("OtherDirectoryObject")} } } } } }
       groups(first: 5) { nodes { ${leaves("Group")} members { nodes { ... on Device { ${leaves("Device")} } } } } }
       devices(first: 5) { nodes { ${leaves("Device")} } }
       managedDevices(first: 5) { nodes { ${leaves("ManagedDevice")} } }
-    } }`, { id: tenant }));
+    } }`,
+        { id: tenant },
+      ),
+    );
     const c = data.customer;
     expect(c.organization.displayName).toEqual(expect.any(String));
     for (const list of [c.users, c.groups, c.devices, c.managedDevices]) {
@@ -132,11 +149,16 @@ describe("the customer data model through the built-in cloud", () => {
       { __typename: "Organization", tenantId: tenant, id: tenant },
     ];
     await h.resetCounters();
-    const data = dataOf(await h.query(`query($r: [_Any!]!) { _entities(representations: $r) {
+    const data = dataOf(
+      await h.query(
+        `query($r: [_Any!]!) { _entities(representations: $r) {
       __typename
       ... on Group { tenantId id displayName } ... on Device { tenantId id displayName }
       ... on ManagedDevice { tenantId id deviceName } ... on Organization { tenantId id displayName }
-    } }`, { r: reps }));
+    } }`,
+        { r: reps },
+      ),
+    );
     expect(data._entities.slice(0, 6)).toEqual(groups.map((g) => ({ __typename: "Group", tenantId: tenant, ...g })));
     expect(data._entities.slice(6, 9)).toEqual(devices.map((d) => ({ __typename: "Device", tenantId: tenant, ...d })));
     expect(data._entities.slice(9, 12)).toEqual(managed.map((m) => ({ __typename: "ManagedDevice", tenantId: tenant, ...m })));
@@ -324,7 +346,8 @@ describe("the customer data model through the built-in cloud", () => {
         expect(graphCallsTo(c, customer.id)).toBeLessThanOrEqual(1 + Math.ceil((2 * users.length) / 20) + Math.ceil(joined / 20) + 1);
         // $select names only what the operation selected.
         for (const m of graphRequestsTo(c, customer.id, /\/memberOf$/)) expect(queryOf(m).get("$select")).toBe("displayName,id");
-        for (const m of graphRequestsTo(c, customer.id, /\/users\/[^/]+\/managedDevices$/)) expect(queryOf(m).get("$select")).toBe("azureADDeviceId,complianceState,id");
+        for (const m of graphRequestsTo(c, customer.id, /\/users\/[^/]+\/managedDevices$/))
+          expect(queryOf(m).get("$select")).toBe("azureADDeviceId,complianceState,id");
         for (const d of deviceLookups) expect(queryOf(d).get("$select")).toBe("deviceId,id,trustType");
       }
       expect(c.concurrency.graph.max).toBeGreaterThan(1);

@@ -80,7 +80,10 @@ describe("federation: this subgraph composed with a billing subgraph, served by 
     customerIds = listing.map((c) => c.id);
     seatUsers = listing.flatMap((c) => c.users!.nodes.map((u) => ({ ...u, userPrincipalName: u.userPrincipalName! })));
 
-    billing = startBilling(customerIds, seatUsers.map(({ tenantId, id }) => ({ tenantId, id })));
+    billing = startBilling(
+      customerIds,
+      seatUsers.map(({ tenantId, id }) => ({ tenantId, id })),
+    );
     const { url: billingUrl } = await startStandaloneServer(billing, { listen: { port: 0, host: "127.0.0.1" } });
 
     const composed = composeServices([
@@ -115,13 +118,22 @@ describe("federation: this subgraph composed with a billing subgraph, served by 
     ]);
     const api = composed.schema!.toAPISchema().toGraphQLJSSchema();
     const customer = api.getType("Customer") as GraphQLObjectType;
-    expect(Object.keys(customer.getFields())).toEqual(expect.arrayContaining(["id", "region", "users", "groups", "managedDevices", "organization", "billingAccount"]));
+    expect(Object.keys(customer.getFields())).toEqual(
+      expect.arrayContaining(["id", "region", "users", "groups", "managedDevices", "organization", "billingAccount"]),
+    );
     for (const t of ["User", "Group", "Device", "ManagedDevice", "Organization", "DirectoryObject"]) expect(api.getType(t)).toBeDefined();
   });
 
   it("answers a query that starts in this subgraph and crosses into billing", async () => {
     const data = await gateway<{
-      customers: { nodes: Array<{ id: string; displayName: string; billingAccount: { number: string; plan: string }; users: { nodes: Array<{ userPrincipalName: string }> } }> };
+      customers: {
+        nodes: Array<{
+          id: string;
+          displayName: string;
+          billingAccount: { number: string; plan: string };
+          users: { nodes: Array<{ userPrincipalName: string }> };
+        }>;
+      };
     }>(`{ customers(first: 3) { nodes { id displayName billingAccount { number plan } users(first: 2) { nodes { userPrincipalName } } } } }`);
     expect(data.customers.nodes.map((c) => c.id)).toEqual(customerIds);
     for (const c of data.customers.nodes) {
@@ -132,7 +144,11 @@ describe("federation: this subgraph composed with a billing subgraph, served by 
 
   it("answers a query that starts in billing and resolves customers and users here by their keys", async () => {
     const data = await gateway<{
-      overdueInvoices: Array<{ id: string; amount: number; customer: { id: string; displayName: string; organization: { defaultDomainName: string }; groups: { totalCount: number } } }>;
+      overdueInvoices: Array<{
+        id: string;
+        amount: number;
+        customer: { id: string; displayName: string; organization: { defaultDomainName: string }; groups: { totalCount: number } };
+      }>;
       seats: Array<{ sku: string; user: { tenantId: string; id: string; userPrincipalName: string; customer: { id: string } } }>;
     }>(`{
       overdueInvoices { id amount customer { id displayName organization { defaultDomainName } groups(first: 1) { totalCount } } }
@@ -150,7 +166,11 @@ describe("federation: this subgraph composed with a billing subgraph, served by 
 
   it("resolves 1,000 User representations across 5 tenants with at most ceil(n/20) Graph requests per tenant", async () => {
     const seeded = (await h.control<{ customers: Array<{ id: string; sizes: { users: number } }> }>("GET", "/tenants")).customers;
-    const tenants = seeded.filter((c) => c.sizes.users <= 1000).sort((a, b) => b.sizes.users - a.sizes.users).slice(0, 5).map((c) => c.id);
+    const tenants = seeded
+      .filter((c) => c.sizes.users <= 1000)
+      .sort((a, b) => b.sizes.users - a.sizes.users)
+      .slice(0, 5)
+      .map((c) => c.id);
     const PER_TENANT = 200;
     const reps: Array<{ __typename: "User"; tenantId: string; id: string }> = [];
     const known = new Map<string, string>();

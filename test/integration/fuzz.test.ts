@@ -30,9 +30,22 @@ import { startSubgraphProcess, type SubgraphProcess } from "../helpers/subgraphP
  * requests (CSRF, content type, missing query), persisted queries and operation selection.
  */
 const ALLOWED_CODES = new Set([
-  "UNAUTHENTICATED", "FORBIDDEN", "NOT_FOUND", "BAD_USER_INPUT", "CUSTOMER_NOT_READY", "ROLE_MISSING", "CONSENT_MISSING",
-  "REGION_NOT_SERVED", "THROTTLED", "UPSTREAM_UNAVAILABLE", "TIMEOUT",
-  "GRAPHQL_PARSE_FAILED", "GRAPHQL_VALIDATION_FAILED", "BAD_REQUEST", "PERSISTED_QUERY_NOT_FOUND", "PERSISTED_QUERY_NOT_SUPPORTED",
+  "UNAUTHENTICATED",
+  "FORBIDDEN",
+  "NOT_FOUND",
+  "BAD_USER_INPUT",
+  "CUSTOMER_NOT_READY",
+  "ROLE_MISSING",
+  "CONSENT_MISSING",
+  "REGION_NOT_SERVED",
+  "THROTTLED",
+  "UPSTREAM_UNAVAILABLE",
+  "TIMEOUT",
+  "GRAPHQL_PARSE_FAILED",
+  "GRAPHQL_VALIDATION_FAILED",
+  "BAD_REQUEST",
+  "PERSISTED_QUERY_NOT_FOUND",
+  "PERSISTED_QUERY_NOT_SUPPORTED",
   "OPERATION_RESOLUTION_FAILURE",
 ]);
 
@@ -74,25 +87,45 @@ describe("fuzzing the subgraph over HTTP: generated documents, variables, repres
     [demo, production] = await Promise.all([startSubgraphProcess({ mode: "demo" }), startSubgraphProcess({ mode: "production", emulator })]);
     const emulatorAgent = new Agent({ connect: { ca: emulator.caCert } });
     try {
-      const agent = await fetch(`${emulator.url}/_emulator/agents/token`, { method: "POST", dispatcher: emulatorAgent, headers: { "content-type": "application/json" }, body: JSON.stringify({ agent: "admin@fabrikampartnersna.onmicrosoft.com" }) });
+      const agent = await fetch(`${emulator.url}/_emulator/agents/token`, {
+        method: "POST",
+        dispatcher: emulatorAgent,
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ agent: "admin@fabrikampartnersna.onmicrosoft.com" }),
+      });
       const na = emulator.partnerConfig().partnerTenants.find((p) => p.region === "NA")!;
       const app = await fetch(`${emulator.url}/${na.tenantId}/oauth2/v2.0/token`, {
         method: "POST",
         dispatcher: emulatorAgent,
-        body: new URLSearchParams({ grant_type: "client_credentials", client_id: na.app.clientId, client_secret: na.app.clientSecret, scope: `api://${na.app.clientId}/.default` }),
+        body: new URLSearchParams({
+          grant_type: "client_credentials",
+          client_id: na.app.clientId,
+          client_secret: na.app.clientSecret,
+          scope: `api://${na.app.clientId}/.default`,
+        }),
       });
       tokens = { agent: ((await agent.json()) as any).access_token, app: ((await app.json()) as any).access_token };
     } finally {
       await emulatorAgent.close();
     }
     // The demo process's own cloud: no throttling either, so runs do not wait on Retry-After.
-    await fetch(`${demo.emulator!.url}/_emulator/settings`, { method: "PUT", dispatcher: demo.emulator!.dispatcher, headers: { "content-type": "application/json" }, body: JSON.stringify({ throttling: false }) });
+    await fetch(`${demo.emulator!.url}/_emulator/settings`, {
+      method: "PUT",
+      dispatcher: demo.emulator!.dispatcher,
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ throttling: false }),
+    });
 
     const pools = await poolsFrom(production, tokens.agent);
     const schema = buildSubgraphSchema({ typeDefs: parse(readFileSync(resolve(__dirname, "../../schema/subgraph.graphql"), "utf8")) });
     arbitrary = fc.record({
       // Production mode mostly: a crashed demo process restarts its whole built-in cloud, which is slow.
-      target: fc.oneof({ weight: 5, arbitrary: fc.constant<Target>("demo") }, { weight: 8, arbitrary: fc.constant<Target>("agent") }, { weight: 5, arbitrary: fc.constant<Target>("app") }, { weight: 1, arbitrary: fc.constant<Target>("anonymous") }),
+      target: fc.oneof(
+        { weight: 5, arbitrary: fc.constant<Target>("demo") },
+        { weight: 8, arbitrary: fc.constant<Target>("agent") },
+        { weight: 5, arbitrary: fc.constant<Target>("app") },
+        { weight: 1, arbitrary: fc.constant<Target>("anonymous") },
+      ),
       request: fuzzRequestArbitrary(schema, pools),
     });
   }, 120_000);
@@ -135,7 +168,17 @@ describe("fuzzing the subgraph over HTTP: generated documents, variables, repres
     else if (unanswered) signatures.add(unanswered);
     else if (!healthy) signatures.add("/health unanswered after the request");
     // The masked error's cause is logged a moment after the answer; wait for it (pipes lag).
-    for (let i = 0; signatures.size && [...signatures].some((x) => x.includes("INTERNAL_SERVER_ERROR")) && !proc.output().slice(mark).some((l) => maskedCause(l)) && i < 10; i++) {
+    for (
+      let i = 0;
+      signatures.size &&
+      [...signatures].some((x) => x.includes("INTERNAL_SERVER_ERROR")) &&
+      !proc
+        .output()
+        .slice(mark)
+        .some((l) => maskedCause(l)) &&
+      i < 10;
+      i++
+    ) {
       await new Promise((r) => setTimeout(r, 50));
     }
     const logged = proc.output().slice(mark);
@@ -159,7 +202,8 @@ describe("fuzzing the subgraph over HTTP: generated documents, variables, repres
         const i = index++;
         const t0 = Date.now();
         const outcome = await run(c);
-        if (process.env.FUZZ_DEBUG) slowest.push([Date.now() - t0, `${c.target}/${c.request.kind}${outcome.signatures.some((x) => x.includes("died")) ? " (crash)" : ""}`]);
+        if (process.env.FUZZ_DEBUG)
+          slowest.push([Date.now() - t0, `${c.target}/${c.request.kind}${outcome.signatures.some((x) => x.includes("died")) ? " (crash)" : ""}`]);
         if (outcome.answer.includes('"data":{')) withData += 1;
         if (process.env.FUZZ_DEBUG) {
           const m = /"message":"((?:[^"\\]|\\.){0,70})/.exec(outcome.answer)?.[1]?.replace(/"[^"]*"|\d+/g, "_") ?? outcome.answer.slice(0, 40);
@@ -176,17 +220,36 @@ describe("fuzzing the subgraph over HTTP: generated documents, variables, repres
       // Bounded: past the budget the run stops and fails below, listing what it found so far.
       { seed: SEED, numRuns: RUNS, timeout: ANSWER_WITHIN_MS + 10_000, plugins: [fc.interruptAfterTimeLimit(RUN_TIME_MS)] },
     );
-    if (process.env.FUZZ_DEBUG) console.log(`${index} runs in ${Math.round((Date.now() - started) / 1000)} s; slowest: ${slowest.sort((a, b) => b[0] - a[0]).slice(0, 8).map(([ms, what]) => `${ms} ms ${what}`).join(" | ")}`);
-    if (process.env.FUZZ_DEBUG) console.log([...messages].sort((a, b) => b[1] - a[1]).map(([m, n]) => `${n} ${m}`).join("\n"));
+    if (process.env.FUZZ_DEBUG)
+      console.log(
+        `${index} runs in ${Math.round((Date.now() - started) / 1000)} s; slowest: ${slowest
+          .sort((a, b) => b[0] - a[0])
+          .slice(0, 8)
+          .map(([ms, what]) => `${ms} ms ${what}`)
+          .join(" | ")}`,
+      );
+    if (process.env.FUZZ_DEBUG)
+      console.log(
+        [...messages]
+          .sort((a, b) => b[1] - a[1])
+          .map(([m, n]) => `${n} ${m}`)
+          .join("\n"),
+      );
     // Not a vacuous run: many requests were executed, not only refused at parse or validation.
     const interrupted = index < RUNS ? `only ${index} of ${RUNS} runs within ${RUN_TIME_MS / 1000} s (each crash costs a restart); ` : "";
     // Judged with the violations, so that a thin run never hides what it found.
-    const thin = withData <= index / 10 || reachedResolvers <= index / 5 ? `a thin run: ${withData} answers with data and ${reachedResolvers} reaching resolvers of ${index}; ` : "";
+    const thin =
+      withData <= index / 10 || reachedResolvers <= index / 5
+        ? `a thin run: ${withData} answers with data and ${reachedResolvers} reaching resolvers of ${index}; `
+        : "";
 
     const reports: string[] = [];
     const shrinkUntil = Date.now() + SHRINK_TIME_MS;
     for (const [signature, first] of failures) {
-      const minimal = Date.now() < shrinkUntil ? await shrink(signature, first.index) : { case: fc.sample(arbitrary, { seed: SEED, path: String(first.index), numRuns: 1 })[0]!, outcome: first.outcome, shrunk: false };
+      const minimal =
+        Date.now() < shrinkUntil
+          ? await shrink(signature, first.index)
+          : { case: fc.sample(arbitrary, { seed: SEED, path: String(first.index), numRuns: 1 })[0]!, outcome: first.outcome, shrunk: false };
       reports.push(
         [
           `● ${signature}  (${first.count} of ${RUNS} runs; first at run ${first.index}, path "${first.index}")`,
@@ -198,7 +261,8 @@ describe("fuzzing the subgraph over HTTP: generated documents, variables, repres
       );
     }
     if ((interrupted || thin) && !reports.length) throw new Error(`${interrupted}${thin}`);
-    if (reports.length) throw new Error(`${interrupted}${thin}${failures.size} distinct violations (seed ${SEED}; rerun with FUZZ_SEED=${SEED}):\n\n${reports.join("\n\n")}`);
+    if (reports.length)
+      throw new Error(`${interrupted}${thin}${failures.size} distinct violations (seed ${SEED}; rerun with FUZZ_SEED=${SEED}):\n\n${reports.join("\n\n")}`);
   }, 900_000);
 
   /** fast-check's shrinking, replaying the failing run by its path, on "shows this same signature". */
@@ -277,7 +341,12 @@ function violationsOf(status: number, text: string, contentType: string): string
   for (const e of Array.isArray(body.errors) ? body.errors : []) {
     const code = e?.extensions?.code;
     // By field, not by response key: generated aliases (users123) must not split one defect in many.
-    const where = Array.isArray(e?.path) ? ` at ${e.path.filter((p: unknown) => typeof p === "string").map((p: string) => p.replace(/\d+$/, "")).join(".")}` : "";
+    const where = Array.isArray(e?.path)
+      ? ` at ${e.path
+          .filter((p: unknown) => typeof p === "string")
+          .map((p: string) => p.replace(/\d+$/, ""))
+          .join(".")}`
+      : "";
     if (typeof code !== "string") out.push(`error without extensions.code${where}`);
     else if (code === "INTERNAL_SERVER_ERROR") out.push(`INTERNAL_SERVER_ERROR${where} (HTTP ${status})`);
     else if (!ALLOWED_CODES.has(code)) out.push(`code ${code} outside the vocabulary`);
@@ -291,7 +360,10 @@ function maskedCause(line: string): string | undefined {
   try {
     const entry = JSON.parse(line);
     const err = entry.err ?? {};
-    const message = String(err.message ?? entry.msg ?? "").replace(/"[^"]*"/g, '"…"').replace(/[0-9a-f]{8}-[0-9a-f-]{27}/gi, "<id>").replace(/\d+/g, "N");
+    const message = String(err.message ?? entry.msg ?? "")
+      .replace(/"[^"]*"/g, '"…"')
+      .replace(/[0-9a-f]{8}-[0-9a-f-]{27}/gi, "<id>")
+      .replace(/\d+/g, "N");
     return `${err.name ?? ""}: ${message.slice(0, 100)}`;
   } catch {
     return undefined;
@@ -299,7 +371,14 @@ function maskedCause(line: string): string | undefined {
 }
 
 function describeRequest(r: HttpRequest): string {
-  const shown = (k: string, v: string) => (k !== "authorization" ? v : /^Bearer eyJ/.test(v) && v.length > 200 ? "Bearer <the target's real token>" : v.length > 80 ? `${v.slice(0, 40)}… (${v.length} chars)` : v);
+  const shown = (k: string, v: string) =>
+    k !== "authorization"
+      ? v
+      : /^Bearer eyJ/.test(v) && v.length > 200
+        ? "Bearer <the target's real token>"
+        : v.length > 80
+          ? `${v.slice(0, 40)}… (${v.length} chars)`
+          : v;
   const headers = Object.entries(r.headers).map(([k, v]) => `${k}: ${shown(k, v)}`);
   const body = r.body && r.body.length > 2000 ? `${r.body.slice(0, 200)}… (${r.body.length} bytes)` : r.body;
   return [`${r.method} /graphql${r.search}`, ...headers, ...(body !== undefined ? [body] : [])].join("\n");
@@ -309,7 +388,14 @@ function describeRequest(r: HttpRequest): string {
 function crashCause(exit: string | undefined): string {
   const [how, ...stderr] = (exit ?? "").split("\n");
   // The last error line: the tail may still hold an earlier crash of the same process.
-  const error = stderr.map((l) => l.replace(/^stderr: /, "")).reverse().find((l) => /^[A-Za-z]*Error\b[^:]*: /.test(l));
+  const error = stderr
+    .map((l) => l.replace(/^stderr: /, ""))
+    .reverse()
+    .find((l) => /^[A-Za-z]*Error\b[^:]*: /.test(l));
   return error ? `${how}: ${error.replace(/"[^"]*"|'[^']*'/g, '"…"').slice(0, 100)}` : how!;
 }
-const indent = (s: string, n: number) => s.split("\n").map((l) => " ".repeat(n) + l).join("\n");
+const indent = (s: string, n: number) =>
+  s
+    .split("\n")
+    .map((l) => " ".repeat(n) + l)
+    .join("\n");

@@ -12,7 +12,10 @@ describe("customers when the GDAP APIs refuse a region", () => {
   beforeAll(async () => {
     // Listings are not reused between tests here: each test switches the GDAP APIs its own way.
     h = await startHarness({ env: { CUSTOMER_LIST_TTL_SECONDS: "0" } });
-    const tenants = await h.control<{ partners: Array<{ id: string; region: string }>; customers: Array<{ id: string; displayName: string; region: string; dap: boolean; gdap: boolean }> }>("GET", "/tenants");
+    const tenants = await h.control<{
+      partners: Array<{ id: string; region: string }>;
+      customers: Array<{ id: string; displayName: string; region: string; dap: boolean; gdap: boolean }>;
+    }>("GET", "/tenants");
     eu = { id: tenants.partners.find((p) => p.region === "EU")!.id, customers: tenants.customers.filter((c) => c.region === "EU") };
   });
   afterAll(async () => h?.close());
@@ -26,13 +29,22 @@ describe("customers when the GDAP APIs refuse a region", () => {
       const token = await fetch(`${h.emulator.url}/${p.tenantId}/oauth2/v2.0/token`, {
         method: "POST",
         dispatcher,
-        body: new URLSearchParams({ grant_type: "client_credentials", client_id: p.app.clientId, client_secret: p.app.clientSecret!, scope: `${h.emulator.url}/.default` }),
+        body: new URLSearchParams({
+          grant_type: "client_credentials",
+          client_id: p.app.clientId,
+          client_secret: p.app.clientSecret!,
+          scope: `${h.emulator.url}/.default`,
+        }),
       }).then(async (r) => ((await r.json()) as { access_token: string }).access_token);
       for (const list of ["delegatedAdminCustomers", "delegatedAdminRelationships"]) {
         const res = await fetch(`${h.emulator.url}/v1.0/tenantRelationships/${list}`, { dispatcher, headers: { authorization: `Bearer ${token}` } });
         expect(res.status).toBe(403);
         const body = (await res.json()) as any;
-        expect(body.error).toMatchObject({ code: "Authorization_RequestDenied", message: expect.any(String), innerError: { "request-id": expect.any(String), date: expect.any(String) } });
+        expect(body.error).toMatchObject({
+          code: "Authorization_RequestDenied",
+          message: expect.any(String),
+          innerError: { "request-id": expect.any(String), date: expect.any(String) },
+        });
       }
       const contracts = await fetch(`${h.emulator.url}/v1.0/contracts`, { dispatcher, headers: { authorization: `Bearer ${token}` } });
       expect(contracts.status).toBe(200);
@@ -46,7 +58,10 @@ describe("customers when the GDAP APIs refuse a region", () => {
     const r = await h.query(`{ customers(first: 100) { totalCount nodes { id region displayName relationship { kind gdap { status roles } } } } }`);
     const nodes: any[] = r.body.data.customers.nodes;
     const euNodes = nodes.filter((n) => n.region === "EU");
-    const contractIds = eu.customers.filter((c) => c.dap).map((c) => c.id).sort();
+    const contractIds = eu.customers
+      .filter((c) => c.dap)
+      .map((c) => c.id)
+      .sort();
     expect(contractIds.length).toBeGreaterThan(0);
     expect(euNodes.map((n) => n.id).sort()).toEqual(contractIds);
     // Other regions keep their GDAP details.
@@ -60,14 +75,21 @@ describe("customers when the GDAP APIs refuse a region", () => {
       expect(node.region).toBe("EU");
       expect(e.path).toEqual(["customers", "nodes", e.path[2], "relationship", "gdap"]);
       expect(node.relationship.gdap).toBeNull();
-      expect(e.extensions).toMatchObject({ code: "CONSENT_MISSING", tenantId: eu.id, reason: "GDAP_API_DENIED", requiredPermissions: ["DelegatedAdminRelationship.Read.All"] });
+      expect(e.extensions).toMatchObject({
+        code: "CONSENT_MISSING",
+        tenantId: eu.id,
+        reason: "GDAP_API_DENIED",
+        requiredPermissions: ["DelegatedAdminRelationship.Read.All"],
+      });
     }
   });
 
   it("answers customer(id) of such a region with its data; users are read as ever", async () => {
     await h.control("PUT", "/partners/EU/gdap-api", { available: false });
     const target = eu.customers.find((c) => c.dap && c.gdap)!;
-    const r = await h.query(`query($id: ID!) { customer(id: $id) { id displayName relationship { kind gdap { status } } users(first: 1) { nodes { id } } } }`, { id: target.id });
+    const r = await h.query(`query($id: ID!) { customer(id: $id) { id displayName relationship { kind gdap { status } } users(first: 1) { nodes { id } } } }`, {
+      id: target.id,
+    });
     expect(r.body.data.customer).toMatchObject({ id: target.id, users: { nodes: [expect.any(Object)] } });
     expect(r.body.errors.map((e: any) => [e.path.join("."), e.extensions.code])).toEqual([["customer.relationship.gdap", "CONSENT_MISSING"]]);
   });
@@ -75,11 +97,21 @@ describe("customers when the GDAP APIs refuse a region", () => {
   it("does the same for an agent of that region (on-behalf-of)", async () => {
     await h.control("PUT", "/partners/EU/gdap-api", { available: false });
     const { access_token } = await h.control<{ access_token: string }>("POST", "/agents/token", { agent: "reader@fabrikampartnerseu.onmicrosoft.com" });
-    const r = await h.query(`{ customers(first: 100) { nodes { id relationship { kind gdap { status } } } } }`, {}, { authorization: `Bearer ${access_token}` });
+    const r = await h.query(
+      `{ customers(first: 100) { nodes { id relationship { kind gdap { status } } } } }`,
+      {},
+      { authorization: `Bearer ${access_token}` },
+    );
     const nodes: any[] = r.body.data.customers.nodes;
-    expect(nodes.map((n) => n.id).sort()).toEqual(eu.customers.filter((c) => c.dap).map((c) => c.id).sort());
+    expect(nodes.map((n) => n.id).sort()).toEqual(
+      eu.customers
+        .filter((c) => c.dap)
+        .map((c) => c.id)
+        .sort(),
+    );
     expect(r.body.errors).toHaveLength(nodes.length);
-    for (const e of r.body.errors) expect([e.path.slice(3).join("."), e.extensions.code, e.extensions.reason]).toEqual(["relationship.gdap", "CONSENT_MISSING", "GDAP_API_DENIED"]);
+    for (const e of r.body.errors)
+      expect([e.path.slice(3).join("."), e.extensions.code, e.extensions.reason]).toEqual(["relationship.gdap", "CONSENT_MISSING", "GDAP_API_DENIED"]);
   });
 
   it.each([400, 404])("names a cloud without the GDAP API (Graph answers %s) as such, not as the client's input", async (status) => {

@@ -19,7 +19,8 @@ describe("Graph failures as the client sees them", () => {
     h = await startHarness({ log: createLogger("info", sink), env: { GRAPH_BUDGET_SCALE: "0" } });
     const seeded = (await h.control<{ customers: Array<{ id: string; sizes: { users: number } }> }>("GET", "/tenants")).customers;
     tenant = seeded.filter((c) => c.sizes.users >= 30).sort((a, b) => a.sizes.users - b.sizes.users)[0]!.id;
-    users = (await h.query(`query($id: ID!) { customer(id: $id) { users(first: 30) { nodes { id userPrincipalName } } } }`, { id: tenant })).body.data.customer.users.nodes;
+    users = (await h.query(`query($id: ID!) { customer(id: $id) { users(first: 30) { nodes { id userPrincipalName } } } }`, { id: tenant })).body.data.customer
+      .users.nodes;
     // Warm the customer list and the tokens of 50 customers, so fault injection below meets Graph calls only.
     await h.query(`{ customers(first: 50) { nodes { id users(first: 1) { nodes { id } } } } }`);
   });
@@ -35,7 +36,9 @@ describe("Graph failures as the client sees them", () => {
     const r = await h.query(ENTITIES, { r: users.map((u) => ({ __typename: "User", tenantId: tenant, id: u.id })) });
     expect(r.body.errors).toBeUndefined();
     expect(r.body.data._entities.map((e: any) => e.userPrincipalName)).toEqual(users.map((u) => u.userPrincipalName));
-    const getByIds = (await h.counters()).requests.filter((q) => q.tenantId === tenant && q.method === "POST" && q.url.startsWith("/v1.0/directoryObjects/getByIds"));
+    const getByIds = (await h.counters()).requests.filter(
+      (q) => q.tenantId === tenant && q.method === "POST" && q.url.startsWith("/v1.0/directoryObjects/getByIds"),
+    );
     expect(getByIds).toHaveLength(2);
   });
 
@@ -76,7 +79,9 @@ describe("Graph failures as the client sees them", () => {
       await h.control("PUT", "/faults", { graphErrorRates: { "429": 0.6 }, retryAfter: "0.1", seed: 5 });
       await h.resetCounters();
       // Three lists of each of the 32 seeded customers: 96 items, every tenant's waiting on the same operation.
-      const r = await h.query(`{ customers(first: 50) { nodes { id users(first: 1) { nodes { id } } groups(first: 1) { nodes { id } } devices(first: 1) { nodes { id } } } } }`);
+      const r = await h.query(
+        `{ customers(first: 50) { nodes { id users(first: 1) { nodes { id } } groups(first: 1) { nodes { id } } devices(first: 1) { nodes { id } } } } }`,
+      );
       const customers = r.body.data.customers.nodes.length;
       expect(customers).toBeGreaterThanOrEqual(30);
       const c = await h.counters();

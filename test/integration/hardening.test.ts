@@ -24,10 +24,15 @@ describe("hostile and careless requests at the front door", () => {
   describe("_entities", () => {
     it("answers an unknown type BAD_USER_INPUT at its index and still looks the others up", async () => {
       const customers = (await h.query(`{ customers(first: 1) { nodes { id } } }`)).body.data.customers.nodes;
-      const r = await h.query(
-        `query($r: [_Any!]!) { _entities(representations: $r) { __typename ... on Customer { id } } }`,
-        { r: [{ __typename: "Customer", id: NIL_TENANT }, { __typename: "Nope" }, { __typename: "Customer", id: customers[0].id }, "not an object", { __typename: "User", tenantId: "x", id: "y" }] },
-      );
+      const r = await h.query(`query($r: [_Any!]!) { _entities(representations: $r) { __typename ... on Customer { id } } }`, {
+        r: [
+          { __typename: "Customer", id: NIL_TENANT },
+          { __typename: "Nope" },
+          { __typename: "Customer", id: customers[0].id },
+          "not an object",
+          { __typename: "User", tenantId: "x", id: "y" },
+        ],
+      });
       expect(r.status).toBe(200);
       expect(r.body.data._entities[2]).toEqual({ __typename: "Customer", id: customers[0].id });
       const byIndex = Object.fromEntries(r.body.errors.map((e: any) => [e.path[1], e.extensions.code]));
@@ -37,7 +42,9 @@ describe("hostile and careless requests at the front door", () => {
 
     it("checks every representation before any lookup: malformed keys cost no Graph call", async () => {
       await h.resetCounters();
-      const r = await h.query(`{ _entities(representations: [{ __typename: "User", tenantId: "${NIL_TENANT}" }, { __typename: "Group", tenantId: "nope", id: "1" }, { __typename: "Customer" }]) { __typename } }`);
+      const r = await h.query(
+        `{ _entities(representations: [{ __typename: "User", tenantId: "${NIL_TENANT}" }, { __typename: "Group", tenantId: "nope", id: "1" }, { __typename: "Customer" }]) { __typename } }`,
+      );
       expect(codes(r.body)).toEqual(["BAD_USER_INPUT", "BAD_USER_INPUT", "BAD_USER_INPUT"]);
       const c = await h.counters();
       expect((c.total.graph ?? 0) + (c.total.batch ?? 0) + (c.total.token ?? 0)).toBe(0);
@@ -84,7 +91,10 @@ describe("hostile and careless requests at the front door", () => {
       }
       const aliases = await h.query(`{ customer(id: "${NIL_TENANT}") { ${many(201, (i) => `u${i}: user(id: "${id}") { id }`)} } }`);
       expect(aliases.status).toBe(400);
-      expect(aliases.body.errors[0]).toMatchObject({ extensions: { code: "GRAPHQL_VALIDATION_FAILED" }, message: expect.stringMatching(/Aliases limit of 200 exceeded, found 201/) });
+      expect(aliases.body.errors[0]).toMatchObject({
+        extensions: { code: "GRAPHQL_VALIDATION_FAILED" },
+        message: expect.stringMatching(/Aliases limit of 200 exceeded, found 201/),
+      });
       const c = await h.counters();
       expect((c.total.graph ?? 0) + (c.total.batch ?? 0) + (c.total.discovery ?? 0)).toBe(0);
     });
@@ -96,14 +106,19 @@ describe("hostile and careless requests at the front door", () => {
       expect(roots.body.errors[0].extensions).toMatchObject({ code: "BAD_USER_INPUT", rootFields: 25, maxRootFields: 20 });
       const directives = await h.query(`{ me { mode ${many(60, () => "@include(if: true)")} } }`);
       expect(directives.status).toBe(400);
-      expect(directives.body.errors[0]).toMatchObject({ extensions: { code: "GRAPHQL_VALIDATION_FAILED" }, message: expect.stringMatching(/Directives limit of 50 exceeded/) });
+      expect(directives.body.errors[0]).toMatchObject({
+        extensions: { code: "GRAPHQL_VALIDATION_FAILED" },
+        message: expect.stringMatching(/Directives limit of 50 exceeded/),
+      });
       const tokens = await h.query(`{ me { ${many(6000, () => "mode")} } }`);
       expect(tokens.status).toBe(400);
       expect(tokens.body.errors[0]).toMatchObject({ extensions: { code: "GRAPHQL_PARSE_FAILED" }, message: expect.stringMatching(/5000 tokens/) });
     });
 
     it("serves the standard introspection query (Sandbox's) where introspection is on, and bounds abusive nesting", async () => {
-      const r = await h.query(getIntrospectionQuery({ descriptions: true, specifiedByUrl: true, directiveIsRepeatable: true, schemaDescription: true, inputValueDeprecation: true }));
+      const r = await h.query(
+        getIntrospectionQuery({ descriptions: true, specifiedByUrl: true, directiveIsRepeatable: true, schemaDescription: true, inputValueDeprecation: true }),
+      );
       expect(r.status).toBe(200);
       expect(r.body.errors).toBeUndefined();
       expect(r.body.data.__schema.queryType.name).toBe("Query");
@@ -175,7 +190,11 @@ describe("production mode", () => {
     const typo = await h.query(`{ customers(first: 1) { nodes { displayNam } } }`, {}, auth);
     expect(codes(typo.body)).toEqual(["GRAPHQL_VALIDATION_FAILED"]);
     expect(JSON.stringify(typo.body)).not.toMatch(/Did you mean|displayName/);
-    const enumTypo = await h.query(`query($f: ManagedDeviceFilter) { customers(first: 1) { nodes { managedDevices(filter: $f) { nodes { id } } } } }`, { f: { complianceState: "COMPLIANTT" } }, auth);
+    const enumTypo = await h.query(
+      `query($f: ManagedDeviceFilter) { customers(first: 1) { nodes { managedDevices(filter: $f) { nodes { id } } } } }`,
+      { f: { complianceState: "COMPLIANTT" } },
+      auth,
+    );
     expect(codes(enumTypo.body)).toEqual(["BAD_USER_INPUT"]);
     expect(JSON.stringify(enumTypo.body)).not.toMatch(/Did you mean|"COMPLIANT"/);
   });
@@ -219,7 +238,8 @@ describe("deadlines", () => {
   it("answers the customers whose tokens are still out with TIMEOUT at their path, beside the data it has", async () => {
     // The listing is warm (its partner tenants' tokens cached; the test before leaves them out for 6 s);
     // each customer's own token then takes 6 s.
-    for (let i = 0; i < 40 && (await h.query(`{ customers(first: 3) { totalCount nodes { id } } }`)).body.errors; i++) await new Promise((r) => setTimeout(r, 250));
+    for (let i = 0; i < 40 && (await h.query(`{ customers(first: 3) { totalCount nodes { id } } }`)).body.errors; i++)
+      await new Promise((r) => setTimeout(r, 250));
     await h.control("PUT", "/latency", { token: { kind: "fixed", ms: 6000 } });
     try {
       const r = await h.query(`{ customers(first: 3) { totalCount nodes { id users(first: 1) { nodes { id } } } } }`);
@@ -316,13 +336,17 @@ describe("the process", () => {
     try {
       const base = `http://127.0.0.1:${port}`;
       await waitForHealth(`${base}/health`, () => exited);
-      const ask = async (query: string) => (await (await fetch(`${base}/graphql`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ query }) })).json()) as any;
+      const ask = async (query: string) =>
+        (await (
+          await fetch(`${base}/graphql`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ query }) })
+        ).json()) as any;
       for (const first of [`{ __typename: "Customer", id: "${NIL_TENANT}" }`, `{ __typename: "User", tenantId: "${NIL_TENANT}", id: "${NIL_TENANT}" }`]) {
         const r = await ask(`{ _entities(representations: [${first}, { __typename: "Nope" }]) { __typename } }`);
         expect(codes(r)).not.toContain("INTERNAL_SERVER_ERROR");
       }
       // Operations that need the same lookups: by the time they answer, the old rejections had ended the process.
-      for (let i = 0; i < 3; i++) expect((await ask(`{ customers(first: 2) { nodes { id users(first: 1) { nodes { id } } } } }`)).data.customers.nodes).toHaveLength(2);
+      for (let i = 0; i < 3; i++)
+        expect((await ask(`{ customers(first: 2) { nodes { id users(first: 1) { nodes { id } } } } }`)).data.customers.nodes).toHaveLength(2);
       expect(exited).toBe(false);
     } finally {
       child.kill("SIGTERM");

@@ -136,8 +136,11 @@ describe("tenant isolation: interleaved callers of two regions, two roles and ap
     // Object ids per region, learnt by each region's agents (setup; the scan covers these answers too).
     const objects = new Map<string, TenantObjects[]>();
     for (const c of callers.filter((x) => x.name.endsWith("helpdesk") || x.name.endsWith("intune"))) {
-      const r = await ask(c, `{ customers(first: 100) { nodes { id region
-        users(first: 3) { nodes { id } } groups(first: 3) { nodes { id } } devices(first: 3) { nodes { id } } } } }`);
+      const r = await ask(
+        c,
+        `{ customers(first: 100) { nodes { id region
+        users(first: 3) { nodes { id } } groups(first: 3) { nodes { id } } devices(first: 3) { nodes { id } } } } }`,
+      );
       scan(c, "setup", "customers with lists", {}, r.body);
       const list = objects.get(c.region) ?? [];
       for (const n of r.body.data?.customers?.nodes ?? []) {
@@ -252,7 +255,8 @@ describe("tenant isolation: interleaved callers of two regions, two roles and ap
         const code = String(e?.extensions?.code);
         stats.codes.set(code, (stats.codes.get(code) ?? 0) + 1);
       }
-      if ((body as any)?.data && Object.values((body as any).data).some((v) => v !== null)) stats.withData.set(op.split(" ")[0]!, (stats.withData.get(op.split(" ")[0]!) ?? 0) + 1);
+      if ((body as any)?.data && Object.values((body as any).data).some((v) => v !== null))
+        stats.withData.set(op.split(" ")[0]!, (stats.withData.get(op.split(" ")[0]!) ?? 0) + 1);
     }
 
     const runOne = async (c: CallerSpec) => {
@@ -282,7 +286,10 @@ describe("tenant isolation: interleaved callers of two regions, two roles and ap
     const byKind = new Map<string, Violation[]>();
     for (const v of vs) byKind.set(`${v.caller} / ${v.op}`, [...(byKind.get(`${v.caller} / ${v.op}`) ?? []), v]);
     return [...byKind.entries()]
-      .map(([k, list]) => `${list.length} × ${k}: saw ${list[0]!.found.slice(0, 4).join(", ")}\n    ${list[0]!.query}\n    variables ${JSON.stringify(list[0]!.variables)}`)
+      .map(
+        ([k, list]) =>
+          `${list.length} × ${k}: saw ${list[0]!.found.slice(0, 4).join(", ")}\n    ${list[0]!.query}\n    variables ${JSON.stringify(list[0]!.variables)}`,
+      )
       .join("\n");
   };
 
@@ -291,7 +298,10 @@ describe("tenant isolation: interleaved callers of two regions, two roles and ap
     // Not a vacuous run: own pages were served, continued, and other callers' cursors were tried.
     const served = Object.fromEntries(stats.withData);
     const unserved = ["customers", "customer(id)", "users", "groups", "devices", "_entities"].filter((op) => !(served[op]! > 0));
-    if (unserved.length) throw new Error(`no answer with data for ${unserved.join(", ")} (answers with data: ${JSON.stringify(served)}; error codes: ${JSON.stringify(Object.fromEntries(stats.codes))})`);
+    if (unserved.length)
+      throw new Error(
+        `no answer with data for ${unserved.join(", ")} (answers with data: ${JSON.stringify(served)}; error codes: ${JSON.stringify(Object.fromEntries(stats.codes))})`,
+      );
     expect(stats.continuedPages).toBeGreaterThan(500);
     expect(stats.replays).toBeGreaterThan(500);
   });

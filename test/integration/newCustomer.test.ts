@@ -8,7 +8,11 @@ describe("a customer created minutes ago", () => {
   afterAll(async () => h?.close());
 
   it("is CUSTOMER_NOT_READY until its relationship propagates, then answers with a newly acquired token", async () => {
-    const created = await h.control<{ id: string; region: string; propagatedAt: string }>("POST", "/customers", { region: "EU", displayName: "Brand New Ltd", propagationSeconds: 2 });
+    const created = await h.control<{ id: string; region: string; propagatedAt: string }>("POST", "/customers", {
+      region: "EU",
+      displayName: "Brand New Ltd",
+      propagationSeconds: 2,
+    });
     const q = `query($id: ID!) { customer(id: $id) { displayName readiness { state nextCheckAt reason } users(first: 2) { nodes { userPrincipalName } } } }`;
 
     await h.resetCounters();
@@ -53,7 +57,9 @@ describe("a customer created minutes ago", () => {
       // A GDAP relationship dates the customer: established, so the denial is no propagation delay.
       const oc = list.body.data.customers.nodes.find((c: any) => c.region === "OC" && c.relationship.kind === "GDAP");
       await fresh.control("PUT", "/partners/OC/pre-consent", { enabled: false });
-      const r = await fresh.query(`query($id: ID!) { customer(id: $id) { readiness { state reason nextCheckAt } users(first: 1) { nodes { id } } } }`, { id: oc.id });
+      const r = await fresh.query(`query($id: ID!) { customer(id: $id) { readiness { state reason nextCheckAt } users(first: 1) { nodes { id } } } }`, {
+        id: oc.id,
+      });
       const usersError = r.body.errors.find((e: any) => e.path.join(".") === "customer.users");
       expect(usersError.extensions).toMatchObject({ code: "CONSENT_MISSING", tenantId: oc.id });
       const again = await fresh.query(`query($id: ID!) { customer(id: $id) { readiness { state reason nextCheckAt } } }`, { id: oc.id });
@@ -66,7 +72,12 @@ describe("a customer created minutes ago", () => {
   it("answers a DAP-only customer (in /contracts only) created after the listing was cached, with a new token once propagated", async () => {
     // The listing is cached (60 s) before the customer exists.
     await h.query(`{ customers(first: 1) { totalCount } }`);
-    const created = await h.control<{ id: string; propagatedAt: string; dap: boolean; gdap: boolean }>("POST", "/customers", { region: "NA", displayName: "Contracts Only Ltd", gdap: false, propagationSeconds: 2 });
+    const created = await h.control<{ id: string; propagatedAt: string; dap: boolean; gdap: boolean }>("POST", "/customers", {
+      region: "NA",
+      displayName: "Contracts Only Ltd",
+      gdap: false,
+      propagationSeconds: 2,
+    });
     expect(created).toMatchObject({ dap: true, gdap: false });
     const q = `query($id: ID!) { customer(id: $id) { displayName relationship { kind gdap { id } } readiness { state nextCheckAt reason } users(first: 1) { nodes { userPrincipalName } } } }`;
 
@@ -95,7 +106,12 @@ describe("a customer created minutes ago", () => {
   it("never reuses a denied token, even for a customer whose age nothing tells (DAP-only, listed first after start)", async () => {
     const fresh = await startHarness();
     try {
-      const created = await fresh.control<{ id: string; propagatedAt: string }>("POST", "/customers", { region: "AS", displayName: "Ageless Pty", gdap: false, propagationSeconds: 2 });
+      const created = await fresh.control<{ id: string; propagatedAt: string }>("POST", "/customers", {
+        region: "AS",
+        displayName: "Ageless Pty",
+        gdap: false,
+        propagationSeconds: 2,
+      });
       const q = `query($id: ID!) { customer(id: $id) { readiness { state nextCheckAt reason } users(first: 1) { nodes { id } } } }`;
       const early = await fresh.query(q, { id: created.id });
       const err = early.body.errors.find((e: any) => e.path.join(".") === "customer.users");

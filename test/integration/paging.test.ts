@@ -1,6 +1,12 @@
 import {
-  CustomerDeviceJoinsDocument, CustomerManagedDevicePageDocument, CustomerMemberOfConditionalFragmentsDocument, CustomerUserEdgesCountedDocument,
-  CustomerUserEdgesDocument, CustomerUserProfilesAfterDocument, CustomerUsersConditionalFieldsDocument, NonCompliantDevicesDocument,
+  CustomerDeviceJoinsDocument,
+  CustomerManagedDevicePageDocument,
+  CustomerMemberOfConditionalFragmentsDocument,
+  CustomerUserEdgesCountedDocument,
+  CustomerUserEdgesDocument,
+  CustomerUserProfilesAfterDocument,
+  CustomerUsersConditionalFieldsDocument,
+  NonCompliantDevicesDocument,
 } from "../__generated__/operations";
 import { dataOf, graphRequestsTo, queryOf, seededCustomers, startHarness, type Harness, type SeededCustomer } from "../helpers/harness";
 
@@ -30,7 +36,8 @@ describe("lists and cursors against the strict built-in cloud", () => {
 
   // Two documents, not one with @include: the selection itself differs between pages.
   const users = async ({ count, ...vars }: { first: number; after?: string | null; count?: boolean }): Promise<UserEdgesPage> =>
-    dataOf(await (count ? h.run(CustomerUserEdgesCountedDocument, { id: tenant, ...vars }) : h.run(CustomerUserEdgesDocument, { id: tenant, ...vars }))).customer!.users!;
+    dataOf(await (count ? h.run(CustomerUserEdgesCountedDocument, { id: tenant, ...vars }) : h.run(CustomerUserEdgesDocument, { id: tenant, ...vars })))
+      .customer!.users!;
   const ids = (conn: { edges: Array<{ node: { id: string } }> }): string[] => conn.edges.map((e) => e.node.id);
 
   describe("item 3: a continuation is valid whatever options the next page asks for", () => {
@@ -89,7 +96,8 @@ describe("lists and cursors against the strict built-in cloud", () => {
     });
 
     it("pages managed devices with changing sizes, and counts them on a later page from @odata.count, never a $count segment", async () => {
-      const page = async (first: number, after?: string | null) => dataOf(await h.run(CustomerManagedDevicePageDocument, { id: tenant, first, after })).customer!.managedDevices!;
+      const page = async (first: number, after?: string | null) =>
+        dataOf(await h.run(CustomerManagedDevicePageDocument, { id: tenant, first, after })).customer!.managedDevices!;
       const all = await page(40);
       const p1 = await page(5);
       await h.resetCounters();
@@ -114,8 +122,9 @@ describe("lists and cursors against the strict built-in cloud", () => {
       for (const d of devices) if (d.managedDevice) expect(d.managedDevice.azureADDeviceId).toBe(d.deviceId);
 
       const c = await h.counters();
-      const joins = [...graphRequestsTo(c, tenant, /^\/v1\.0\/devices$/), ...graphRequestsTo(c, tenant, /^\/v1\.0\/deviceManagement\/managedDevices$/)]
-        .filter((r) => queryOf(r).get("$filter"));
+      const joins = [...graphRequestsTo(c, tenant, /^\/v1\.0\/devices$/), ...graphRequestsTo(c, tenant, /^\/v1\.0\/deviceManagement\/managedDevices$/)].filter(
+        (r) => queryOf(r).get("$filter"),
+      );
       expect(joins.length).toBeGreaterThan(0);
       for (const r of joins) expect(queryOf(r).get("$filter")).toMatch(/^(deviceId|azureADDeviceId) eq '[^']+'$/);
       // One item per value, both sides in one wave: n values cost ceil(n/20) $batch requests, after the one of the two lists.
@@ -144,7 +153,9 @@ describe("lists and cursors against the strict built-in cloud", () => {
 
     it("refuses Intune filters outside the documented support before any Graph call", async () => {
       await h.resetCounters();
-      const r = await h.query(`query($id: ID!) { customer(id: $id) { managedDevices(filter: { lastSyncBefore: "2024-01-01T00:00:00Z" }) { nodes { id } } } }`, { id: tenant });
+      const r = await h.query(`query($id: ID!) { customer(id: $id) { managedDevices(filter: { lastSyncBefore: "2024-01-01T00:00:00Z" }) { nodes { id } } } }`, {
+        id: tenant,
+      });
       expect(r.body.errors[0].extensions.code).toBe("BAD_USER_INPUT");
       expect(graphRequestsTo(await h.counters(), tenant, /managedDevices/)).toEqual([]);
     });

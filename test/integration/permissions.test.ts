@@ -28,7 +28,11 @@ describe("application permissions in a customer tenant", () => {
     expect(c.users.nodes).toHaveLength(1);
     const byPath = Object.fromEntries(r.body.errors.map((e: any) => [e.path.join("."), e.extensions]));
     expect(Object.keys(byPath).sort()).toEqual(["customer.devices", "customer.groups", "customer.managedDevices"]);
-    expect(byPath["customer.groups"]).toMatchObject({ code: "CONSENT_MISSING", tenantId: customerId, requiredPermissions: expect.arrayContaining(["Group.Read.All"]) });
+    expect(byPath["customer.groups"]).toMatchObject({
+      code: "CONSENT_MISSING",
+      tenantId: customerId,
+      requiredPermissions: expect.arrayContaining(["Group.Read.All"]),
+    });
     expect(byPath["customer.devices"]).toMatchObject({ code: "CONSENT_MISSING", requiredPermissions: expect.arrayContaining(["Device.Read.All"]) });
     expect(byPath["customer.managedDevices"]).toMatchObject({ code: "CONSENT_MISSING", requiredPermissions: ["DeviceManagementManagedDevices.Read.All"] });
     for (const e of r.body.errors) expect(e.message).not.toMatch(/has no permission in this customer tenant/);
@@ -39,7 +43,11 @@ describe("application permissions in a customer tenant", () => {
     expect(workloads.USERS).toEqual({ workload: "USERS", state: "READY", reason: null, requiredPermissions: null });
     expect(workloads.GROUPS).toMatchObject({ state: "DENIED", reason: "CONSENT_MISSING", requiredPermissions: expect.arrayContaining(["Group.Read.All"]) });
     expect(workloads.DEVICES).toMatchObject({ state: "DENIED", reason: "CONSENT_MISSING" });
-    expect(workloads.MANAGED_DEVICES).toMatchObject({ state: "DENIED", reason: "CONSENT_MISSING", requiredPermissions: ["DeviceManagementManagedDevices.Read.All"] });
+    expect(workloads.MANAGED_DEVICES).toMatchObject({
+      state: "DENIED",
+      reason: "CONSENT_MISSING",
+      requiredPermissions: ["DeviceManagementManagedDevices.Read.All"],
+    });
     expect(workloads.ORGANIZATION).toMatchObject({ state: "DENIED", requiredPermissions: expect.arrayContaining(["Organization.Read.All"]) });
   });
 

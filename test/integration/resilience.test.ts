@@ -1,12 +1,20 @@
-import { CustomerIdsDocument, CustomerRegionsDocument, CustomersTwoUsersDocument, CustomersUserCountsDocument, CustomerUserIdsDocument } from "../__generated__/operations";
+import {
+  CustomerIdsDocument,
+  CustomerRegionsDocument,
+  CustomersTwoUsersDocument,
+  CustomersUserCountsDocument,
+  CustomerUserIdsDocument,
+} from "../__generated__/operations";
 import { graphCallsTo, startHarness, type Answer, type Harness } from "../helpers/harness";
 
 /** One `user(id:)` field per id, under one customer: per-id GETs that the tenant's loader batches by 20. */
 const usersById = (ids: string[]) => `query($id: ID!) { customer(id: $id) { ${ids.map((u, i) => `u${i}: user(id: "${u}") { id }`).join(" ")} } }`;
 /** The answer to `usersById`: one aliased user per id. */
 type UsersById = Answer<{ customer: Record<string, { id: string }> }>;
-const customerIds = async (h: Harness, first: number, headers?: Record<string, string>) => (await h.run(CustomerIdsDocument, { first }, headers)).body.data!.customers.nodes.map((c) => c.id);
-const userIds = async (h: Harness, id: string, first: number) => (await h.run(CustomerUserIdsDocument, { id, first })).body.data!.customer!.users!.nodes.map((u) => u.id);
+const customerIds = async (h: Harness, first: number, headers?: Record<string, string>) =>
+  (await h.run(CustomerIdsDocument, { first }, headers)).body.data!.customers.nodes.map((c) => c.id);
+const userIds = async (h: Harness, id: string, first: number) =>
+  (await h.run(CustomerUserIdsDocument, { id, first })).body.data!.customer!.users!.nodes.map((u) => u.id);
 
 describe("Graph failing, throttling and slow: retries, deadlines, caps and breakers", () => {
   let h: Harness;
@@ -248,7 +256,8 @@ describe("Graph failing, throttling and slow: retries, deadlines, caps and break
     const fresh = await startHarness({ demoMode: false });
     try {
       const appToken = await fresh.appToken("NA");
-      const agentToken = (await fresh.control<{ access_token: string }>("POST", "/agents/token", { agent: "admin@fabrikampartnersna.onmicrosoft.com" })).access_token;
+      const agentToken = (await fresh.control<{ access_token: string }>("POST", "/agents/token", { agent: "admin@fabrikampartnersna.onmicrosoft.com" }))
+        .access_token;
       const as = (t: string) => ({ authorization: `Bearer ${t}` });
       const agentCustomers = await customerIds(fresh, 100, as(agentToken));
       const appCustomers = await customerIds(fresh, 100, as(appToken));

@@ -1,6 +1,5 @@
 import { graphCallsTo, startHarness, type Harness } from "../helpers/harness";
 
-
 /** The question partners ask most: about all customers at once, live, in one operation. */
 describe("hundreds of customers in one operation (1,000-customer cloud)", () => {
   let h: Harness;
@@ -34,7 +33,9 @@ describe("hundreds of customers in one operation (1,000-customer cloud)", () => 
   });
 
   it("finds every non-compliant device across 500 customers in one request", async () => {
-    const r = await h.query(`{ customers(first: 500) { nodes { id managedDevices(filter: { complianceState: NONCOMPLIANT }) { totalCount nodes { deviceName complianceState } } } } }`);
+    const r = await h.query(
+      `{ customers(first: 500) { nodes { id managedDevices(filter: { complianceState: NONCOMPLIANT }) { totalCount nodes { deviceName complianceState } } } } }`,
+    );
     const nodes = r.body.data.customers.nodes;
     expect(nodes).toHaveLength(500);
     // Customers without Intune answer null with their own error; every other customer answers.

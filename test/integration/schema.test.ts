@@ -50,7 +50,10 @@ describe("the HTTP front", () => {
       const csrf = await fetch(`${h.graphqlUrl}?query=${encodeURIComponent("{ me { mode } }")}`);
       expect(csrf.status).toBe(400);
       // CORS: Apollo Sandbox's origin is allowed in demo mode; any other origin gets no CORS headers.
-      const allowed = await fetch(h.graphqlUrl, { method: "OPTIONS", headers: { origin: "https://sandbox.embed.apollographql.com", "access-control-request-method": "POST" } });
+      const allowed = await fetch(h.graphqlUrl, {
+        method: "OPTIONS",
+        headers: { origin: "https://sandbox.embed.apollographql.com", "access-control-request-method": "POST" },
+      });
       expect(allowed.headers.get("access-control-allow-origin")).toBe("https://sandbox.embed.apollographql.com");
       const other = await fetch(h.graphqlUrl, { method: "OPTIONS", headers: { origin: "https://evil.example", "access-control-request-method": "POST" } });
       expect(other.headers.get("access-control-allow-origin")).toBeNull();

@@ -52,7 +52,13 @@ describe("what leaves the server on errors", () => {
       expect(text).not.toMatch(JWT);
       expect(text).not.toMatch(/DROP TABLE|"stacktrace"|node_modules/);
     }
-    expect(answers.map((a) => a.body.errors[0].extensions.code)).toEqual(["UNAUTHENTICATED", "BAD_USER_INPUT", "BAD_USER_INPUT", "GRAPHQL_VALIDATION_FAILED", "GRAPHQL_PARSE_FAILED"]);
+    expect(answers.map((a) => a.body.errors[0].extensions.code)).toEqual([
+      "UNAUTHENTICATED",
+      "BAD_USER_INPUT",
+      "BAD_USER_INPUT",
+      "GRAPHQL_VALIDATION_FAILED",
+      "GRAPHQL_PARSE_FAILED",
+    ]);
     expect(logs).not.toMatch(JWT);
   });
 

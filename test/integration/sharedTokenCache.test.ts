@@ -60,7 +60,11 @@ describe("token cache shared through Redis by two subgraph processes", () => {
   });
 
   const ask = async (url: string, token: string, query: string) => {
-    const res = await fetch(url, { method: "POST", headers: { "content-type": "application/json", authorization: `Bearer ${token}` }, body: JSON.stringify({ query }) });
+    const res = await fetch(url, {
+      method: "POST",
+      headers: { "content-type": "application/json", authorization: `Bearer ${token}` },
+      body: JSON.stringify({ query }),
+    });
     return (await res.json()) as any;
   };
   const QUERY = `{ customers(first: 4) { nodes { id users(first: 1) { nodes { userPrincipalName } } } } }`;
@@ -86,7 +90,8 @@ describe("token cache shared through Redis by two subgraph processes", () => {
   });
 
   it("lets the second process use an agent's on-behalf-of tokens, and only for that agent", async () => {
-    const agentToken = (await h.control<{ access_token: string }>("POST", "/agents/token", { agent: "reader@fabrikampartnersna.onmicrosoft.com" })).access_token;
+    const agentToken = (await h.control<{ access_token: string }>("POST", "/agents/token", { agent: "reader@fabrikampartnersna.onmicrosoft.com" }))
+      .access_token;
     await h.resetCounters();
     const first = await ask(h.graphqlUrl, agentToken, QUERY);
     expect(first.errors).toBeUndefined();

@@ -1,12 +1,17 @@
 import {
-  CustomerIdsDocument, CustomersUserCountsDocument, CustomersWithUserNamesDocument, CustomerUserEdgesCountedDocument, CustomerUserEdgesDocument,
-  CustomerUserNamesDocument, CustomerUsersEndCursorDocument, type CustomerUserEdgesCountedQuery,
+  CustomerIdsDocument,
+  CustomersUserCountsDocument,
+  CustomersWithUserNamesDocument,
+  CustomerUserEdgesCountedDocument,
+  CustomerUserEdgesDocument,
+  CustomerUserNamesDocument,
+  CustomerUsersEndCursorDocument,
+  type CustomerUserEdgesCountedQuery,
 } from "../__generated__/operations";
 import { graphCallsTo, startHarness, type Answer, type Harness } from "../helpers/harness";
 
 /** The answer to `_entities` with a `... on User { … }` selection (not in the subgraph's own SDL, so not a codegen document). */
 type UserEntities<U> = Answer<{ _entities: Array<U | null> }>;
-
 
 describe("customers and users, end to end through MSAL, the Graph client and the built-in cloud", () => {
   let h: Harness;
@@ -124,9 +129,12 @@ describe("customers and users, end to end through MSAL, the Graph client and the
     const users = (await h.run(CustomerUserNamesDocument, { id, first: 45 })).body.data!.customer!.users!.nodes;
     expect(users).toHaveLength(45);
     await h.resetCounters();
-    const r: UserEntities<{ tenantId: string; id: string; userPrincipalName: string | null }> = await h.query(`query($r: [_Any!]!) { _entities(representations: $r) { ... on User { tenantId id userPrincipalName } } }`, {
-      r: users.map((u) => ({ __typename: "User", tenantId: id, id: u.id })),
-    });
+    const r: UserEntities<{ tenantId: string; id: string; userPrincipalName: string | null }> = await h.query(
+      `query($r: [_Any!]!) { _entities(representations: $r) { ... on User { tenantId id userPrincipalName } } }`,
+      {
+        r: users.map((u) => ({ __typename: "User", tenantId: id, id: u.id })),
+      },
+    );
     expect(r.body.errors).toBeUndefined();
     expect(r.body.data!._entities).toEqual(users.map((u) => ({ tenantId: id, id: u.id, userPrincipalName: u.userPrincipalName })));
     const c = await h.counters();

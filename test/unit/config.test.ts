@@ -65,7 +65,9 @@ describe("parsePartnerConfig", () => {
   });
 
   it("refuses an app without credentials", () => {
-    expect(() => parsePartnerConfig({ partnerTenants: [{ ...partner("NA"), app: { clientId: "22222222-2222-2222-2222-222222222222" } }] })).toThrow("needs clientSecret");
+    expect(() => parsePartnerConfig({ partnerTenants: [{ ...partner("NA"), app: { clientId: "22222222-2222-2222-2222-222222222222" } }] })).toThrow(
+      "needs clientSecret",
+    );
   });
 });
 
@@ -82,9 +84,21 @@ describe("parseAppCallers", () => {
   });
 
   it("refuses a region no partner tenant serves, a bad app id, a repeated app and an empty list, naming the field", () => {
-    expect(() => parseAppCallers({ appCallers: [{ appId: APP, regions: ["AS"] }] }, partners)).toThrow("PARTNER_CONFIG appCallers[0].regions[0] must be the region of a configured partner tenant, got 'AS'");
+    expect(() => parseAppCallers({ appCallers: [{ appId: APP, regions: ["AS"] }] }, partners)).toThrow(
+      "PARTNER_CONFIG appCallers[0].regions[0] must be the region of a configured partner tenant, got 'AS'",
+    );
     expect(() => parseAppCallers({ appCallers: [{ appId: "svc", regions: ["EU"] }] }, partners)).toThrow("appCallers[0].appId must be a client id");
-    expect(() => parseAppCallers({ appCallers: [{ appId: APP, regions: ["EU"] }, { appId: APP, regions: ["NA"] }] }, partners)).toThrow("appears twice");
+    expect(() =>
+      parseAppCallers(
+        {
+          appCallers: [
+            { appId: APP, regions: ["EU"] },
+            { appId: APP, regions: ["NA"] },
+          ],
+        },
+        partners,
+      ),
+    ).toThrow("appears twice");
     expect(() => parseAppCallers({ appCallers: [{ appId: APP, regions: [] }] }, partners)).toThrow(ConfigError);
     expect(() => parseAppCallers({ appCallers: {} }, partners)).toThrow("appCallers must be an array");
   });

@@ -18,7 +18,9 @@ describe("errorResponseBody: the HTTP front's own answers, through formatError",
 
   it("writes our errors with their code and details, never their HTTP status", () => {
     expect(body(busy())).toEqual({ errors: [{ message: "The server is busy; retry shortly.", extensions: { code: "THROTTLED", retryAfter: 1 } }] });
-    expect(body(bodyTooLarge(1024))).toEqual({ errors: [{ message: "The request body is larger than 1024 bytes.", extensions: { code: "BAD_REQUEST", maxBodyBytes: 1024 } }] });
+    expect(body(bodyTooLarge(1024))).toEqual({
+      errors: [{ message: "The request body is larger than 1024 bytes.", extensions: { code: "BAD_REQUEST", maxBodyBytes: 1024 } }],
+    });
     expect(body(deadlinePassed(25_000)).errors[0].extensions).toEqual({ code: "TIMEOUT", timeoutMs: 25_000 });
     expect(body(routeNotFound())).toEqual({ errors: [{ message: "Not found. GraphQL is served at /graphql.", extensions: { code: "NOT_FOUND" } }] });
   });

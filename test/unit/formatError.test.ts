@@ -31,7 +31,9 @@ const MASKED = { message: "Internal server error.", extensions: { code: "INTERNA
 describe("formatError: our errors pass as they are", () => {
   it("keeps the message, code, details and path of a PartnerGraphError thrown in a resolver", () => {
     const { format, lines } = formatter();
-    const { formatted, error } = thrownAt(new PartnerGraphError("FORBIDDEN", "Intune is not available for this customer.", { tenantId: "t1", reason: "INTUNE_NOT_AVAILABLE" }));
+    const { formatted, error } = thrownAt(
+      new PartnerGraphError("FORBIDDEN", "Intune is not available for this customer.", { tenantId: "t1", reason: "INTUNE_NOT_AVAILABLE" }),
+    );
     expect(format(formatted, error)).toEqual({
       message: "Intune is not available for this customer.",
       path: ["customer", "users"],
@@ -44,7 +46,10 @@ describe("formatError: our errors pass as they are", () => {
     const { format } = formatter();
     const error = withHttpStatus(new PartnerGraphError("THROTTLED", "Too many operations in progress; retry shortly.", { retryAfter: 1 }), 503);
     expect(error.extensions.http).toBeDefined();
-    expect(format(error.toJSON(), error)).toEqual({ message: "Too many operations in progress; retry shortly.", extensions: { code: "THROTTLED", retryAfter: 1 } });
+    expect(format(error.toJSON(), error)).toEqual({
+      message: "Too many operations in progress; retry shortly.",
+      extensions: { code: "THROTTLED", retryAfter: 1 },
+    });
   });
 
   it("passes the named constructors' errors, leaving out undefined details", () => {
@@ -86,23 +91,30 @@ describe("formatError: Apollo's request errors pass with their code alone", () =
     const { format } = formatter({ hideSuggestions: true });
     const { formatted, error } = validation();
     expect(format(formatted, error).message).toBe('Cannot query field "displayNam" on type "Customer".');
-    const enumValue = new GraphQLError('Variable "$kind" got invalid value "SECURTY"; Value "SECURTY" does not exist in "GroupKind" enum. Did you mean the enum value "SECURITY"?', {
-      extensions: { code: "BAD_USER_INPUT" },
-    });
+    const enumValue = new GraphQLError(
+      'Variable "$kind" got invalid value "SECURTY"; Value "SECURTY" does not exist in "GroupKind" enum. Did you mean the enum value "SECURITY"?',
+      {
+        extensions: { code: "BAD_USER_INPUT" },
+      },
+    );
     expect(format(enumValue.toJSON(), enumValue)).toEqual({
       message: 'Variable "$kind" got invalid value "SECURTY"; Value "SECURTY" does not exist in "GroupKind" enum.',
       extensions: { code: "BAD_USER_INPUT" },
     });
   });
 
-  it.each(["GRAPHQL_PARSE_FAILED", "BAD_USER_INPUT", "PERSISTED_QUERY_NOT_FOUND", "PERSISTED_QUERY_NOT_SUPPORTED", "OPERATION_RESOLUTION_FAILURE", "BAD_REQUEST"])(
-    "passes %s",
-    (code) => {
-      const { format } = formatter();
-      const error = new GraphQLError("refused", { extensions: { code } });
-      expect(format(error.toJSON(), error)).toEqual({ message: "refused", extensions: { code } });
-    },
-  );
+  it.each([
+    "GRAPHQL_PARSE_FAILED",
+    "BAD_USER_INPUT",
+    "PERSISTED_QUERY_NOT_FOUND",
+    "PERSISTED_QUERY_NOT_SUPPORTED",
+    "OPERATION_RESOLUTION_FAILURE",
+    "BAD_REQUEST",
+  ])("passes %s", (code) => {
+    const { format } = formatter();
+    const error = new GraphQLError("refused", { extensions: { code } });
+    expect(format(error.toJSON(), error)).toEqual({ message: "refused", extensions: { code } });
+  });
 
   it("answers BAD_REQUEST, with Apollo's message, for a 4xx refusal that has no code (an APQ hash that does not match)", () => {
     const { format, lines } = formatter();
@@ -155,7 +167,7 @@ describe("formatError: anything else is masked and logged", () => {
 
   it("masks something thrown that is not an Error", () => {
     const { format, lines } = formatter();
-    expect(format({ message: "Unexpected error value: \"nope\"" }, "nope")).toEqual(MASKED);
+    expect(format({ message: 'Unexpected error value: "nope"' }, "nope")).toEqual(MASKED);
     expect(lines[0]).toMatchObject({ err: { name: "string", message: "nope" } });
   });
 });
@@ -192,7 +204,12 @@ describe("formatError inside Apollo Server (what Apollo really hands it)", () =>
     const r = await run(`{ ok ours broken }`);
     expect(r.data).toEqual({ ok: "ok", ours: null, broken: null });
     expect(r.errors).toEqual([
-      { message: "The customer is still being set up.", path: ["ours"], locations: [{ line: 1, column: 6 }], extensions: { code: "CUSTOMER_NOT_READY", tenantId: "t1", retryAfter: 30 } },
+      {
+        message: "The customer is still being set up.",
+        path: ["ours"],
+        locations: [{ line: 1, column: 6 }],
+        extensions: { code: "CUSTOMER_NOT_READY", tenantId: "t1", retryAfter: 30 },
+      },
       { message: "Internal server error.", path: ["broken"], locations: [{ line: 1, column: 11 }], extensions: { code: "INTERNAL_SERVER_ERROR" } },
     ]);
     expect(r.lines).toHaveLength(1);
@@ -201,16 +218,26 @@ describe("formatError inside Apollo Server (what Apollo really hands it)", () =>
 
   it("passes parse and validation errors without Apollo's stack traces", async () => {
     const parse = await run(`{ ok `);
-    expect(parse.errors).toEqual([{ message: expect.stringContaining("Syntax Error"), locations: [{ line: 1, column: 6 }], extensions: { code: "GRAPHQL_PARSE_FAILED" } }]);
+    expect(parse.errors).toEqual([
+      { message: expect.stringContaining("Syntax Error"), locations: [{ line: 1, column: 6 }], extensions: { code: "GRAPHQL_PARSE_FAILED" } },
+    ]);
     const validation = await run(`{ okk }`);
-    expect(validation.errors).toEqual([{ message: expect.stringContaining('Cannot query field "okk"'), locations: [{ line: 1, column: 3 }], extensions: { code: "GRAPHQL_VALIDATION_FAILED" } }]);
+    expect(validation.errors).toEqual([
+      { message: expect.stringContaining('Cannot query field "okk"'), locations: [{ line: 1, column: 3 }], extensions: { code: "GRAPHQL_VALIDATION_FAILED" } },
+    ]);
     expect([...parse.lines, ...validation.lines]).toEqual([]);
   });
 
   it("answers a variable that does not coerce with BAD_USER_INPUT, its suggestion hidden in production", async () => {
     const query = `query($k: Kind) { kinds(kind: $k) }`;
     const demo = await run(query, { k: "SECURTY" });
-    expect(demo.errors).toEqual([{ message: expect.stringContaining('Did you mean the enum value "SECURITY"?'), locations: [{ line: 1, column: 7 }], extensions: { code: "BAD_USER_INPUT" } }]);
+    expect(demo.errors).toEqual([
+      {
+        message: expect.stringContaining('Did you mean the enum value "SECURITY"?'),
+        locations: [{ line: 1, column: 7 }],
+        extensions: { code: "BAD_USER_INPUT" },
+      },
+    ]);
     const production = await run(query, { k: "SECURTY" }, { hideSuggestions: true });
     expect(production.errors![0]!.message).not.toContain("Did you mean");
     expect(production.errors![0]!.message).toContain('"SECURTY" does not exist in "Kind" enum.');

@@ -7,7 +7,9 @@ describe("cost in flight", () => {
     const b = gauge.ticket();
     const c = gauge.ticket();
     a.admit(60);
-    expect(() => b.admit(50)).toThrow(expect.objectContaining({ extensions: expect.objectContaining({ code: "THROTTLED", retryAfter: 1, cost: 50, maxCostInFlight: 100 }) }));
+    expect(() => b.admit(50)).toThrow(
+      expect.objectContaining({ extensions: expect.objectContaining({ code: "THROTTLED", retryAfter: 1, cost: 50, maxCostInFlight: 100 }) }),
+    );
     c.admit(40);
     expect(gauge.current).toBe(100);
     a.release();

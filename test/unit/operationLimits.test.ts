@@ -48,7 +48,9 @@ describe("operation estimate", () => {
   });
 
   it("leaves the standard introspection query out of depth and cost, and bounds introspection's list nesting", () => {
-    const e = estimate(getIntrospectionQuery({ descriptions: true, specifiedByUrl: true, directiveIsRepeatable: true, schemaDescription: true, inputValueDeprecation: true }));
+    const e = estimate(
+      getIntrospectionQuery({ descriptions: true, specifiedByUrl: true, directiveIsRepeatable: true, schemaDescription: true, inputValueDeprecation: true }),
+    );
     expect(e).toMatchObject({ cost: 0, depth: 0 });
     expect(e.introspectionLists).toBe(INTROSPECTION_LIST_NESTING);
     expect(estimate(`{ __schema { types { fields { type { fields { type { fields { name } } } } } } } }`).introspectionLists).toBe(4);
@@ -56,10 +58,24 @@ describe("operation estimate", () => {
 
   it("knows the key fields of exactly the schema's entity types", () => {
     const entity = schema.getType("_Entity") as any;
-    expect(Object.keys(ENTITY_KEYS).sort()).toEqual(entity.getTypes().map((t: any) => t.name).sort());
+    expect(Object.keys(ENTITY_KEYS).sort()).toEqual(
+      entity
+        .getTypes()
+        .map((t: any) => t.name)
+        .sort(),
+    );
     const tid = "6d9f1b2e-3c4a-4b5d-8e6f-7a8b9c0d1e2f";
     expect(representationProblem({ __typename: "User", tenantId: tid, id: "ann@contoso.com" })).toBeUndefined();
-    for (const bad of [null, "User", [], { __typename: "Nope" }, { __typename: "toString" }, { __typename: "User", tenantId: tid }, { __typename: "Group", tenantId: tid, id: "ann@contoso.com" }, { __typename: "Customer", id: 7 }]) {
+    for (const bad of [
+      null,
+      "User",
+      [],
+      { __typename: "Nope" },
+      { __typename: "toString" },
+      { __typename: "User", tenantId: tid },
+      { __typename: "Group", tenantId: tid, id: "ann@contoso.com" },
+      { __typename: "Customer", id: 7 },
+    ]) {
       expect(representationProblem(bad)).toEqual(expect.any(String));
     }
   });
@@ -76,7 +92,10 @@ describe("operation limits plugin", () => {
   const limits = { maxCost: 100, maxDepth: 5, maxRootFields: 2 };
   const run = async (query: string, variables?: Record<string, unknown>) => {
     const admitted: OperationEstimate[] = [];
-    const server = new ApolloServer<{ caller: string }>({ schema, plugins: [operationLimitsPlugin<{ caller: string }>(limits, (_ctx, e) => admitted.push(e))] });
+    const server = new ApolloServer<{ caller: string }>({
+      schema,
+      plugins: [operationLimitsPlugin<{ caller: string }>(limits, (_ctx, e) => admitted.push(e))],
+    });
     await server.start();
     try {
       const res = await server.executeOperation({ query, variables }, { contextValue: { caller: "test" } });
@@ -94,17 +113,30 @@ describe("operation limits plugin", () => {
   });
 
   it.each([
-    ["cost", `{ items(first: 10) { nodes { children(first: 10) { nodes { id } } } } }`, { cost: 110, maxCost: 100 }, "The operation could fetch about 110 objects; at most 100 are allowed. Ask for smaller pages."],
-    ["depth", `{ items(first: 1) { nodes { children(first: 1) { nodes { children(first: 1) { nodes { id } } } } } } }`, { depth: 7, maxDepth: 5 }, "The operation nests 7 levels deep; at most 5 are allowed."],
+    [
+      "cost",
+      `{ items(first: 10) { nodes { children(first: 10) { nodes { id } } } } }`,
+      { cost: 110, maxCost: 100 },
+      "The operation could fetch about 110 objects; at most 100 are allowed. Ask for smaller pages.",
+    ],
+    [
+      "depth",
+      `{ items(first: 1) { nodes { children(first: 1) { nodes { children(first: 1) { nodes { id } } } } } } }`,
+      { depth: 7, maxDepth: 5 },
+      "The operation nests 7 levels deep; at most 5 are allowed.",
+    ],
     ["root fields", `{ a b c }`, { rootFields: 3, maxRootFields: 2 }, "The operation asks for 3 root fields; at most 2 are allowed."],
     // Introspection nesting is refused by Apollo Server's own validation rule before this plugin runs; its figure is tested above.
-  ])("refuses an operation over its %s limit with BAD_USER_INPUT (400), the figure and the limit, admitting nothing", async (_limit, query, details, message) => {
-    const r = await run(query);
-    expect(r.status).toBe(400);
-    expect(r.errors).toHaveLength(1);
-    expect(r.errors![0]).toMatchObject({ message, extensions: { code: "BAD_USER_INPUT", ...details } });
-    expect(r.admitted).toEqual([]);
-  });
+  ])(
+    "refuses an operation over its %s limit with BAD_USER_INPUT (400), the figure and the limit, admitting nothing",
+    async (_limit, query, details, message) => {
+      const r = await run(query);
+      expect(r.status).toBe(400);
+      expect(r.errors).toHaveLength(1);
+      expect(r.errors![0]).toMatchObject({ message, extensions: { code: "BAD_USER_INPUT", ...details } });
+      expect(r.admitted).toEqual([]);
+    },
+  );
 
   it("counts a limit's figure from the operation's variables", async () => {
     const query = `query($n: Int!) { items(first: $n) { nodes { id } } }`;
@@ -115,7 +147,10 @@ describe("operation limits plugin", () => {
   it("refuses mutations with BAD_REQUEST (400)", async () => {
     const r = await run(`mutation { touch }`);
     expect(r.status).toBe(400);
-    expect(r.errors![0]).toMatchObject({ message: "This API serves queries only; mutation operations are not supported.", extensions: { code: "BAD_REQUEST", operation: "mutation" } });
+    expect(r.errors![0]).toMatchObject({
+      message: "This API serves queries only; mutation operations are not supported.",
+      extensions: { code: "BAD_REQUEST", operation: "mutation" },
+    });
     expect(r.admitted).toEqual([]);
   });
 

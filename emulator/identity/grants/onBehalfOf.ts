@@ -21,13 +21,26 @@ export async function onBehalfOfGrant(g: GrantContext): Promise<TokenResponseBod
   const user = await verifyUserAssertion(ctx, assertion, client.app.clientId);
   const target = g.tenant.kind === "tenant" ? g.tenant.ref : { kind: "partner" as const, tenant: user.partner };
   if (!agentMayActIn(user.agent, target)) {
-    throw Errors.userNotInTenant(user.agent.userPrincipalName, v1Issuer(user.partner.id), target.tenant.displayName, client.app.clientId, client.app.displayName);
+    throw Errors.userNotInTenant(
+      user.agent.userPrincipalName,
+      v1Issuer(user.partner.id),
+      target.tenant.displayName,
+      client.app.clientId,
+      client.app.displayName,
+    );
   }
   if (!appPresentIn(g.client, target)) throw Errors.appNotFound(g.clientId, g.segmentName);
   requireNoMfa(user.agent);
   // MSAL appends `openid profile`, to which Entra answers with an id token; MSAL builds the
   // account of the result from it (and client_info).
   return delegatedResponse({
-    ctx, scope: form.get("scope"), target, segmentName: g.segmentName, client, agent: user.agent, agentPartner: user.partner, withIdToken: {},
+    ctx,
+    scope: form.get("scope"),
+    target,
+    segmentName: g.segmentName,
+    client,
+    agent: user.agent,
+    agentPartner: user.partner,
+    withIdToken: {},
   });
 }

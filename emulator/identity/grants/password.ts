@@ -20,12 +20,25 @@ export async function passwordGrant(g: GrantContext): Promise<TokenResponseBody>
   const target = g.tenant.kind === "tenant" ? g.tenant.ref : found ? { kind: "partner" as const, tenant: found.partner } : undefined;
   if (!found || !target) throw Errors.userNotFound(username, target?.tenant.displayName ?? g.segmentName);
   if (!agentMayActIn(found.agent, target)) {
-    throw Errors.userNotInTenant(found.agent.userPrincipalName, v1Issuer(found.partner.id), target.tenant.displayName, client.app.clientId, client.app.displayName);
+    throw Errors.userNotInTenant(
+      found.agent.userPrincipalName,
+      v1Issuer(found.partner.id),
+      target.tenant.displayName,
+      client.app.clientId,
+      client.app.displayName,
+    );
   }
   if (password !== found.agent.password) throw Errors.badPassword();
   if (!appPresentIn(g.client, target)) throw Errors.appNotFound(g.clientId, g.segmentName);
   requireNoMfa(found.agent);
   return delegatedResponse({
-    ctx, scope: form.get("scope"), target, segmentName: g.segmentName, client, agent: found.agent, agentPartner: found.partner, withIdToken: {},
+    ctx,
+    scope: form.get("scope"),
+    target,
+    segmentName: g.segmentName,
+    client,
+    agent: found.agent,
+    agentPartner: found.partner,
+    withIdToken: {},
   });
 }

@@ -50,6 +50,8 @@ export function compileGroupQuery(args: GroupQuery): CompiledQuery {
   if (g.onPremisesSynced === true) f.eq("onPremisesSyncEnabled", true);
   if (g.onPremisesSynced === false) f.ne("onPremisesSyncEnabled", true);
   f.range("createdDateTime", g.createdAfter, g.createdBefore);
-  const order = args.orderBy ? { clause: orderClause(args.orderBy.field, args.orderBy.direction === "DESC"), advanced: args.orderBy.field !== "displayName" } : undefined;
+  const order = args.orderBy
+    ? { clause: orderClause(args.orderBy.field, args.orderBy.direction === "DESC"), advanced: args.orderBy.field !== "displayName" }
+    : undefined;
   return directoryQuery({ filter: f, search: searchClause(args.search, ["displayName", "description", "mail"]), orderBy: order });
 }

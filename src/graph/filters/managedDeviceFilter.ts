@@ -2,7 +2,8 @@ import { badInput } from "../../errors";
 import { FilterBuilder, orderClause, type CompiledQuery, type SortOrder } from "./odataFilter";
 
 /** Why the lastSync range is refused: Microsoft Graph would answer 400 under the documented reading. */
-export const NO_RANGE_FILTER = "Intune documents no range filter on lastSyncDateTime (only eq, and or between enum values). Order by LAST_SYNC_DATE_TIME instead";
+export const NO_RANGE_FILTER =
+  "Intune documents no range filter on lastSyncDateTime (only eq, and or between enum values). Order by LAST_SYNC_DATE_TIME instead";
 
 /** The typed conditions on Intune managed devices a client may send (the schema's ManagedDeviceFilter). */
 export interface ManagedDeviceConditions {

@@ -4,7 +4,10 @@ export enum CallerMode {
   APP = "APP",
   AGENT = "AGENT",
 }
-registerEnumType(CallerMode, { name: "CallerMode", description: "APP: the API acts as the partner-managed app. AGENT: an agent's delegated rights (GDAP/DAP)." });
+registerEnumType(CallerMode, {
+  name: "CallerMode",
+  description: "APP: the API acts as the partner-managed app. AGENT: an agent's delegated rights (GDAP/DAP).",
+});
 
 @ObjectType({ description: "A regional partner tenant and its partner-managed app." })
 export class PartnerTenant {

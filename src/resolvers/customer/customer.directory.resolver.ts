@@ -22,11 +22,17 @@ import { Customer } from "./customer.type";
 /** The customer tenant's directory and Intune data: lists with typed filters, and objects by id. */
 @Resolver(() => Customer)
 export class CustomerDirectoryResolver {
-  @FieldResolver(() => UserConnection, { nullable: true, description: "Users of the tenant (Graph /users), filtered, searched and ordered as asked; else in Graph's order." })
+  @FieldResolver(() => UserConnection, {
+    nullable: true,
+    description: "Users of the tenant (Graph /users), filtered, searched and ordered as asked; else in Graph's order.",
+  })
   async users(@Root() customer: Customer, @Args() args: UserListArgs, @Ctx() ctx: RequestContext, @Info() info: GraphQLResolveInfo): Promise<Connection<User>> {
     const tenant = ctx.loaders.tenant(customer.id);
     const select = graphSelect(selectedNodeFields(info, "User"), USER_PROPERTIES);
-    const page = await tenant.users.list({ filter: args.filter, search: args.search, orderBy: args.orderBy, select, count: isSelected(info, "totalCount") }, args);
+    const page = await tenant.users.list(
+      { filter: args.filter, search: args.search, orderBy: args.orderBy, select, count: isSelected(info, "totalCount") },
+      args,
+    );
     return connection(page, (o) => toUser(tenant.tenantId, o));
   }
 
@@ -45,15 +51,28 @@ export class CustomerDirectoryResolver {
   }
 
   @FieldResolver(() => GroupConnection, { nullable: true, description: "Groups of the tenant (Graph /groups)." })
-  async groups(@Root() customer: Customer, @Args() args: GroupListArgs, @Ctx() ctx: RequestContext, @Info() info: GraphQLResolveInfo): Promise<Connection<Group>> {
+  async groups(
+    @Root() customer: Customer,
+    @Args() args: GroupListArgs,
+    @Ctx() ctx: RequestContext,
+    @Info() info: GraphQLResolveInfo,
+  ): Promise<Connection<Group>> {
     const tenant = ctx.loaders.tenant(customer.id);
     const select = graphSelect(selectedNodeFields(info, "Group"), GROUP_PROPERTIES);
-    const page = await tenant.groups.list({ filter: args.filter, search: args.search, orderBy: args.orderBy, select, count: isSelected(info, "totalCount") }, args);
+    const page = await tenant.groups.list(
+      { filter: args.filter, search: args.search, orderBy: args.orderBy, select, count: isSelected(info, "totalCount") },
+      args,
+    );
     return connection(page, (o) => toGroup(tenant.tenantId, o));
   }
 
   @FieldResolver(() => Group, { nullable: true, description: "One group by object id." })
-  async group(@Root() customer: Customer, @Arg("id", () => ID) id: string, @Ctx() ctx: RequestContext, @Info() info: GraphQLResolveInfo): Promise<Group | null> {
+  async group(
+    @Root() customer: Customer,
+    @Arg("id", () => ID) id: string,
+    @Ctx() ctx: RequestContext,
+    @Info() info: GraphQLResolveInfo,
+  ): Promise<Group | null> {
     const objectId = checkObjectId(id, false);
     const tenant = ctx.loaders.tenant(customer.id);
     const found = await tenant.groups.byId(objectId, graphSelect(selectedFields(info, "Group"), GROUP_PROPERTIES));
@@ -61,15 +80,28 @@ export class CustomerDirectoryResolver {
   }
 
   @FieldResolver(() => DeviceConnection, { nullable: true, description: "Entra ID devices of the tenant (Graph /devices)." })
-  async devices(@Root() customer: Customer, @Args() args: DeviceListArgs, @Ctx() ctx: RequestContext, @Info() info: GraphQLResolveInfo): Promise<Connection<Device>> {
+  async devices(
+    @Root() customer: Customer,
+    @Args() args: DeviceListArgs,
+    @Ctx() ctx: RequestContext,
+    @Info() info: GraphQLResolveInfo,
+  ): Promise<Connection<Device>> {
     const tenant = ctx.loaders.tenant(customer.id);
     const select = graphSelect(selectedNodeFields(info, "Device"), DEVICE_PROPERTIES);
-    const page = await tenant.devices.list({ filter: args.filter, search: args.search, orderBy: args.orderBy, select, count: isSelected(info, "totalCount") }, args);
+    const page = await tenant.devices.list(
+      { filter: args.filter, search: args.search, orderBy: args.orderBy, select, count: isSelected(info, "totalCount") },
+      args,
+    );
     return connection(page, (o) => toDevice(tenant.tenantId, o));
   }
 
   @FieldResolver(() => Device, { nullable: true, description: "One Entra device by object id." })
-  async device(@Root() customer: Customer, @Arg("id", () => ID) id: string, @Ctx() ctx: RequestContext, @Info() info: GraphQLResolveInfo): Promise<Device | null> {
+  async device(
+    @Root() customer: Customer,
+    @Arg("id", () => ID) id: string,
+    @Ctx() ctx: RequestContext,
+    @Info() info: GraphQLResolveInfo,
+  ): Promise<Device | null> {
     const objectId = checkObjectId(id, false);
     const tenant = ctx.loaders.tenant(customer.id);
     const found = await tenant.devices.byId(objectId, graphSelect(selectedFields(info, "Device"), DEVICE_PROPERTIES));
@@ -78,8 +110,16 @@ export class CustomerDirectoryResolver {
 
   // Nullable: a tenant without an Intune licence answers Intune calls with an error, which must not
   // take the rest of the customer down with it.
-  @FieldResolver(() => ManagedDeviceConnection, { nullable: true, description: "Intune managed devices of the tenant (Graph /deviceManagement/managedDevices); null, with an error, when Intune is not available there." })
-  async managedDevices(@Root() customer: Customer, @Args() args: ManagedDeviceListArgs, @Ctx() ctx: RequestContext, @Info() info: GraphQLResolveInfo): Promise<Connection<ManagedDevice>> {
+  @FieldResolver(() => ManagedDeviceConnection, {
+    nullable: true,
+    description: "Intune managed devices of the tenant (Graph /deviceManagement/managedDevices); null, with an error, when Intune is not available there.",
+  })
+  async managedDevices(
+    @Root() customer: Customer,
+    @Args() args: ManagedDeviceListArgs,
+    @Ctx() ctx: RequestContext,
+    @Info() info: GraphQLResolveInfo,
+  ): Promise<Connection<ManagedDevice>> {
     const tenant = ctx.loaders.tenant(customer.id);
     const select = graphSelect(selectedNodeFields(info, "ManagedDevice"), MANAGED_DEVICE_PROPERTIES);
     const page = await tenant.managedDevices.list({ filter: args.filter, orderBy: args.orderBy, select, count: isSelected(info, "totalCount") }, args);
@@ -87,7 +127,12 @@ export class CustomerDirectoryResolver {
   }
 
   @FieldResolver(() => ManagedDevice, { nullable: true, description: "One Intune managed device by its Intune id." })
-  async managedDevice(@Root() customer: Customer, @Arg("id", () => ID) id: string, @Ctx() ctx: RequestContext, @Info() info: GraphQLResolveInfo): Promise<ManagedDevice | null> {
+  async managedDevice(
+    @Root() customer: Customer,
+    @Arg("id", () => ID) id: string,
+    @Ctx() ctx: RequestContext,
+    @Info() info: GraphQLResolveInfo,
+  ): Promise<ManagedDevice | null> {
     const objectId = checkObjectId(id, false);
     const tenant = ctx.loaders.tenant(customer.id);
     const found = await tenant.managedDevices.byId(objectId, graphSelect(selectedFields(info, "ManagedDevice"), MANAGED_DEVICE_PROPERTIES));

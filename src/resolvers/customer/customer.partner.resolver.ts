@@ -30,16 +30,23 @@ export class CustomerPartnerResolver {
   }
 
   @FieldResolver(() => CustomerReadiness, {
-    description: "READY (the tenant answers the caller, for at least one workload), PROPAGATING (a new customer, with the next check time) or DENIED (with the reason, and the next check time while the denial may still be propagation). Asks the tenant once per workload, in one $batch.",
+    description:
+      "READY (the tenant answers the caller, for at least one workload), PROPAGATING (a new customer, with the next check time) or DENIED (with the reason, and the next check time while the denial may still be propagation). Asks the tenant once per workload, in one $batch.",
   })
   async readiness(@Root() customer: Customer, @Ctx() ctx: RequestContext): Promise<CustomerReadiness> {
     const probes = await ctx.loaders.tenant(customer.id).readiness();
     const workloads = probes.map(toWorkloadReadiness);
     const readiness = (state: ReadinessState, reason: string | null, retryAfter?: number) =>
-      Object.assign(new CustomerReadiness(), { state, reason, nextCheckAt: retryAfter === undefined ? null : new Date(Date.now() + retryAfter * 1000), workloads });
+      Object.assign(new CustomerReadiness(), {
+        state,
+        reason,
+        nextCheckAt: retryAfter === undefined ? null : new Date(Date.now() + retryAfter * 1000),
+        workloads,
+      });
     if (probes.some((p) => p.state === "ready")) return readiness(ReadinessState.READY, null);
     const propagating = probes.filter((p) => p.state === "propagating");
-    if (propagating.length) return readiness(ReadinessState.PROPAGATING, null, Math.min(...propagating.map((p) => (p.state === "ready" ? 60 : p.retryAfter ?? 60))));
+    if (propagating.length)
+      return readiness(ReadinessState.PROPAGATING, null, Math.min(...propagating.map((p) => (p.state === "ready" ? 60 : (p.retryAfter ?? 60)))));
     // Denied everywhere: the organization profile's answer stands for the tenant.
     const first = probes[0];
     return readiness(ReadinessState.DENIED, first.state === "ready" ? null : first.code, first.state === "ready" ? undefined : first.retryAfter);
@@ -48,7 +55,8 @@ export class CustomerPartnerResolver {
 
 function toWorkloadReadiness(p: WorkloadProbe): WorkloadReadiness {
   const workload = WORKLOADS[p.workload];
-  if (p.state === "ready") return Object.assign(new WorkloadReadiness(), { workload, state: ReadinessState.READY, reason: null, requiredPermissions: null, requiredRoles: null });
+  if (p.state === "ready")
+    return Object.assign(new WorkloadReadiness(), { workload, state: ReadinessState.READY, reason: null, requiredPermissions: null, requiredRoles: null });
   return Object.assign(new WorkloadReadiness(), {
     workload,
     state: p.state === "propagating" ? ReadinessState.PROPAGATING : ReadinessState.DENIED,

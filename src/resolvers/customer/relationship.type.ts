@@ -5,7 +5,10 @@ export enum RelationshipKind {
   GDAP = "GDAP",
   DAP_AND_GDAP = "DAP_AND_GDAP",
 }
-registerEnumType(RelationshipKind, { name: "RelationshipKind", description: "How the partner administers the customer: legacy DAP (contract), granular GDAP, or both." });
+registerEnumType(RelationshipKind, {
+  name: "RelationshipKind",
+  description: "How the partner administers the customer: legacy DAP (contract), granular GDAP, or both.",
+});
 
 export enum ReadinessState {
   READY = "READY",
@@ -22,7 +25,10 @@ export enum Workload {
   DEVICES = "DEVICES",
   MANAGED_DEVICES = "MANAGED_DEVICES",
 }
-registerEnumType(Workload, { name: "Workload", description: "A kind of customer data: organization profile, users, groups, Entra devices, Intune managed devices." });
+registerEnumType(Workload, {
+  name: "Workload",
+  description: "A kind of customer data: organization profile, users, groups, Entra devices, Intune managed devices.",
+});
 
 @ObjectType({ description: "A granular delegated admin privileges (GDAP) relationship." })
 export class GdapRelationship {
@@ -79,7 +85,8 @@ export class PartnerRelationship {
   // A getter, so the error lands at `relationship.gdap` and the rest of the customer is unaffected.
   @Field(() => [GdapRelationship], {
     nullable: true,
-    description: "GDAP relationships, active ones first; null, with an error naming why, when the partner tenant's GDAP lists could not be read (no DelegatedAdminRelationship.Read.All, a DAP-only partner, a cloud without the API).",
+    description:
+      "GDAP relationships, active ones first; null, with an error naming why, when the partner tenant's GDAP lists could not be read (no DelegatedAdminRelationship.Read.All, a DAP-only partner, a cloud without the API).",
   })
   get gdap(): GdapRelationship[] {
     if (this.unavailable) throw this.unavailable;

@@ -62,4 +62,3 @@ export class DeviceListArgs extends PageArgs {
   @Field(() => DeviceOrder, { nullable: true })
   orderBy?: DeviceOrder | null;
 }
-

@@ -17,9 +17,18 @@ export class DeviceResolver {
   }
 
   @FieldResolver(() => UserConnection, { nullable: true, description: "Users registered as the device's owners (Entra allows at most one)." })
-  async registeredOwners(@Root() device: Device, @Args() args: PageArgs, @Ctx() ctx: RequestContext, @Info() info: GraphQLResolveInfo): Promise<Connection<User>> {
+  async registeredOwners(
+    @Root() device: Device,
+    @Args() args: PageArgs,
+    @Ctx() ctx: RequestContext,
+    @Info() info: GraphQLResolveInfo,
+  ): Promise<Connection<User>> {
     const tenant = ctx.loaders.tenant(device.tenantId);
-    const page = await tenant.links.registeredOwners(device.id, { select: graphSelect(selectedNodeFields(info, "User"), USER_PROPERTIES), count: isSelected(info, "totalCount") }, args);
+    const page = await tenant.links.registeredOwners(
+      device.id,
+      { select: graphSelect(selectedNodeFields(info, "User"), USER_PROPERTIES), count: isSelected(info, "totalCount") },
+      args,
+    );
     return connection(page, (o) => toUser(tenant.tenantId, o));
   }
 

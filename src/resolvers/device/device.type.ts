@@ -82,9 +82,24 @@ export class Device {
 /** GraphQL field → Graph properties it needs; `managedDevice` is joined on deviceId. */
 export const DEVICE_PROPERTIES: Readonly<Record<string, readonly string[]>> = {
   ...sameNames([
-    "deviceId", "displayName", "accountEnabled", "operatingSystem", "operatingSystemVersion", "trustType", "isCompliant", "isManaged",
-    "approximateLastSignInDateTime", "registrationDateTime", "manufacturer", "model", "profileType", "deviceOwnership",
-    "enrollmentType", "managementType", "onPremisesSyncEnabled", "onPremisesLastSyncDateTime",
+    "deviceId",
+    "displayName",
+    "accountEnabled",
+    "operatingSystem",
+    "operatingSystemVersion",
+    "trustType",
+    "isCompliant",
+    "isManaged",
+    "approximateLastSignInDateTime",
+    "registrationDateTime",
+    "manufacturer",
+    "model",
+    "profileType",
+    "deviceOwnership",
+    "enrollmentType",
+    "managementType",
+    "onPremisesSyncEnabled",
+    "onPremisesLastSyncDateTime",
   ]),
   managedDevice: ["deviceId"],
 };

@@ -62,4 +62,3 @@ export class GroupListArgs extends PageArgs {
   @Field(() => GroupOrder, { nullable: true })
   orderBy?: GroupOrder | null;
 }
-

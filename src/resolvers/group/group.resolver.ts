@@ -16,14 +16,24 @@ export class GroupResolver {
   }
 
   @FieldResolver(() => DirectoryObjectConnection, { nullable: true, description: "Direct members: users, groups, devices (and other directory objects)." })
-  async members(@Root() group: Group, @Args() args: PageArgs, @Ctx() ctx: RequestContext, @Info() info: GraphQLResolveInfo): Promise<Connection<DirectoryObjectValue>> {
+  async members(
+    @Root() group: Group,
+    @Args() args: PageArgs,
+    @Ctx() ctx: RequestContext,
+    @Info() info: GraphQLResolveInfo,
+  ): Promise<Connection<DirectoryObjectValue>> {
     const tenant = ctx.loaders.tenant(group.tenantId);
     const page = await tenant.links.members(group.id, { select: directoryObjectSelect(info), count: isSelected(info, "totalCount") }, args);
     return connection(page, (o) => toDirectoryObject(tenant.tenantId, o));
   }
 
   @FieldResolver(() => DirectoryObjectConnection, { nullable: true, description: "Owners of the group (users, service principals)." })
-  async owners(@Root() group: Group, @Args() args: PageArgs, @Ctx() ctx: RequestContext, @Info() info: GraphQLResolveInfo): Promise<Connection<DirectoryObjectValue>> {
+  async owners(
+    @Root() group: Group,
+    @Args() args: PageArgs,
+    @Ctx() ctx: RequestContext,
+    @Info() info: GraphQLResolveInfo,
+  ): Promise<Connection<DirectoryObjectValue>> {
     const tenant = ctx.loaders.tenant(group.tenantId);
     const page = await tenant.links.owners(group.id, { select: directoryObjectSelect(info), count: isSelected(info, "totalCount") }, args);
     return connection(page, (o) => toDirectoryObject(tenant.tenantId, o));

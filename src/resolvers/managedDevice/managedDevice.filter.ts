@@ -15,10 +15,18 @@ export class ManagedDeviceFilter {
   @Field(() => ManagedDeviceOwnerType, { nullable: true })
   ownerType?: ManagedDeviceOwnerType | null;
 
-  @Field(() => Date, { nullable: true, description: "Last check-in with Intune at or after.", deprecationReason: `${NO_RANGE_FILTER}; answered BAD_USER_INPUT.` })
+  @Field(() => Date, {
+    nullable: true,
+    description: "Last check-in with Intune at or after.",
+    deprecationReason: `${NO_RANGE_FILTER}; answered BAD_USER_INPUT.`,
+  })
   lastSyncAfter?: Date | null;
 
-  @Field(() => Date, { nullable: true, description: "Last check-in with Intune at or before (stale devices).", deprecationReason: `${NO_RANGE_FILTER}; answered BAD_USER_INPUT.` })
+  @Field(() => Date, {
+    nullable: true,
+    description: "Last check-in with Intune at or before (stale devices).",
+    deprecationReason: `${NO_RANGE_FILTER}; answered BAD_USER_INPUT.`,
+  })
   lastSyncBefore?: Date | null;
 
   @Field(() => String, { nullable: true, description: "Part of the device name (Intune documents `contains` on deviceName)." })
@@ -54,4 +62,3 @@ export class ManagedDeviceListArgs extends PageArgs {
   @Field(() => ManagedDeviceOrder, { nullable: true })
   orderBy?: ManagedDeviceOrder | null;
 }
-

@@ -14,7 +14,10 @@ export class ManagedDeviceResolver {
     return toCustomer(await ctx.loaders.customers.get(device.tenantId));
   }
 
-  @FieldResolver(() => Device, { nullable: true, description: "The Entra device, joined on azureADDeviceId = device.deviceId; null when not registered in Entra." })
+  @FieldResolver(() => Device, {
+    nullable: true,
+    description: "The Entra device, joined on azureADDeviceId = device.deviceId; null when not registered in Entra.",
+  })
   async device(@Root() md: ManagedDevice, @Ctx() ctx: RequestContext, @Info() info: GraphQLResolveInfo): Promise<Device | null> {
     if (!md.azureADDeviceId) return null;
     const tenant = ctx.loaders.tenant(md.tenantId);

@@ -4,7 +4,11 @@ import { graphSelect, selectedFields } from "../shared/selection";
 import { ORGANIZATION_PROPERTIES, toOrganization, type Organization } from "./organization.type";
 
 /** Federation entity lookup: a tenant has one organization, whose id is the tenant id. */
-export async function resolveOrganizationReference(ref: { tenantId: string; id: string }, ctx: RequestContext, info: GraphQLResolveInfo): Promise<Organization | null> {
+export async function resolveOrganizationReference(
+  ref: { tenantId: string; id: string },
+  ctx: RequestContext,
+  info: GraphQLResolveInfo,
+): Promise<Organization | null> {
   const tenant = ctx.loaders.tenant(ref.tenantId);
   // Through the directory first: a tenant that is not the caller's customer fails FORBIDDEN, whatever the id.
   await tenant.reachable();

@@ -78,8 +78,19 @@ export class Organization {
 
 export const ORGANIZATION_PROPERTIES: Readonly<Record<string, readonly string[]>> = {
   ...sameNames([
-    "displayName", "verifiedDomains", "country", "countryLetterCode", "city", "state", "street", "postalCode", "preferredLanguage",
-    "businessPhones", "technicalNotificationMails", "onPremisesSyncEnabled", "createdDateTime",
+    "displayName",
+    "verifiedDomains",
+    "country",
+    "countryLetterCode",
+    "city",
+    "state",
+    "street",
+    "postalCode",
+    "preferredLanguage",
+    "businessPhones",
+    "technicalNotificationMails",
+    "onPremisesSyncEnabled",
+    "createdDateTime",
   ]),
   defaultDomainName: ["verifiedDomains"],
   initialDomainName: ["verifiedDomains"],

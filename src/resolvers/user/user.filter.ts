@@ -86,4 +86,3 @@ export class UserListArgs extends PageArgs {
   @Field(() => UserOrder, { nullable: true })
   orderBy?: UserOrder | null;
 }
-

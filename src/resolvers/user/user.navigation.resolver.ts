@@ -16,14 +16,24 @@ import { toUser, User, USER_PROPERTIES } from "./user.type";
 @Resolver(() => User)
 export class UserNavigationResolver {
   @FieldResolver(() => DirectoryObjectConnection, { nullable: true, description: "Groups (and directory roles…) the user is a direct member of." })
-  async memberOf(@Root() user: User, @Args() args: PageArgs, @Ctx() ctx: RequestContext, @Info() info: GraphQLResolveInfo): Promise<Connection<DirectoryObjectValue>> {
+  async memberOf(
+    @Root() user: User,
+    @Args() args: PageArgs,
+    @Ctx() ctx: RequestContext,
+    @Info() info: GraphQLResolveInfo,
+  ): Promise<Connection<DirectoryObjectValue>> {
     const tenant = ctx.loaders.tenant(user.tenantId);
     const page = await tenant.links.memberOf(user.id, { select: directoryObjectSelect(info), count: isSelected(info, "totalCount") }, args);
     return connection(page, (o) => toDirectoryObject(tenant.tenantId, o));
   }
 
   @FieldResolver(() => DirectoryObjectConnection, { nullable: true, description: "Groups the user is a member of, directly or through nested groups." })
-  async transitiveMemberOf(@Root() user: User, @Args() args: PageArgs, @Ctx() ctx: RequestContext, @Info() info: GraphQLResolveInfo): Promise<Connection<DirectoryObjectValue>> {
+  async transitiveMemberOf(
+    @Root() user: User,
+    @Args() args: PageArgs,
+    @Ctx() ctx: RequestContext,
+    @Info() info: GraphQLResolveInfo,
+  ): Promise<Connection<DirectoryObjectValue>> {
     const tenant = ctx.loaders.tenant(user.tenantId);
     const page = await tenant.links.transitiveMemberOf(user.id, { select: directoryObjectSelect(info), count: isSelected(info, "totalCount") }, args);
     return connection(page, (o) => toDirectoryObject(tenant.tenantId, o));
@@ -37,25 +47,50 @@ export class UserNavigationResolver {
   }
 
   // Nullable for the same reason as Customer.managedDevices: no Intune licence fails only this field.
-  @FieldResolver(() => ManagedDeviceConnection, { nullable: true, description: "Intune devices whose primary user this is; null, with an error, when Intune is not available in the tenant." })
-  async managedDevices(@Root() user: User, @Args() args: ManagedDeviceListArgs, @Ctx() ctx: RequestContext, @Info() info: GraphQLResolveInfo): Promise<Connection<ManagedDevice>> {
+  @FieldResolver(() => ManagedDeviceConnection, {
+    nullable: true,
+    description: "Intune devices whose primary user this is; null, with an error, when Intune is not available in the tenant.",
+  })
+  async managedDevices(
+    @Root() user: User,
+    @Args() args: ManagedDeviceListArgs,
+    @Ctx() ctx: RequestContext,
+    @Info() info: GraphQLResolveInfo,
+  ): Promise<Connection<ManagedDevice>> {
     const tenant = ctx.loaders.tenant(user.tenantId);
     const select = graphSelect(selectedNodeFields(info, "ManagedDevice"), MANAGED_DEVICE_PROPERTIES);
-    const page = await tenant.links.managedDevices(user.id, { filter: args.filter, orderBy: args.orderBy, select, count: isSelected(info, "totalCount") }, args);
+    const page = await tenant.links.managedDevices(
+      user.id,
+      { filter: args.filter, orderBy: args.orderBy, select, count: isSelected(info, "totalCount") },
+      args,
+    );
     return connection(page, (o) => toManagedDevice(tenant.tenantId, o));
   }
 
   @FieldResolver(() => DeviceConnection, { nullable: true, description: "Entra devices the user registered." })
-  async registeredDevices(@Root() user: User, @Args() args: PageArgs, @Ctx() ctx: RequestContext, @Info() info: GraphQLResolveInfo): Promise<Connection<Device>> {
+  async registeredDevices(
+    @Root() user: User,
+    @Args() args: PageArgs,
+    @Ctx() ctx: RequestContext,
+    @Info() info: GraphQLResolveInfo,
+  ): Promise<Connection<Device>> {
     const tenant = ctx.loaders.tenant(user.tenantId);
-    const page = await tenant.links.registeredDevices(user.id, { select: graphSelect(selectedNodeFields(info, "Device"), DEVICE_PROPERTIES), count: isSelected(info, "totalCount") }, args);
+    const page = await tenant.links.registeredDevices(
+      user.id,
+      { select: graphSelect(selectedNodeFields(info, "Device"), DEVICE_PROPERTIES), count: isSelected(info, "totalCount") },
+      args,
+    );
     return connection(page, (o) => toDevice(tenant.tenantId, o));
   }
 
   @FieldResolver(() => DeviceConnection, { nullable: true, description: "Entra devices the user owns." })
   async ownedDevices(@Root() user: User, @Args() args: PageArgs, @Ctx() ctx: RequestContext, @Info() info: GraphQLResolveInfo): Promise<Connection<Device>> {
     const tenant = ctx.loaders.tenant(user.tenantId);
-    const page = await tenant.links.ownedDevices(user.id, { select: graphSelect(selectedNodeFields(info, "Device"), DEVICE_PROPERTIES), count: isSelected(info, "totalCount") }, args);
+    const page = await tenant.links.ownedDevices(
+      user.id,
+      { select: graphSelect(selectedNodeFields(info, "Device"), DEVICE_PROPERTIES), count: isSelected(info, "totalCount") },
+      args,
+    );
     return connection(page, (o) => toDevice(tenant.tenantId, o));
   }
 }

@@ -75,9 +75,26 @@ export class User {
 
 /** GraphQL field → Graph properties it needs; fields not listed need none ($select is built from it). */
 export const USER_PROPERTIES: Readonly<Record<string, readonly string[]>> = sameNames([
-  "displayName", "userPrincipalName", "mail", "givenName", "surname", "jobTitle", "department", "companyName",
-  "officeLocation", "mobilePhone", "businessPhones", "city", "country", "usageLocation", "preferredLanguage",
-  "accountEnabled", "userType", "employeeId", "createdDateTime", "onPremisesSyncEnabled",
+  "displayName",
+  "userPrincipalName",
+  "mail",
+  "givenName",
+  "surname",
+  "jobTitle",
+  "department",
+  "companyName",
+  "officeLocation",
+  "mobilePhone",
+  "businessPhones",
+  "city",
+  "country",
+  "usageLocation",
+  "preferredLanguage",
+  "accountEnabled",
+  "userType",
+  "employeeId",
+  "createdDateTime",
+  "onPremisesSyncEnabled",
 ]);
 
 export function toUser(tenantId: string, o: GraphObject): User {

@@ -8,7 +8,15 @@ const MIN = 60_000;
 const app: Caller = { mode: "app", partition: "app" };
 const agent: Caller = { mode: "agent", partition: "agent-hash", agentId: "a", partnerTenantId: "p" };
 const now = Date.parse("2026-06-01T12:00:00Z");
-const denial = (over: Partial<GraphDenial> = {}): GraphDenial => ({ tenantId: "c1", status: 403, workload: "directory", dataKind: "users", requestId: "r-1", graphCode: "Authorization_RequestDenied", ...over });
+const denial = (over: Partial<GraphDenial> = {}): GraphDenial => ({
+  tenantId: "c1",
+  status: 403,
+  workload: "directory",
+  dataKind: "users",
+  requestId: "r-1",
+  graphCode: "Authorization_RequestDenied",
+  ...over,
+});
 const established = { id: "c1", relationshipStart: now - 365 * 24 * 60 * MIN };
 
 describe("explainCustomerDenial", () => {
@@ -23,25 +31,54 @@ describe("explainCustomerDenial", () => {
   });
 
   it("names the permissions of an established customer's denial, without a retry", () => {
-    const err: any = explainCustomerDenial(established, app, () => undefined, new DenialEpisodes(), () => now)(denial({ dataKind: "groups" }));
-    expect(err.extensions).toMatchObject({ code: "CONSENT_MISSING", tenantId: "c1", requestId: "r-1", requiredPermissions: expect.arrayContaining(["Group.Read.All"]) });
+    const err: any = explainCustomerDenial(
+      established,
+      app,
+      () => undefined,
+      new DenialEpisodes(),
+      () => now,
+    )(denial({ dataKind: "groups" }));
+    expect(err.extensions).toMatchObject({
+      code: "CONSENT_MISSING",
+      tenantId: "c1",
+      requestId: "r-1",
+      requiredPermissions: expect.arrayContaining(["Group.Read.All"]),
+    });
     expect(err.extensions.retryAfter).toBeUndefined();
   });
 
   it("answers a customer first seen a minute ago CUSTOMER_NOT_READY on Microsoft's schedule", () => {
-    const err: any = explainCustomerDenial({ id: "c1", relationshipStart: now - MIN }, app, () => undefined, new DenialEpisodes(), () => now)(denial());
+    const err: any = explainCustomerDenial(
+      { id: "c1", relationshipStart: now - MIN },
+      app,
+      () => undefined,
+      new DenialEpisodes(),
+      () => now,
+    )(denial());
     expect(err.extensions).toMatchObject({ code: "CUSTOMER_NOT_READY", retryAfter: 120 });
   });
 
   it("names an agent's missing roles for the workload denied", () => {
-    const err: any = explainCustomerDenial(established, agent, () => undefined, new DenialEpisodes(), () => now)(denial({ workload: "intune", dataKind: "managedDevices" }));
+    const err: any = explainCustomerDenial(
+      established,
+      agent,
+      () => undefined,
+      new DenialEpisodes(),
+      () => now,
+    )(denial({ workload: "intune", dataKind: "managedDevices" }));
     expect(err.extensions).toMatchObject({ code: "ROLE_MISSING", requiredRoles: ["Intune Administrator", "Global Reader", "Global Administrator"] });
   });
 
   it("runs the schedule from the first denial when nothing dates the customer, then stops retrying past the horizon", () => {
     const episodes = new DenialEpisodes();
     let t = now;
-    const explain = explainCustomerDenial({ id: "c1" }, agent, () => undefined, episodes, () => t);
+    const explain = explainCustomerDenial(
+      { id: "c1" },
+      agent,
+      () => undefined,
+      episodes,
+      () => t,
+    );
     expect((explain(denial()) as any).extensions).toMatchObject({ code: "ROLE_MISSING", retryAfter: 180 });
     t = now + 2 * MIN;
     expect((explain(denial()) as any).extensions.retryAfter).toBe(60);

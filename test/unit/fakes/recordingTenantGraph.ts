@@ -40,7 +40,10 @@ const COLLECTION_OF = { user: "users", group: "groups" } as const;
 export class RecordingTenantGraph implements TenantGraph {
   readonly calls: GraphCall[] = [];
 
-  constructor(readonly tenantId: string = "t1", private readonly data: FakeTenantData = {}) {}
+  constructor(
+    readonly tenantId: string = "t1",
+    private readonly data: FakeTenantData = {},
+  ) {}
 
   /** The calls of one kind. */
   callsOf<K extends GraphCall["op"]>(op: K): Array<Extract<GraphCall, { op: K }>> {

@@ -63,7 +63,9 @@ describe("FilterBuilder", () => {
 describe("lone surrogates", () => {
   it("are refused as BAD_USER_INPUT in filter literals and search terms; paired surrogates are fine", () => {
     for (const bad of ["\ud800", "a\udc00", "\udbff\ud800"]) {
-      expect(() => new FilterBuilder().eq("department", bad)).toThrow(expect.objectContaining({ extensions: expect.objectContaining({ code: "BAD_USER_INPUT" }) }));
+      expect(() => new FilterBuilder().eq("department", bad)).toThrow(
+        expect.objectContaining({ extensions: expect.objectContaining({ code: "BAD_USER_INPUT" }) }),
+      );
       badInput(() => searchClause(bad, ["displayName"]), "search");
     }
     expect(new FilterBuilder().eq("department", "R&D \ud83d\ude00").build()).toBe("department eq 'R&D \ud83d\ude00'");
@@ -110,11 +112,18 @@ describe("compileUserQuery", () => {
 
   it("orders by displayName or UPN without advanced queries, by creation date with them, and any order with a filter with them", () => {
     expect(compileUserQuery({ orderBy: { field: UserOrderField.DISPLAY_NAME, direction: SortDirection.DESC } })).toEqual({
-      filter: undefined, search: undefined, orderBy: "displayName desc", advanced: false,
+      filter: undefined,
+      search: undefined,
+      orderBy: "displayName desc",
+      advanced: false,
     });
     expect(compileUserQuery({ orderBy: { field: UserOrderField.CREATED_DATE_TIME, direction: SortDirection.ASC } }).advanced).toBe(true);
-    expect(compileUserQuery({ filter: { accountEnabled: true }, orderBy: { field: UserOrderField.USER_PRINCIPAL_NAME, direction: SortDirection.ASC } })).toMatchObject({
-      filter: "accountEnabled eq true", orderBy: "userPrincipalName asc", advanced: true,
+    expect(
+      compileUserQuery({ filter: { accountEnabled: true }, orderBy: { field: UserOrderField.USER_PRINCIPAL_NAME, direction: SortDirection.ASC } }),
+    ).toMatchObject({
+      filter: "accountEnabled eq true",
+      orderBy: "userPrincipalName asc",
+      advanced: true,
     });
   });
 
@@ -126,7 +135,10 @@ describe("compileUserQuery", () => {
 describe("compileGroupQuery", () => {
   it("compiles each kind of group", () => {
     expect(compileGroupQuery({ filter: { kind: GroupKind.MICROSOFT_365 } })).toMatchObject({ filter: "groupTypes/any(c:c eq 'Unified')", advanced: false });
-    expect(compileGroupQuery({ filter: { kind: GroupKind.SECURITY } })).toMatchObject({ filter: "securityEnabled eq true and mailEnabled eq false", advanced: false });
+    expect(compileGroupQuery({ filter: { kind: GroupKind.SECURITY } })).toMatchObject({
+      filter: "securityEnabled eq true and mailEnabled eq false",
+      advanced: false,
+    });
     expect(compileGroupQuery({ filter: { kind: GroupKind.MAIL_ENABLED_SECURITY } }).filter).toBe("securityEnabled eq true and mailEnabled eq true");
     // Distribution lists must exclude Microsoft 365 groups, which are mail-enabled and not security-enabled too.
     expect(compileGroupQuery({ filter: { kind: GroupKind.DISTRIBUTION } })).toMatchObject({
@@ -137,7 +149,12 @@ describe("compileGroupQuery", () => {
 
   it("searches display name, description and mail; orders by creation date only with advanced queries", () => {
     const q = compileGroupQuery({ search: "Finance", orderBy: { field: GroupOrderField.CREATED_DATE_TIME, direction: SortDirection.DESC } });
-    expect(q).toEqual({ filter: undefined, search: '"displayName:Finance" OR "description:Finance" OR "mail:Finance"', orderBy: "createdDateTime desc", advanced: true });
+    expect(q).toEqual({
+      filter: undefined,
+      search: '"displayName:Finance" OR "description:Finance" OR "mail:Finance"',
+      orderBy: "createdDateTime desc",
+      advanced: true,
+    });
     expect(compileGroupQuery({ orderBy: { field: GroupOrderField.DISPLAY_NAME, direction: SortDirection.ASC } }).advanced).toBe(false);
   });
 });
@@ -153,7 +170,10 @@ describe("compileDeviceQuery", () => {
       orderBy: undefined,
       advanced: false,
     });
-    expect(compileDeviceQuery({ orderBy: { field: DeviceOrderField.DISPLAY_NAME, direction: SortDirection.ASC } })).toMatchObject({ orderBy: "displayName asc", advanced: true });
+    expect(compileDeviceQuery({ orderBy: { field: DeviceOrderField.DISPLAY_NAME, direction: SortDirection.ASC } })).toMatchObject({
+      orderBy: "displayName asc",
+      advanced: true,
+    });
   });
 });
 
@@ -168,7 +188,8 @@ describe("compileManagedDeviceQuery", () => {
       orderBy: { field: ManagedDeviceOrderField.LAST_SYNC_DATE_TIME, direction: SortDirection.DESC },
     });
     expect(q).toEqual({
-      filter: "(complianceState eq 'noncompliant' or complianceState eq 'inGracePeriod') and managedDeviceOwnerType eq 'company' and contains(deviceName,'O''Hara')",
+      filter:
+        "(complianceState eq 'noncompliant' or complianceState eq 'inGracePeriod') and managedDeviceOwnerType eq 'company' and contains(deviceName,'O''Hara')",
       orderBy: "lastSyncDateTime desc",
       advanced: false,
     });

@@ -18,10 +18,18 @@ describe("GraphTenant: URLs and OData", () => {
   });
 
   it("lists a page with $select, $filter, $orderby, $top and $skiptoken, and reads the next page's token and the count", async () => {
-    const t = new FakeTransport(() => ok({ value: [{ id: "a" }], "@odata.count": 7, "@odata.nextLink": "https://graph.microsoft.com/v1.0/users?$skiptoken=NEXT%3D" }));
-    const page = await graphOf(t).list({ kind: "users" }, { select: ["id", "mail"], filter: "accountEnabled eq true", orderBy: "displayName asc" }, { top: 5, skiptoken: "T1" });
+    const t = new FakeTransport(() =>
+      ok({ value: [{ id: "a" }], "@odata.count": 7, "@odata.nextLink": "https://graph.microsoft.com/v1.0/users?$skiptoken=NEXT%3D" }),
+    );
+    const page = await graphOf(t).list(
+      { kind: "users" },
+      { select: ["id", "mail"], filter: "accountEnabled eq true", orderBy: "displayName asc" },
+      { top: 5, skiptoken: "T1" },
+    );
     expect(page).toEqual({ items: [{ id: "a" }], skiptoken: "NEXT=", count: 7 });
-    expect(t.requests).toEqual([{ method: "GET", url: "/users?$select=id%2Cmail&$filter=accountEnabled%20eq%20true&$orderby=displayName%20asc&$top=5&$skiptoken=T1", clientInput: false }]);
+    expect(t.requests).toEqual([
+      { method: "GET", url: "/users?$select=id%2Cmail&$filter=accountEnabled%20eq%20true&$orderby=displayName%20asc&$top=5&$skiptoken=T1", clientInput: false },
+    ]);
   });
 
   it("asks for ConsistencyLevel and $count=true with a count, a search or an advanced query, and marks a search as the client's text", async () => {
@@ -71,7 +79,9 @@ describe("GraphTenant: URLs and OData", () => {
     const t = new FakeTransport((req) => ok({ value: (req.body as { ids: string[] }).ids.slice(0, 1).map((id) => ({ id })) }));
     const ids = Array.from({ length: 1500 }, (_, i) => `id${i}`);
     expect(await graphOf(t).getByIds(ids, "group")).toEqual([{ id: "id0" }, { id: "id1000" }]);
-    expect(t.requests.map((r) => [r.method, r.url, r.idempotent, (r.body as { ids: string[]; types: string[] }).ids.length, (r.body as { types: string[] }).types])).toEqual([
+    expect(
+      t.requests.map((r) => [r.method, r.url, r.idempotent, (r.body as { ids: string[]; types: string[] }).ids.length, (r.body as { types: string[] }).types]),
+    ).toEqual([
       ["POST", "/directoryObjects/getByIds", true, 1000, ["group"]],
       ["POST", "/directoryObjects/getByIds", true, 500, ["group"]],
     ]);
@@ -97,35 +107,60 @@ describe("GraphTenant: batching", () => {
 
 describe("GraphTenant: the one error translation", () => {
   const failing = (answer: ReturnType<typeof failed>, explainDenial?: (d: GraphDenial) => Error) => graphOf(new FakeTransport(() => answer), explainDenial);
-  const codeOf = async (p: Promise<unknown>) => p.then(() => "none", (e: any) => e.extensions?.code ?? e.name);
+  const codeOf = async (p: Promise<unknown>) =>
+    p.then(
+      () => "none",
+      (e: any) => e.extensions?.code ?? e.name,
+    );
 
   it("maps Graph's statuses to our codes, with Graph's request-id and code and nothing of its message", async () => {
-    const err: any = await failing(failed(403, "Authorization_RequestDenied", {}, "Secret object name")).list({ kind: "users" }, { select: ["id"] }, {}).catch((e) => e);
+    const err: any = await failing(failed(403, "Authorization_RequestDenied", {}, "Secret object name"))
+      .list({ kind: "users" }, { select: ["id"] }, {})
+      .catch((e) => e);
     expect(err.extensions).toEqual({ code: "FORBIDDEN", tenantId: "t1", requestId: "r-1", graphCode: "Authorization_RequestDenied" });
     expect(err.message).not.toContain("Secret");
     expect(await codeOf(failing(failed(401)).list({ kind: "users" }, { select: ["id"] }, {}))).toBe("CONSENT_MISSING");
     expect(await codeOf(failing(failed(404)).list({ kind: "users" }, { select: ["id"] }, {}))).toBe("NOT_FOUND");
     expect(await codeOf(failing(failed(503)).list({ kind: "users" }, { select: ["id"] }, {}))).toBe("UPSTREAM_UNAVAILABLE");
-    const throttled: any = await failing(failed(429, "TooManyRequests", { "retry-after": "7" })).list({ kind: "users" }, { select: ["id"] }, {}).catch((e) => e);
+    const throttled: any = await failing(failed(429, "TooManyRequests", { "retry-after": "7" }))
+      .list({ kind: "users" }, { select: ["id"] }, {})
+      .catch((e) => e);
     expect(throttled.extensions).toMatchObject({ code: "THROTTLED", retryAfter: 7 });
   });
 
   it("blames a 400 on the client only for its own search text; otherwise it is our defect, masked", async () => {
-    expect(await codeOf(failing(failed(400, "Request_BadRequest")).list({ kind: "users" }, { select: ["id"], search: '"displayName:x"' }, {}))).toBe("BAD_USER_INPUT");
-    const ours = await failing(failed(400, "Request_BadRequest")).list({ kind: "users" }, { select: ["id"], filter: "x eq 'secret'" }, {}).catch((e) => e);
+    expect(await codeOf(failing(failed(400, "Request_BadRequest")).list({ kind: "users" }, { select: ["id"], search: '"displayName:x"' }, {}))).toBe(
+      "BAD_USER_INPUT",
+    );
+    const ours = await failing(failed(400, "Request_BadRequest"))
+      .list({ kind: "users" }, { select: ["id"], filter: "x eq 'secret'" }, {})
+      .catch((e) => e);
     expect(ours).toBeInstanceOf(GraphRejectedOurRequest);
     expect(ours.message).toContain("GET /users in tenant t1");
     expect(ours.message).not.toContain("secret");
-    const intune: any = await failing(failed(400, "BadRequest", {}, "Resource not applicable to target tenant.")).list({ kind: "managedDevices" }, { select: ["id"] }, {}).catch((e) => e);
+    const intune: any = await failing(failed(400, "BadRequest", {}, "Resource not applicable to target tenant."))
+      .list({ kind: "managedDevices" }, { select: ["id"] }, {})
+      .catch((e) => e);
     expect(intune.extensions).toMatchObject({ code: "FORBIDDEN", reason: "INTUNE_NOT_AVAILABLE" });
   });
 
   it("types a refused GDAP list as lasting, and leaves other lists to the generic mapping", async () => {
-    const gdap: any = await failing(failed(403)).list({ kind: "delegatedAdminRelationships" }, { select: ["id"] }, { top: 300 }).catch((e) => e);
-    expect(gdap.extensions).toMatchObject({ code: "CONSENT_MISSING", reason: "GDAP_API_DENIED", tenantId: "t1", requiredPermissions: ["DelegatedAdminRelationship.Read.All"] });
-    const notThere: any = await failing(failed(400, "BadRequest")).list({ kind: "delegatedAdminCustomers" }, { select: ["id"] }, {}).catch((e) => e);
+    const gdap: any = await failing(failed(403))
+      .list({ kind: "delegatedAdminRelationships" }, { select: ["id"] }, { top: 300 })
+      .catch((e) => e);
+    expect(gdap.extensions).toMatchObject({
+      code: "CONSENT_MISSING",
+      reason: "GDAP_API_DENIED",
+      tenantId: "t1",
+      requiredPermissions: ["DelegatedAdminRelationship.Read.All"],
+    });
+    const notThere: any = await failing(failed(400, "BadRequest"))
+      .list({ kind: "delegatedAdminCustomers" }, { select: ["id"] }, {})
+      .catch((e) => e);
     expect(notThere.extensions).toMatchObject({ code: "NOT_FOUND", reason: "GDAP_API_NOT_AVAILABLE" });
-    const contracts: any = await failing(failed(403)).list({ kind: "contracts" }, { select: ["id"] }, {}).catch((e) => e);
+    const contracts: any = await failing(failed(403))
+      .list({ kind: "contracts" }, { select: ["id"] }, {})
+      .catch((e) => e);
     expect(contracts.extensions.reason).toBeUndefined();
     expect(await codeOf(failing(failed(503)).list({ kind: "delegatedAdminCustomers" }, { select: ["id"] }, {}))).toBe("UPSTREAM_UNAVAILABLE");
   });
@@ -133,7 +168,9 @@ describe("GraphTenant: the one error translation", () => {
   it("hands a denial to the tenant's credentials to explain, with what was denied; other failures stay generic", async () => {
     const denials: GraphDenial[] = [];
     const explain = (d: GraphDenial) => (denials.push(d), new Error("explained"));
-    await expect(failing(failed(403, "Authorization_RequestDenied"), explain).list({ kind: "userLinks", userId: "u1", link: "managedDevices" }, { select: ["id"] }, {})).rejects.toThrow("explained");
+    await expect(
+      failing(failed(403, "Authorization_RequestDenied"), explain).list({ kind: "userLinks", userId: "u1", link: "managedDevices" }, { select: ["id"] }, {}),
+    ).rejects.toThrow("explained");
     await expect(failing(failed(401), explain).get({ kind: "groups", id: "g" }, ["id"])).rejects.toThrow("explained");
     expect(denials).toEqual([
       { tenantId: "t1", status: 403, workload: "intune", dataKind: "managedDevices", requestId: "r-1", graphCode: "Authorization_RequestDenied" },

@@ -22,7 +22,9 @@ describe("buildQuery", () => {
   });
 
   it("refuses a lone surrogate as BAD_USER_INPUT instead of a URIError", () => {
-    expect(() => buildQuery({ search: '"displayName:\ud800"' })).toThrow(expect.objectContaining({ extensions: expect.objectContaining({ code: "BAD_USER_INPUT" }) }));
+    expect(() => buildQuery({ search: '"displayName:\ud800"' })).toThrow(
+      expect.objectContaining({ extensions: expect.objectContaining({ code: "BAD_USER_INPUT" }) }),
+    );
     expect(() => odataString("x\udfff")).toThrow("unpaired UTF-16 surrogate");
   });
 

@@ -112,20 +112,23 @@ describe("TenantBreakers", () => {
 
   it("wedges under no random sequence of admissions, outcomes, abandons and lost probes", () => {
     fc.assert(
-      fc.property(fc.array(fc.tuple(fc.constantFrom("admit", "ok", "fail", "abandon", "lose", "tick"), fc.integer({ min: 0, max: 3_000 })), { maxLength: 200 }), (steps) => {
-        let now = 0;
-        const b = new TenantBreakers({ minVolume: 2, openMs: 1_000, probeTimeoutMs: 2_000, now: () => now });
-        for (const [step, ms] of steps) {
-          now += step === "tick" ? ms : 1;
-          if (step === "admit" || step === "lose") b.admit("t", "directory");
-          else if (step === "ok") b.settle("t", "directory", { ok: 1, failed: 0 });
-          else if (step === "fail") fail(b, "t", "directory");
-          else if (step === "abandon") b.abandon("t", "directory");
-        }
-        // Whatever happened, with no further outcome at all, time alone brings a probe (or a closed circuit).
-        now += 2_000 + 1_000 + 1;
-        return b.admit("t", "directory").go === true;
-      }),
+      fc.property(
+        fc.array(fc.tuple(fc.constantFrom("admit", "ok", "fail", "abandon", "lose", "tick"), fc.integer({ min: 0, max: 3_000 })), { maxLength: 200 }),
+        (steps) => {
+          let now = 0;
+          const b = new TenantBreakers({ minVolume: 2, openMs: 1_000, probeTimeoutMs: 2_000, now: () => now });
+          for (const [step, ms] of steps) {
+            now += step === "tick" ? ms : 1;
+            if (step === "admit" || step === "lose") b.admit("t", "directory");
+            else if (step === "ok") b.settle("t", "directory", { ok: 1, failed: 0 });
+            else if (step === "fail") fail(b, "t", "directory");
+            else if (step === "abandon") b.abandon("t", "directory");
+          }
+          // Whatever happened, with no further outcome at all, time alone brings a probe (or a closed circuit).
+          now += 2_000 + 1_000 + 1;
+          return b.admit("t", "directory").go === true;
+        },
+      ),
       { numRuns: 500 },
     );
   });

@@ -27,7 +27,9 @@ describe("CursorCodec", () => {
 
   it("refuses a cursor replayed against another tenant", () => {
     const cursor = codec.encode(scope, { offset: 1 });
-    expect(() => codec.decode(cursor, { ...scope, tenantId: "tenant-b" })).toThrow(expect.objectContaining({ extensions: expect.objectContaining({ code: "BAD_USER_INPUT" }) }));
+    expect(() => codec.decode(cursor, { ...scope, tenantId: "tenant-b" })).toThrow(
+      expect.objectContaining({ extensions: expect.objectContaining({ code: "BAD_USER_INPUT" }) }),
+    );
   });
 
   it("refuses a cursor of another query", () => {

@@ -10,10 +10,24 @@ const refused = () => gdapListsDenied(["DelegatedAdminRelationship.Read.All"], {
 
 describe("relationshipCreatedAt", () => {
   it("is the newest GDAP relationship's creation or the first sighting, whichever is later", () => {
-    const rel = (at: string) => ({ id: "r", displayName: "r", status: "active", roleDefinitionIds: [], roles: [], createdDateTime: at, activatedDateTime: at, endDateTime: null, autoExtendDuration: null });
+    const rel = (at: string) => ({
+      id: "r",
+      displayName: "r",
+      status: "active",
+      roleDefinitionIds: [],
+      roles: [],
+      createdDateTime: at,
+      activatedDateTime: at,
+      endDateTime: null,
+      autoExtendDuration: null,
+    });
     expect(relationshipCreatedAt(customer())).toBeUndefined();
-    expect(relationshipCreatedAt(customer({ gdapRelationships: [rel("2020-01-01T00:00:00Z"), rel("2021-01-01T00:00:00Z")] }))).toBe(Date.parse("2021-01-01T00:00:00Z"));
-    expect(relationshipCreatedAt(customer({ gdapRelationships: [rel("2020-01-01T00:00:00Z")], firstSeenAt: Date.parse("2022-01-01T00:00:00Z") }))).toBe(Date.parse("2022-01-01T00:00:00Z"));
+    expect(relationshipCreatedAt(customer({ gdapRelationships: [rel("2020-01-01T00:00:00Z"), rel("2021-01-01T00:00:00Z")] }))).toBe(
+      Date.parse("2021-01-01T00:00:00Z"),
+    );
+    expect(relationshipCreatedAt(customer({ gdapRelationships: [rel("2020-01-01T00:00:00Z")], firstSeenAt: Date.parse("2022-01-01T00:00:00Z") }))).toBe(
+      Date.parse("2022-01-01T00:00:00Z"),
+    );
   });
 });
 
@@ -76,7 +90,8 @@ describe("ListingCache", () => {
 
 describe("CustomerDirectory over partner lists (contracts the base, GDAP extra)", () => {
   const CONTRACT = { id: "k1", customerId: "C-DAP", displayName: "Dap Co", defaultDomainName: "dap.example" };
-  const isGdap = (call: GraphCall) => call.op === "list" && (call.source.kind === "delegatedAdminCustomers" || call.source.kind === "delegatedAdminRelationships");
+  const isGdap = (call: GraphCall) =>
+    call.op === "list" && (call.source.kind === "delegatedAdminCustomers" || call.source.kind === "delegatedAdminRelationships");
 
   /** A partner tenant's lists on the recording graph; `gdap` decides how the two GDAP lists answer. */
   function partner(gdap: "ok" | "refused" | "outage") {
@@ -84,11 +99,21 @@ describe("CustomerDirectory over partner lists (contracts the base, GDAP extra)"
       lists: {
         contracts: [CONTRACT],
         delegatedAdminCustomers: [{ id: "x", tenantId: "C-GDAP", displayName: "Gdap Co" }],
-        delegatedAdminRelationships: [{ id: "r1", status: "active", customer: { tenantId: "c-gdap" }, createdDateTime: "2020-01-01T00:00:00Z", accessDetails: { unifiedRoles: [{ roleDefinitionId: "f2ef992c-3afb-46b9-b7cf-a126ee74c451" }] } }],
+        delegatedAdminRelationships: [
+          {
+            id: "r1",
+            status: "active",
+            customer: { tenantId: "c-gdap" },
+            createdDateTime: "2020-01-01T00:00:00Z",
+            accessDetails: { unifiedRoles: [{ roleDefinitionId: "f2ef992c-3afb-46b9-b7cf-a126ee74c451" }] },
+          },
+        ],
       },
       fail: (call) => {
         if (!isGdap(call) || gdap === "ok") return undefined;
-        return gdap === "refused" ? refused() : new PartnerGraphError("UPSTREAM_UNAVAILABLE", "Microsoft Graph is unavailable for this customer tenant.", { retryAfter: 5 });
+        return gdap === "refused"
+          ? refused()
+          : new PartnerGraphError("UPSTREAM_UNAVAILABLE", "Microsoft Graph is unavailable for this customer tenant.", { retryAfter: 5 });
       },
     });
     return { graph, sources: async () => [{ region: "NA", partnerTenantId: "p1", graph }] };
@@ -101,7 +126,11 @@ describe("CustomerDirectory over partner lists (contracts the base, GDAP extra)"
     expect(listed(graph)).toEqual([
       ["contracts", "customerId,defaultDomainName,displayName", { top: 999, skiptoken: undefined }],
       ["delegatedAdminCustomers", "tenantId,displayName", { top: 300, skiptoken: undefined }],
-      ["delegatedAdminRelationships", "id,displayName,status,customer,accessDetails,createdDateTime,activatedDateTime,endDateTime,autoExtendDuration", { top: 300, skiptoken: undefined }],
+      [
+        "delegatedAdminRelationships",
+        "id,displayName,status,customer,accessDetails,createdDateTime,activatedDateTime,endDateTime,autoExtendDuration",
+        { top: 300, skiptoken: undefined },
+      ],
     ]);
   });
 
@@ -144,7 +173,10 @@ describe("CustomerDirectory over partner lists (contracts the base, GDAP extra)"
 
   it("merges both lists when they answer, naming each relationship's roles", async () => {
     const all = await new CustomerDirectory(partner("ok").sources).list();
-    expect(all.map((c) => [c.id, c.gdapRelationships.length, c.gdapUnavailable])).toEqual([["c-dap", 0, undefined], ["c-gdap", 1, undefined]]);
+    expect(all.map((c) => [c.id, c.gdapRelationships.length, c.gdapUnavailable])).toEqual([
+      ["c-dap", 0, undefined],
+      ["c-gdap", 1, undefined],
+    ]);
     expect(all[1]!.gdapRelationships[0]!.roles).toEqual(["Global Reader"]);
   });
 

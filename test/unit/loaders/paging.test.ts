@@ -22,7 +22,11 @@ describe("graphPage continuations", () => {
     expect(ids(p3)).toEqual(range(30, 40));
     expect(p3.hasNextPage).toBe(true);
     // Each page costs one list call: the first page asks for exactly its size, the others re-page or resume.
-    expect(listCalls(g)).toEqual([{ top: 10, count: false }, { top: 30, count: false }, { top: 30, count: false, skiptoken: expect.any(String) }]);
+    expect(listCalls(g)).toEqual([
+      { top: 10, count: false },
+      { top: 30, count: false },
+      { top: 30, count: false, skiptoken: expect.any(String) },
+    ]);
   });
 
   it("resumes deep in a list from its token with the options it came with", async () => {
@@ -81,15 +85,17 @@ describe("graphPage continuations", () => {
     const g = fakeGraph(5);
     expect(() => graphPage("t1", users, {}, { select: ["id"], count: false }, { first: 0 }, codec)).toThrow("'first' must be between 1 and 999.");
     const other = codec.encode({ tenantId: "t2", query: "x" }, { offset: 1 });
-    expect(() => graphPage("t1", users, {}, { select: ["id"], count: false }, { first: 1, after: other }, codec)).toThrow("The cursor is not valid for this list.");
+    expect(() => graphPage("t1", users, {}, { select: ["id"], count: false }, { first: 1, after: other }, codec)).toThrow(
+      "The cursor is not valid for this list.",
+    );
     expect(g.calls).toEqual([]);
   });
 
   it("binds cursors to the list: a cursor of one user's memberOf is refused for another's", async () => {
     const g = new RecordingTenantGraph("t1", { lists: { "userLinks:u1:memberOf": objects(3) } });
     const p = await graphPage("t1", { kind: "userLinks", userId: "u1", link: "memberOf" }, {}, { select: ["id"], count: false }, { first: 1 }, codec)(g);
-    expect(() => graphPage("t1", { kind: "userLinks", userId: "u2", link: "memberOf" }, {}, { select: ["id"], count: false }, { first: 1, after: endCursor(p) }, codec)).toThrow(
-      "The cursor is not valid for this list.",
-    );
+    expect(() =>
+      graphPage("t1", { kind: "userLinks", userId: "u2", link: "memberOf" }, {}, { select: ["id"], count: false }, { first: 1, after: endCursor(p) }, codec),
+    ).toThrow("The cursor is not valid for this list.");
   });
 });

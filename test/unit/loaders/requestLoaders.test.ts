@@ -12,7 +12,10 @@ const STRANGER = "99999999-9999-9999-9999-999999999999";
 function setup(options: { pinnedTenantId?: string; cursorOwner?: string } = {}) {
   const partner = new RecordingTenantGraph("p1", {
     lists: {
-      contracts: [{ id: "k1", customerId: C1, displayName: "Alpha" }, { id: "k2", customerId: C2, displayName: "Beta" }],
+      contracts: [
+        { id: "k1", customerId: C1, displayName: "Alpha" },
+        { id: "k2", customerId: C2, displayName: "Beta" },
+      ],
       delegatedAdminRelationships: [{ id: "r1", status: "active", customer: { tenantId: C2 }, createdDateTime: "2026-01-01T00:00:00Z" }],
     },
   });
@@ -25,7 +28,10 @@ function setup(options: { pinnedTenantId?: string; cursorOwner?: string } = {}) 
       if (!customers.has(c.id)) customers.set(c.id, new RecordingTenantGraph(c.id, { lists: { users: [{ id: "u1" }] } }));
       return customers.get(c.id)!;
     },
-    pinned: (tenantId) => new RecordingTenantGraph(tenantId, { lists: { organization: [{ id: tenantId, displayName: "Pinned Co", verifiedDomains: [{ name: "pinned.example", isDefault: true }] }] } }),
+    pinned: (tenantId) =>
+      new RecordingTenantGraph(tenantId, {
+        lists: { organization: [{ id: tenantId, displayName: "Pinned Co", verifiedDomains: [{ name: "pinned.example", isDefault: true }] }] },
+      }),
   };
   const loaders = new RequestLoaders(graphs, codec, { listings: new ListingCache(0), partition: "app", cursorOwner: "app", partnerTenantId: "p1", ...options });
   return { loaders, partner, customers, asked };
@@ -64,7 +70,9 @@ describe("RequestLoaders", () => {
     expect(next).toMatchObject({ hasNextPage: false, hasPreviousPage: true });
     expect(next.edges.map((e) => e.node.displayName)).toEqual(["Beta"]);
     const agents = setup({ cursorOwner: "agent:p1:x" }).loaders;
-    await expect(agents.customerPage({ first: 1, after: first.edges[0]!.cursor })).rejects.toMatchObject({ extensions: { code: "BAD_USER_INPUT", argument: "after" } });
+    await expect(agents.customerPage({ first: 1, after: first.edges[0]!.cursor })).rejects.toMatchObject({
+      extensions: { code: "BAD_USER_INPUT", argument: "after" },
+    });
   });
 
   it("with a customer token, knows only that tenant, described by its own organization", async () => {

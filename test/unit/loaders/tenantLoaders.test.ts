@@ -28,7 +28,11 @@ describe("TenantLoaders: objects by id", () => {
 
   it("merges the selections of one id asked for twice in a tick into one read, and answers an absent object null", async () => {
     const { graph, loaders } = loadersOver({ lists: { devices: [{ id: "d1" }] } });
-    const [a, b, none] = await Promise.all([loaders.devices.byId("d1", ["displayName"]), loaders.devices.byId("d1", ["deviceId"]), loaders.devices.byId("d2", ["id"])]);
+    const [a, b, none] = await Promise.all([
+      loaders.devices.byId("d1", ["displayName"]),
+      loaders.devices.byId("d1", ["deviceId"]),
+      loaders.devices.byId("d2", ["id"]),
+    ]);
     expect([a?.id, b?.id, none]).toEqual(["d1", "d1", null]);
     expect(graph.calls).toEqual([
       { op: "get", ref: { kind: "devices", id: "d1" }, select: ["deviceId", "displayName", "id"] },
@@ -41,7 +45,10 @@ describe("TenantLoaders: objects by id", () => {
 
   it("fails the keys of a failed read, not the others", async () => {
     const denied = new PartnerGraphError("FORBIDDEN", "no");
-    const { loaders } = loadersOver({ lists: { groups: [{ id: "g1" }] }, fail: (c) => (c.op === "get" && c.ref.kind === "groups" && c.ref.id === "g2" ? denied : undefined) });
+    const { loaders } = loadersOver({
+      lists: { groups: [{ id: "g1" }] },
+      fail: (c) => (c.op === "get" && c.ref.kind === "groups" && c.ref.id === "g2" ? denied : undefined),
+    });
     const [ok, bad] = await Promise.allSettled([loaders.groups.byId("g1", ["id"]), loaders.groups.byId("g2", ["id"])]);
     expect(ok).toMatchObject({ status: "fulfilled", value: { id: "g1" } });
     expect(bad).toMatchObject({ status: "rejected", reason: denied });
@@ -50,7 +57,14 @@ describe("TenantLoaders: objects by id", () => {
 
 describe("TenantLoaders: the Entra ↔ Intune join", () => {
   it("looks each value up once per tick with `equals`, at most two items, selecting the union and the key", async () => {
-    const { graph, loaders } = loadersOver({ lists: { managedDevices: [{ id: "m1", azureADDeviceId: "AAA" }, { id: "m2", azureADDeviceId: "bbb" }] } });
+    const { graph, loaders } = loadersOver({
+      lists: {
+        managedDevices: [
+          { id: "m1", azureADDeviceId: "AAA" },
+          { id: "m2", azureADDeviceId: "bbb" },
+        ],
+      },
+    });
     const [a, a2, b, none] = await Promise.all([
       loaders.managedDevices.byAzureADDeviceId("aaa", ["deviceName"]),
       loaders.managedDevices.byAzureADDeviceId("AAA", ["complianceState"]),
@@ -60,7 +74,12 @@ describe("TenantLoaders: the Entra ↔ Intune join", () => {
     expect([a?.id, a2?.id, b?.id, none]).toEqual(["m1", "m1", "m2", null]);
     const select = ["azureADDeviceId", "complianceState", "deviceName", "id"];
     expect(graph.calls).toEqual(
-      ["aaa", "bbb", "ccc"].map((value) => ({ op: "list", source: { kind: "managedDevices" }, query: { select, equals: { property: "azureADDeviceId", value } }, position: { top: 2 } })),
+      ["aaa", "bbb", "ccc"].map((value) => ({
+        op: "list",
+        source: { kind: "managedDevices" },
+        query: { select, equals: { property: "azureADDeviceId", value } },
+        position: { top: 2 },
+      })),
     );
   });
 
@@ -74,13 +93,23 @@ describe("TenantLoaders: the Entra ↔ Intune join", () => {
 describe("TenantLoaders: lists and links", () => {
   it("compiles a list's typed conditions before reading, and pages it", async () => {
     const { graph, loaders } = loadersOver({ lists: { users: objects(5) } });
-    const page = await loaders.users.list({ filter: { accountEnabled: true }, orderBy: { field: "createdDateTime", direction: "DESC" }, select: ["id"], count: true }, { first: 2 });
+    const page = await loaders.users.list(
+      { filter: { accountEnabled: true }, orderBy: { field: "createdDateTime", direction: "DESC" }, select: ["id"], count: true },
+      { first: 2 },
+    );
     expect(page.edges.map((e) => e.node.id)).toEqual(["o0", "o1"]);
     expect(page).toMatchObject({ hasNextPage: true, totalCount: 5 });
     expect(graph.calls).toEqual([
-      { op: "list", source: { kind: "users" }, query: { filter: "accountEnabled eq true", orderBy: "createdDateTime desc", advanced: true, search: undefined, select: ["id"] }, position: { top: 2, count: true } },
+      {
+        op: "list",
+        source: { kind: "users" },
+        query: { filter: "accountEnabled eq true", orderBy: "createdDateTime desc", advanced: true, search: undefined, select: ["id"] },
+        position: { top: 2, count: true },
+      },
     ]);
-    await expect(loaders.users.list({ filter: { departmentIn: [] }, select: ["id"], count: false }, { first: 2 })).rejects.toMatchObject({ extensions: { code: "BAD_USER_INPUT" } });
+    await expect(loaders.users.list({ filter: { departmentIn: [] }, select: ["id"], count: false }, { first: 2 })).rejects.toMatchObject({
+      extensions: { code: "BAD_USER_INPUT" },
+    });
     expect(graph.calls).toHaveLength(1);
   });
 
@@ -102,7 +131,10 @@ describe("TenantLoaders: lists and links", () => {
     const { graph, loaders } = loadersOver({ managers: { u1: { id: "boss" } } });
     expect(await loaders.links.manager("u1", ["displayName", "id"])).toEqual({ id: "boss" });
     expect(await loaders.links.manager("u2", ["id"])).toBeNull();
-    expect(graph.callsOf("get").map((c) => c.ref)).toEqual([{ kind: "manager", userId: "u1" }, { kind: "manager", userId: "u2" }]);
+    expect(graph.callsOf("get").map((c) => c.ref)).toEqual([
+      { kind: "manager", userId: "u1" },
+      { kind: "manager", userId: "u2" },
+    ]);
   });
 
   it("reads the organization as the one item of its list", async () => {
@@ -124,10 +156,21 @@ describe("TenantLoaders: readiness", () => {
       { workload: "users", state: "propagating", code: "CUSTOMER_NOT_READY", retryAfter: 120, requiredPermissions: undefined, requiredRoles: undefined },
       { workload: "groups", state: "ready" },
       { workload: "devices", state: "ready" },
-      { workload: "managedDevices", state: "denied", code: "ROLE_MISSING", retryAfter: undefined, requiredPermissions: undefined, requiredRoles: ["Intune Administrator"] },
+      {
+        workload: "managedDevices",
+        state: "denied",
+        code: "ROLE_MISSING",
+        retryAfter: undefined,
+        requiredPermissions: undefined,
+        requiredRoles: ["Intune Administrator"],
+      },
     ]);
     expect(graph.callsOf("list").map((c) => [c.source.kind, c.position])).toEqual([
-      ["organization", {}], ["users", { top: 1 }], ["groups", { top: 1 }], ["devices", { top: 1 }], ["managedDevices", { top: 1 }],
+      ["organization", {}],
+      ["users", { top: 1 }],
+      ["groups", { top: 1 }],
+      ["devices", { top: 1 }],
+      ["managedDevices", { top: 1 }],
     ]);
   });
 

@@ -137,7 +137,11 @@ describe("selectedFields: @skip and @include, with the operation's variables", (
 
   it("leaves out what execution leaves out", () => {
     expect(sorted(selectedNodeFields(infoOf(query, "users", { withMail: false, skipName: true }), "User"))).toEqual(["id", "manager"]);
-    expect(sorted(selectedNodeFields(infoOf(query, "users", { withMail: true, skipName: false, skipCard: true }), "User"))).toEqual(["displayName", "id", "mail"]);
+    expect(sorted(selectedNodeFields(infoOf(query, "users", { withMail: true, skipName: false, skipCard: true }), "User"))).toEqual([
+      "displayName",
+      "id",
+      "mail",
+    ]);
   });
 
   it("keeps a field selected twice when one occurrence is included", () => {
@@ -183,7 +187,15 @@ describe("graphSelect: selected fields to Graph properties", () => {
   const map = { displayName: ["displayName"], mail: ["mail", "otherMails"], manager: [], kind: ["groupTypes", "mailEnabled", "securityEnabled"] };
 
   it("always asks for id, maps each field to its properties, once each, sorted", () => {
-    expect(graphSelect(["mail", "displayName", "kind", "displayName"], map)).toEqual(["displayName", "groupTypes", "id", "mail", "mailEnabled", "otherMails", "securityEnabled"]);
+    expect(graphSelect(["mail", "displayName", "kind", "displayName"], map)).toEqual([
+      "displayName",
+      "groupTypes",
+      "id",
+      "mail",
+      "mailEnabled",
+      "otherMails",
+      "securityEnabled",
+    ]);
   });
 
   it("asks for nothing more for fields that are not Graph properties (links, __typename) or unknown", () => {
