@@ -7,7 +7,7 @@ import { DelegatedAccess } from "./auth/delegatedAccess";
 import type { RegionalApps } from "./auth/regionalApps";
 import type { RegionResolver } from "./auth/regions";
 import type { SignInRouter } from "./auth/signInRouting";
-import type { TenantAccess } from "./auth/tokenSource";
+import type { TenantAccess } from "./auth/tenantAccess";
 import { customerTokenFromAgentsOnly } from "./errors";
 import type { RequestLoaders } from "./loaders/requestLoaders";
 

@@ -1,6 +1,6 @@
 import type { Caller } from "./auth/caller";
 import { customerCredentials, type DenialEpisodes } from "./auth/denials";
-import type { TenantAccess } from "./auth/tokenSource";
+import type { TenantAccess } from "./auth/tenantAccess";
 import type { TenantCredentials } from "./graph/credentials";
 import { connectTenant, operationPolicy, type GraphSettings } from "./graph/graphTenant";
 import type { TenantGraph } from "./graph/tenantGraph";

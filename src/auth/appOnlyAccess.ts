@@ -1,7 +1,8 @@
 import { customerNotReachable } from "../errors";
 import type { RegionalApps } from "./regionalApps";
 import type { RegionResolver } from "./regions";
-import type { TenantAccess, TokenSource } from "./tokenSource";
+import type { TokenSource } from "../graph/credentials";
+import type { TenantAccess } from "./tenantAccess";
 
 /**
  * App-only access: the caller is trusted (demo mode or an app token) and the API acts as the

@@ -1,6 +1,7 @@
 import { decodeJwt } from "jose";
 import { customerTokenForAnotherTenant, customerTokenNotACustomer, customerTokenNotTheCallers, customerTokenUncheckable, PartnerGraphError } from "../errors";
-import type { TenantAccess, TokenSource } from "./tokenSource";
+import type { TokenSource } from "../graph/credentials";
+import type { TenantAccess } from "./tenantAccess";
 
 /** The header a frontend sends the agent's own Graph token for one customer tenant in. */
 export const CUSTOMER_TOKEN_HEADER = "x-customer-graph-token";

@@ -1,6 +1,7 @@
 import { customerNotReachable, tokenNotForThisApi } from "../errors";
 import type { RegionalApps } from "./regionalApps";
-import type { TenantAccess, TokenSource } from "./tokenSource";
+import type { TokenSource } from "../graph/credentials";
+import type { TenantAccess } from "./tenantAccess";
 
 /**
  * Delegated access: an agent of one regional partner tenant, acting through its GDAP or DAP rights.

@@ -3,7 +3,7 @@ import type { GraphDenial, TenantCredentials, TokenSource } from "../graph/crede
 import { permissionsFor, rolesFor } from "../graph/permissions";
 import { isNewCustomer, NEW_CUSTOMER_HORIZON_SECONDS, nextCheckInSeconds } from "../graph/propagation";
 import type { Caller } from "./caller";
-import type { TenantAccess } from "./tokenSource";
+import type { TenantAccess } from "./tenantAccess";
 
 /**
  * When the denials of a tenant began, per caller partition, for customers whose creation time nothing

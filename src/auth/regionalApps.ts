@@ -2,11 +2,11 @@ import type { ConfidentialClientApplication } from "@azure/msal-node";
 import type { Agent } from "undici";
 import type { Config, PartnerTenantConfig } from "../config";
 import { regionNotServed } from "../errors";
-import { AppOnlyTokenSource, OnBehalfOfTokenSource } from "./tokenSources";
+import { AppOnlyTokenSource, OnBehalfOfTokenSource } from "./msalTokenSources";
 import { createConfidentialClient } from "./msalApps";
 import type { TokenCache } from "./tokenCache";
 import { TokenRenewals } from "./renewals";
-import type { TokenSource } from "./tokenSource";
+import type { TokenSource } from "../graph/credentials";
 
 /**
  * The partner-managed apps, one per region. An app only ever asks for tokens of its own partner

@@ -1,7 +1,8 @@
 import type { Agent } from "undici";
 import type { Caller } from "../../src/auth/caller";
 import { DenialEpisodes } from "../../src/auth/denials";
-import type { TenantAccess, TokenSource } from "../../src/auth/tokenSource";
+import type { TenantAccess } from "../../src/auth/tenantAccess";
+import type { TokenSource } from "../../src/graph/credentials";
 import { GraphBudget } from "../../src/graph/budget";
 import { InFlightLimits, TenantBreakers } from "../../src/graph/resilience";
 import { ListingCache } from "../../src/loaders/customerDirectory";

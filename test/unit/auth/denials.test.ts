@@ -1,6 +1,6 @@
 import type { Caller } from "../../../src/auth/caller";
 import { customerCredentials, DenialEpisodes, explainCustomerDenial } from "../../../src/auth/denials";
-import type { TenantAccess } from "../../../src/auth/tokenSource";
+import type { TenantAccess } from "../../../src/auth/tenantAccess";
 import type { GraphDenial, TokenSource } from "../../../src/graph/credentials";
 import { NEW_CUSTOMER_HORIZON_SECONDS } from "../../../src/graph/propagation";
 

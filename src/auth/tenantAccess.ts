@@ -1,7 +1,6 @@
 import type { TokenSource } from "../graph/credentials";
 
-/** The port is the Graph layer's (src/graph/credentials.ts); the token sources of src/auth implement it. */
-export type { TokenSource };
+// TokenSource is the Graph layer's port (src/graph/credentials.ts); msalTokenSources.ts implements it.
 
 /** Chooses the token source for a tenant, according to the caller. One per request. */
 export interface TenantAccess {
