@@ -1,6 +1,7 @@
 import { createHash, randomBytes } from "node:crypto";
 import { SignJWT, decodeJwt, generateKeyPair } from "jose";
 import { Agent, fetch } from "undici";
+import { CustomerAndAnotherDocument, CustomerCountDocument, CustomerIdsDocument } from "../__generated__/operations";
 import { graphCallsTo, startHarness, type Harness } from "../helpers/harness";
 
 /**
@@ -67,32 +68,24 @@ describe("an agent's own Graph token for one customer tenant", () => {
 
   it("reads that customer with it, and refuses every other customer in the operation", async () => {
     const apiToken = (await h.control<{ access_token: string }>("POST", "/agents/token", { agent: AGENT })).access_token;
-    const mine = (await h.query(`{ customers(first: 2) { nodes { id } } }`, {}, { authorization: `Bearer ${apiToken}` })).body.data.customers.nodes.map(
-      (n: any) => n.id,
-    );
+    const mine = (await h.run(CustomerIdsDocument, { first: 2 }, { authorization: `Bearer ${apiToken}` })).body.data!.customers.nodes.map((n) => n.id);
     const graphToken = await signInAtCustomer(mine[0]);
     await h.resetCounters();
     const headers = { authorization: `Bearer ${apiToken}`, "x-customer-graph-token": `Bearer ${graphToken}` };
-    const r = await h.query(
-      `query($a: ID!, $b: ID!) { a: customer(id: $a) { id displayName users(first: 2) { nodes { tenantId } } } b: customer(id: $b) { id } customers(first: 10) { totalCount } }`,
-      { a: mine[0], b: mine[1] },
-      headers,
-    );
-    expect(r.body.data.a.users.nodes.map((u: any) => u.tenantId)).toEqual([mine[0], mine[0]]);
-    expect(r.body.data.customers.totalCount).toBe(1);
-    expect(r.body.data.b).toBeNull();
+    const r = await h.run(CustomerAndAnotherDocument, { a: mine[0], b: mine[1] }, headers);
+    expect(r.body.data!.a!.users!.nodes.map((u) => u.tenantId)).toEqual([mine[0], mine[0]]);
+    expect(r.body.data!.customers.totalCount).toBe(1);
+    expect(r.body.data!.b).toBeNull();
     expect(r.body.errors).toHaveLength(1);
-    expect(r.body.errors[0].path).toEqual(["b"]);
-    expect(r.body.errors[0].extensions.code).toBe("FORBIDDEN");
+    expect(r.body.errors![0]!.path).toEqual(["b"]);
+    expect(r.body.errors![0]!.extensions!.code).toBe("FORBIDDEN");
     // No token was acquired: neither on-behalf-of nor app-only.
     expect((await h.counters()).total.token ?? 0).toBe(0);
   });
 
   it("refuses a customer token of another agent", async () => {
     const apiToken = (await h.control<{ access_token: string }>("POST", "/agents/token", { agent: "admin@fabrikampartnersna.onmicrosoft.com" })).access_token;
-    const mine = (await h.query(`{ customers(first: 1) { nodes { id } } }`, {}, { authorization: `Bearer ${apiToken}` })).body.data.customers.nodes.map(
-      (n: any) => n.id,
-    );
+    const mine = (await h.run(CustomerIdsDocument, { first: 1 }, { authorization: `Bearer ${apiToken}` })).body.data!.customers.nodes.map((n) => n.id);
     const readersToken = await signInAtCustomer(mine[0]);
     const r = await h.query(`{ me { mode } }`, {}, { authorization: `Bearer ${apiToken}`, "x-customer-graph-token": readersToken });
     expect(r.status).toBe(403);
@@ -104,7 +97,7 @@ describe("an agent's own Graph token for one customer tenant", () => {
     const partnerTenantId = String(decodeJwt(apiToken).tid);
     // The agent's listing is fresh; an id missing from it is re-read once (a customer may be new), but
     // nothing is read with the customer token.
-    await h.query(`{ customers(first: 1) { totalCount } }`, {}, { authorization: `Bearer ${apiToken}` });
+    await h.run(CustomerCountDocument, { first: 1 }, { authorization: `Bearer ${apiToken}` });
     const graphToken = await signInAtCustomer(partnerTenantId);
     expect(decodeJwt(graphToken).tid).toBe(partnerTenantId);
     await h.resetCounters();

@@ -1,4 +1,10 @@
 import { Agent, fetch } from "undici";
+import {
+  CustomerGdapAndUserDocument,
+  CustomerGdapStatusDocument,
+  CustomersGdapRelationshipsDocument,
+  CustomersGdapStatusDocument,
+} from "../__generated__/operations";
 import { startHarness, type Harness } from "../helpers/harness";
 
 /**
@@ -39,7 +45,7 @@ describe("customers when the GDAP APIs refuse a region", () => {
       for (const list of ["delegatedAdminCustomers", "delegatedAdminRelationships"]) {
         const res = await fetch(`${h.emulator.url}/v1.0/tenantRelationships/${list}`, { dispatcher, headers: { authorization: `Bearer ${token}` } });
         expect(res.status).toBe(403);
-        const body = (await res.json()) as any;
+        const body = (await res.json()) as { error: unknown };
         expect(body.error).toMatchObject({
           code: "Authorization_RequestDenied",
           message: expect.any(String),
@@ -55,8 +61,8 @@ describe("customers when the GDAP APIs refuse a region", () => {
 
   it("lists the region's contract customers, with a typed error at relationship.gdap only", async () => {
     await h.control("PUT", "/partners/EU/gdap-api", { available: false });
-    const r = await h.query(`{ customers(first: 100) { totalCount nodes { id region displayName relationship { kind gdap { status roles } } } } }`);
-    const nodes: any[] = r.body.data.customers.nodes;
+    const r = await h.run(CustomersGdapRelationshipsDocument);
+    const nodes = r.body.data!.customers.nodes;
     const euNodes = nodes.filter((n) => n.region === "EU");
     const contractIds = eu.customers
       .filter((c) => c.dap)
@@ -65,16 +71,16 @@ describe("customers when the GDAP APIs refuse a region", () => {
     expect(contractIds.length).toBeGreaterThan(0);
     expect(euNodes.map((n) => n.id).sort()).toEqual(contractIds);
     // Other regions keep their GDAP details.
-    expect(nodes.some((n) => n.region === "NA" && n.relationship.gdap.length > 0)).toBe(true);
+    expect(nodes.some((n) => n.region === "NA" && n.relationship!.gdap!.length > 0)).toBe(true);
 
-    const errors: any[] = r.body.errors ?? [];
-    expect(errors.filter((e) => e.path.length <= 1)).toEqual([]);
+    const errors = r.body.errors ?? [];
+    expect(errors.filter((e) => e.path!.length <= 1)).toEqual([]);
     expect(errors).toHaveLength(euNodes.length);
     for (const e of errors) {
-      const node = nodes[e.path[2]];
+      const node = nodes[e.path![2] as number]!;
       expect(node.region).toBe("EU");
-      expect(e.path).toEqual(["customers", "nodes", e.path[2], "relationship", "gdap"]);
-      expect(node.relationship.gdap).toBeNull();
+      expect(e.path).toEqual(["customers", "nodes", e.path![2], "relationship", "gdap"]);
+      expect(node.relationship!.gdap).toBeNull();
       expect(e.extensions).toMatchObject({
         code: "CONSENT_MISSING",
         tenantId: eu.id,
@@ -87,22 +93,16 @@ describe("customers when the GDAP APIs refuse a region", () => {
   it("answers customer(id) of such a region with its data; users are read as ever", async () => {
     await h.control("PUT", "/partners/EU/gdap-api", { available: false });
     const target = eu.customers.find((c) => c.dap && c.gdap)!;
-    const r = await h.query(`query($id: ID!) { customer(id: $id) { id displayName relationship { kind gdap { status } } users(first: 1) { nodes { id } } } }`, {
-      id: target.id,
-    });
-    expect(r.body.data.customer).toMatchObject({ id: target.id, users: { nodes: [expect.any(Object)] } });
-    expect(r.body.errors.map((e: any) => [e.path.join("."), e.extensions.code])).toEqual([["customer.relationship.gdap", "CONSENT_MISSING"]]);
+    const r = await h.run(CustomerGdapAndUserDocument, { id: target.id });
+    expect(r.body.data!.customer).toMatchObject({ id: target.id, users: { nodes: [expect.any(Object)] } });
+    expect(r.body.errors!.map((e) => [e.path!.join("."), e.extensions!.code])).toEqual([["customer.relationship.gdap", "CONSENT_MISSING"]]);
   });
 
   it("does the same for an agent of that region (on-behalf-of)", async () => {
     await h.control("PUT", "/partners/EU/gdap-api", { available: false });
     const { access_token } = await h.control<{ access_token: string }>("POST", "/agents/token", { agent: "reader@fabrikampartnerseu.onmicrosoft.com" });
-    const r = await h.query(
-      `{ customers(first: 100) { nodes { id relationship { kind gdap { status } } } } }`,
-      {},
-      { authorization: `Bearer ${access_token}` },
-    );
-    const nodes: any[] = r.body.data.customers.nodes;
+    const r = await h.run(CustomersGdapStatusDocument, {}, { authorization: `Bearer ${access_token}` });
+    const nodes = r.body.data!.customers.nodes;
     expect(nodes.map((n) => n.id).sort()).toEqual(
       eu.customers
         .filter((c) => c.dap)
@@ -110,16 +110,16 @@ describe("customers when the GDAP APIs refuse a region", () => {
         .sort(),
     );
     expect(r.body.errors).toHaveLength(nodes.length);
-    for (const e of r.body.errors)
-      expect([e.path.slice(3).join("."), e.extensions.code, e.extensions.reason]).toEqual(["relationship.gdap", "CONSENT_MISSING", "GDAP_API_DENIED"]);
+    for (const e of r.body.errors!)
+      expect([e.path!.slice(3).join("."), e.extensions!.code, e.extensions!.reason]).toEqual(["relationship.gdap", "CONSENT_MISSING", "GDAP_API_DENIED"]);
   });
 
   it.each([400, 404])("names a cloud without the GDAP API (Graph answers %s) as such, not as the client's input", async (status) => {
     await h.control("PUT", "/partners/EU/gdap-api", { available: false, status });
     const target = eu.customers.find((c) => c.dap)!;
-    const r = await h.query(`query($id: ID!) { customer(id: $id) { displayName relationship { gdap { status } } } }`, { id: target.id });
-    expect(r.body.data.customer.displayName).toEqual(expect.any(String));
+    const r = await h.run(CustomerGdapStatusDocument, { id: target.id });
+    expect(r.body.data!.customer!.displayName).toEqual(expect.any(String));
     expect(r.body.errors).toHaveLength(1);
-    expect(r.body.errors[0].extensions).toMatchObject({ code: "NOT_FOUND", reason: "GDAP_API_NOT_AVAILABLE", tenantId: eu.id });
+    expect(r.body.errors![0]!.extensions).toMatchObject({ code: "NOT_FOUND", reason: "GDAP_API_NOT_AVAILABLE", tenantId: eu.id });
   });
 });

@@ -1,7 +1,17 @@
 import { getEventListeners } from "node:events";
 import { Writable } from "node:stream";
 import { createLogger } from "../../src/log";
-import { startHarness, type Harness } from "../helpers/harness";
+import {
+  CustomersFirstUserGroupDeviceDocument,
+  CustomersFirstUserIdDocument,
+  CustomerUserIdsDocument,
+  CustomerUserNamesDocument,
+  CustomerUsersSearchedDocument,
+} from "../__generated__/operations";
+import { startHarness, type Answer, type Harness } from "../helpers/harness";
+
+/** The answer to ENTITIES (`_entities` is not in the subgraph's own SDL, so not a codegen document). */
+type UserEntities = Answer<{ _entities: Array<{ tenantId: string; id: string; userPrincipalName: string | null } | null> }>;
 
 /**
  * How Graph's failures reach the client (issue 9 items 5, 10, 12): read-only POSTs retried like GETs,
@@ -12,17 +22,16 @@ describe("Graph failures as the client sees them", () => {
   let h: Harness;
   let logs = "";
   let tenant: string;
-  let users: Array<{ id: string; userPrincipalName: string }>;
+  let users: Array<{ id: string; userPrincipalName: string | null }>;
 
   beforeAll(async () => {
     const sink = new Writable({ write: (chunk, _enc, done) => ((logs += chunk.toString()), done()) });
     h = await startHarness({ log: createLogger("info", sink), env: { GRAPH_BUDGET_SCALE: "0" } });
     const seeded = (await h.control<{ customers: Array<{ id: string; sizes: { users: number } }> }>("GET", "/tenants")).customers;
     tenant = seeded.filter((c) => c.sizes.users >= 30).sort((a, b) => a.sizes.users - b.sizes.users)[0]!.id;
-    users = (await h.query(`query($id: ID!) { customer(id: $id) { users(first: 30) { nodes { id userPrincipalName } } } }`, { id: tenant })).body.data.customer
-      .users.nodes;
+    users = (await h.run(CustomerUserNamesDocument, { id: tenant, first: 30 })).body.data!.customer!.users!.nodes;
     // Warm the customer list and the tokens of 50 customers, so fault injection below meets Graph calls only.
-    await h.query(`{ customers(first: 50) { nodes { id users(first: 1) { nodes { id } } } } }`);
+    await h.run(CustomersFirstUserIdDocument, { first: 50 });
   });
   afterEach(async () => void (await h.control("POST", "/reset")));
   afterAll(async () => h?.close());
@@ -33,9 +42,9 @@ describe("Graph failures as the client sees them", () => {
     // The seeded draw makes the first Graph answer a 429 with Retry-After and the second a success.
     await h.control("PUT", "/faults", { graphErrorRates: { "429": 0.5 }, retryAfter: "0.05", seed: 8 });
     await h.resetCounters();
-    const r = await h.query(ENTITIES, { r: users.map((u) => ({ __typename: "User", tenantId: tenant, id: u.id })) });
+    const r: UserEntities = await h.query(ENTITIES, { r: users.map((u) => ({ __typename: "User", tenantId: tenant, id: u.id })) });
     expect(r.body.errors).toBeUndefined();
-    expect(r.body.data._entities.map((e: any) => e.userPrincipalName)).toEqual(users.map((u) => u.userPrincipalName));
+    expect(r.body.data!._entities.map((e) => e!.userPrincipalName)).toEqual(users.map((u) => u.userPrincipalName));
     const getByIds = (await h.counters()).requests.filter(
       (q) => q.tenantId === tenant && q.method === "POST" && q.url.startsWith("/v1.0/directoryObjects/getByIds"),
     );
@@ -44,17 +53,17 @@ describe("Graph failures as the client sees them", () => {
 
   it("answers BAD_USER_INPUT when Graph rejects the client's free-text search", async () => {
     await h.control("PUT", "/faults", { graphErrorRates: { "400": 1 } });
-    const r = await h.query(`query($id: ID!) { customer(id: $id) { users(first: 5, search: "anything") { nodes { id } } } }`, { id: tenant });
+    const r = await h.run(CustomerUsersSearchedDocument, { id: tenant, search: "anything" });
     expect(r.body.errors).toHaveLength(1);
-    expect(r.body.errors[0].extensions).toMatchObject({ code: "BAD_USER_INPUT", tenantId: tenant });
+    expect(r.body.errors![0]!.extensions).toMatchObject({ code: "BAD_USER_INPUT", tenantId: tenant });
   });
 
   it("treats a 400 on a request our code built as our fault: masked INTERNAL_SERVER_ERROR, logged with Graph's request-id and code", async () => {
     await h.control("PUT", "/faults", { graphErrorRates: { "400": 1 } });
     logs = "";
-    const r = await h.query(`query($id: ID!) { customer(id: $id) { users(first: 5) { nodes { id } } } }`, { id: tenant });
+    const r = await h.run(CustomerUserIdsDocument, { id: tenant, first: 5 });
     expect(r.body.errors).toHaveLength(1);
-    expect(r.body.errors[0]).toMatchObject({ message: "Internal server error.", path: ["customer", "users"], extensions: { code: "INTERNAL_SERVER_ERROR" } });
+    expect(r.body.errors![0]).toMatchObject({ message: "Internal server error.", path: ["customer", "users"], extensions: { code: "INTERNAL_SERVER_ERROR" } });
     expect(JSON.stringify(r.body)).not.toMatch(/BadRequest|request-id|\/users/);
     const line = logs.split("\n").find((l) => l.includes("BadRequest"));
     expect(line).toBeDefined();
@@ -79,10 +88,8 @@ describe("Graph failures as the client sees them", () => {
       await h.control("PUT", "/faults", { graphErrorRates: { "429": 0.6 }, retryAfter: "0.1", seed: 5 });
       await h.resetCounters();
       // Three lists of each of the 32 seeded customers: 96 items, every tenant's waiting on the same operation.
-      const r = await h.query(
-        `{ customers(first: 50) { nodes { id users(first: 1) { nodes { id } } groups(first: 1) { nodes { id } } devices(first: 1) { nodes { id } } } } }`,
-      );
-      const customers = r.body.data.customers.nodes.length;
+      const r = await h.run(CustomersFirstUserGroupDeviceDocument, { first: 50 });
+      const customers = r.body.data!.customers.nodes.length;
       expect(customers).toBeGreaterThanOrEqual(30);
       const c = await h.counters();
       const itemsSent = (c.total.graph ?? 0) + (c.total.batchItem ?? 0);

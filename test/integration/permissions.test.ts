@@ -1,3 +1,4 @@
+import { CustomerFirstGroupDocument, CustomerWorkloadReadinessDocument } from "../__generated__/operations";
 import { startHarness, type Harness } from "../helpers/harness";
 
 /**
@@ -18,15 +19,13 @@ describe("application permissions in a customer tenant", () => {
   });
   afterAll(async () => h?.close());
 
-  const q = `query($id: ID!) { customer(id: $id) {
-    readiness { state reason workloads { workload state reason requiredPermissions } }
-    users(first: 1) { nodes { id } } groups(first: 1) { nodes { id } } devices(first: 1) { nodes { id } } managedDevices(first: 1) { nodes { id } } } }`;
+  const q = CustomerWorkloadReadinessDocument;
 
   it("names the permission each denied call needed (CONSENT_MISSING, requiredPermissions)", async () => {
-    const r = await h.query(q, { id: customerId });
-    const c = r.body.data.customer;
-    expect(c.users.nodes).toHaveLength(1);
-    const byPath = Object.fromEntries(r.body.errors.map((e: any) => [e.path.join("."), e.extensions]));
+    const r = await h.run(q, { id: customerId });
+    const c = r.body.data!.customer!;
+    expect(c.users!.nodes).toHaveLength(1);
+    const byPath = Object.fromEntries(r.body.errors!.map((e) => [e.path!.join("."), e.extensions] as const));
     expect(Object.keys(byPath).sort()).toEqual(["customer.devices", "customer.groups", "customer.managedDevices"]);
     expect(byPath["customer.groups"]).toMatchObject({
       code: "CONSENT_MISSING",
@@ -35,11 +34,11 @@ describe("application permissions in a customer tenant", () => {
     });
     expect(byPath["customer.devices"]).toMatchObject({ code: "CONSENT_MISSING", requiredPermissions: expect.arrayContaining(["Device.Read.All"]) });
     expect(byPath["customer.managedDevices"]).toMatchObject({ code: "CONSENT_MISSING", requiredPermissions: ["DeviceManagementManagedDevices.Read.All"] });
-    for (const e of r.body.errors) expect(e.message).not.toMatch(/has no permission in this customer tenant/);
+    for (const e of r.body.errors!) expect(e.message).not.toMatch(/has no permission in this customer tenant/);
 
     // The tenant answers (users), so it is READY; the workloads it denies are named with what they need.
     expect(c.readiness.state).toBe("READY");
-    const workloads = Object.fromEntries(c.readiness.workloads.map((w: any) => [w.workload, w]));
+    const workloads = Object.fromEntries(c.readiness.workloads.map((w) => [w.workload, w] as const));
     expect(workloads.USERS).toEqual({ workload: "USERS", state: "READY", reason: null, requiredPermissions: null });
     expect(workloads.GROUPS).toMatchObject({ state: "DENIED", reason: "CONSENT_MISSING", requiredPermissions: expect.arrayContaining(["Group.Read.All"]) });
     expect(workloads.DEVICES).toMatchObject({ state: "DENIED", reason: "CONSENT_MISSING" });
@@ -52,15 +51,15 @@ describe("application permissions in a customer tenant", () => {
   });
 
   it("uses a permission granted afterwards at the next attempt after the renewal interval, through a newly acquired token", async () => {
-    const groups = `query($id: ID!) { customer(id: $id) { groups(first: 1) { nodes { id } } } }`;
-    const before = await h.query(groups, { id: customerId });
-    expect(before.body.errors[0].extensions.code).toBe("CONSENT_MISSING");
+    const groups = CustomerFirstGroupDocument;
+    const before = await h.run(groups, { id: customerId });
+    expect(before.body.errors![0]!.extensions!.code).toBe("CONSENT_MISSING");
     await h.control("PUT", "/partners/NA/app-permissions", { customerId, applicationPermissions: ["User.Read.All", "Group.Read.All"] });
     await new Promise((r) => setTimeout(r, 1_100));
     await h.resetCounters();
-    const r = await h.query(groups, { id: customerId });
+    const r = await h.run(groups, { id: customerId });
     expect(r.body.errors).toBeUndefined();
-    expect(r.body.data.customer.groups.nodes).toHaveLength(1);
+    expect(r.body.data!.customer!.groups!.nodes).toHaveLength(1);
     expect((await h.counters()).byTenant[customerId].token).toBe(1);
   });
 });

@@ -1,5 +1,6 @@
 import { Writable } from "node:stream";
 import { createLogger } from "../../src/log";
+import { CustomerIdsAndRegionsDocument, CustomerIdsDocument, CustomersTwentyUserIdsDocument, CustomerUserIdsDocument } from "../__generated__/operations";
 import { startHarness, type Harness } from "../helpers/harness";
 
 const JWT = /eyJ[A-Za-z0-9_-]{10,}\.[A-Za-z0-9_-]{10,}\.[A-Za-z0-9_-]*/;
@@ -16,7 +17,7 @@ describe("what leaves the server on errors", () => {
       log: createLogger("debug", sink),
       // NA's app has a wrong secret: every NA call fails inside MSAL, the path that carries AADSTS text.
       partnerConfig: (raw) => ({
-        partnerTenants: raw.partnerTenants.map((p: any) => (p.region === "NA" ? { ...p, app: { clientId: p.app.clientId, clientSecret: "wrong-secret" } } : p)),
+        partnerTenants: raw.partnerTenants.map((p) => (p.region === "NA" ? { ...p, app: { clientId: p.app.clientId, clientSecret: "wrong-secret" } } : p)),
       }),
     });
     secrets = h.emulator.partnerConfig().partnerTenants.map((p) => p.app.clientSecret);
@@ -24,12 +25,12 @@ describe("what leaves the server on errors", () => {
   afterAll(async () => h?.close());
 
   it("masks an internal failure as INTERNAL_SERVER_ERROR and logs it without secrets or tokens", async () => {
-    const r = await h.query(`{ customers(first: 100) { nodes { id region } } }`);
+    const r = await h.run(CustomerIdsAndRegionsDocument);
     const text = JSON.stringify(r.body);
     // The NA partner tenant could not be listed; the other regions' customers are there.
-    expect(new Set(r.body.data.customers.nodes.map((n: any) => n.region))).toEqual(new Set(["EU", "AS", "OC"]));
+    expect(new Set(r.body.data!.customers.nodes.map((n) => n.region))).toEqual(new Set(["EU", "AS", "OC"]));
     expect(r.body.errors).toHaveLength(1);
-    expect(r.body.errors[0].extensions.code).toBe("INTERNAL_SERVER_ERROR");
+    expect(r.body.errors![0]!.extensions!.code).toBe("INTERNAL_SERVER_ERROR");
     expect(text).not.toMatch(/AADSTS|stack|at [A-Za-z]+ \(|wrong-secret/);
     expect(logs).toMatch(/AADSTS7000215/);
     expect(logs).not.toMatch(JWT);
@@ -70,19 +71,19 @@ describe("what leaves the server on errors", () => {
     expect(r.body.errors[0].extensions.cost).toBeGreaterThan(100000);
     const c = await h.counters();
     expect((c.total.graph ?? 0) + (c.total.batch ?? 0)).toBe(0);
-    const ok = await h.query(`query($n: Int!) { customers(first: $n) { nodes { users(first: 20) { nodes { id } } } } }`, { n: 10 });
+    const ok = await h.run(CustomersTwentyUserIdsDocument, { n: 10 });
     expect(ok.status).toBe(200);
   });
 
   it("keeps Graph's own error text and other tenants' ids out of a customer's error", async () => {
     const h = await startHarness();
-    const list = await h.query(`{ customers(first: 100) { nodes { id } } }`);
-    const ids: string[] = list.body.data.customers.nodes.map((n: any) => n.id);
+    const list = await h.run(CustomerIdsDocument, { first: 100 });
+    const ids: string[] = list.body.data!.customers.nodes.map((n) => n.id);
     await h.control("PUT", "/faults", { graphErrorRates: { "404": 1 } });
     try {
-      const r = await h.query(`query($id: ID!) { customer(id: $id) { users(first: 1) { nodes { id } } } }`, { id: ids[0] });
+      const r = await h.run(CustomerUserIdsDocument, { id: ids[0], first: 1 });
       const text = JSON.stringify(r.body);
-      expect(r.body.errors[0].extensions).toMatchObject({ code: "NOT_FOUND", tenantId: ids[0] });
+      expect(r.body.errors![0]!.extensions).toMatchObject({ code: "NOT_FOUND", tenantId: ids[0] });
       expect(text).not.toMatch(/Request_ResourceNotFound|does not exist or one of its queried/);
       for (const other of ids.slice(1)) expect(text).not.toContain(other);
     } finally {

@@ -3,9 +3,12 @@ import { randomUUID } from "node:crypto";
 import { existsSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
+import type { TypedDocumentNode } from "@graphql-typed-document-node/core";
+import { print } from "graphql";
 import { fetch } from "undici";
 import { createClient } from "redis";
-import { startHarness, type Harness } from "../helpers/harness";
+import { CustomersUserUpnsDocument } from "../__generated__/operations";
+import { startHarness, type Answer, type Harness } from "../helpers/harness";
 
 const REDIS_URL = "redis://127.0.0.1:6379";
 const ENTRY = resolve(__dirname, "../../dist/src/main.js");
@@ -59,15 +62,16 @@ describe("token cache shared through Redis by two subgraph processes", () => {
     await h?.close();
   });
 
-  const ask = async (url: string, token: string, query: string) => {
+  /** Runs a document on a subgraph at `url` (this process's or the child's) as the token's caller. */
+  const ask = async <TData, TVariables>(url: string, token: string, [document, variables]: readonly [TypedDocumentNode<TData, TVariables>, TVariables]) => {
     const res = await fetch(url, {
       method: "POST",
       headers: { "content-type": "application/json", authorization: `Bearer ${token}` },
-      body: JSON.stringify({ query }),
+      body: JSON.stringify({ query: print(document), variables }),
     });
-    return (await res.json()) as any;
+    return (await res.json()) as Answer<TData>["body"];
   };
-  const QUERY = `{ customers(first: 4) { nodes { id users(first: 1) { nodes { userPrincipalName } } } } }`;
+  const QUERY = [CustomersUserUpnsDocument, { first: 4, users: 1 }] as const;
 
   it("lets the second process use the app-only tokens the first acquired", async () => {
     const appToken = await h.appToken("NA");
@@ -85,7 +89,7 @@ describe("token cache shared through Redis by two subgraph processes", () => {
     // Partitioned per app and tenant.
     const keys: string[] = [];
     for await (const key of redis.scanIterator({ MATCH: `${prefix}app:*` })) keys.push(key);
-    const ids: string[] = first.data.customers.nodes.map((n: any) => n.id);
+    const ids: string[] = first.data!.customers.nodes.map((n) => n.id);
     for (const id of ids) expect(keys.some((k) => k.endsWith(`:${id}`))).toBe(true);
   });
 
