@@ -1,5 +1,6 @@
 import { readFileSync } from "node:fs";
 import { randomBytes } from "node:crypto";
+import { isGuid } from "./ids";
 
 /** Regions as Entra reports them in `tenant_region_scope`. */
 export type RegionCode = string;
@@ -296,8 +297,4 @@ function httpsUrl(env: NodeJS.ProcessEnv, name: string, fallback: string): strin
   // MSAL refuses http authorities and the Graph client strips tokens from http URLs: both must be https.
   if (url.protocol !== "https:") throw new ConfigError(`${name} must be an https URL`);
   return url.origin;
-}
-
-function isGuid(v: unknown): v is string {
-  return typeof v === "string" && /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(v);
 }

@@ -1,12 +1,11 @@
 import { decodeJwt } from "jose";
 import { customerTokenForAnotherTenant, customerTokenNotACustomer, customerTokenNotTheCallers, customerTokenUncheckable, PartnerGraphError } from "../errors";
 import type { TokenSource } from "../graph/credentials";
+import { isGuid } from "../ids";
 import type { TenantAccess } from "./tenantAccess";
 
 /** The header a frontend sends the agent's own Graph token for one customer tenant in. */
 export const CUSTOMER_TOKEN_HEADER = "x-customer-graph-token";
-
-const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /**
  * Microsoft's documented flow for partner-managed apps: the frontend signs the agent in with the
@@ -34,7 +33,7 @@ export class CustomerTokenAccess implements TenantAccess {
     const tid = String(claims.tid ?? "");
     const audiences = Array.isArray(claims.aud) ? claims.aud : [claims.aud];
     const graphAudiences = new Set([graphResource, "https://graph.microsoft.com", "00000003-0000-0000-c000-000000000000"]);
-    if (!GUID.test(tid) || claims.oid !== agentId || !audiences.some((a) => graphAudiences.has(String(a)))) throw customerTokenNotTheCallers();
+    if (!isGuid(tid) || claims.oid !== agentId || !audiences.some((a) => graphAudiences.has(String(a)))) throw customerTokenNotTheCallers();
     if (typeof claims.exp === "number" && claims.exp * 1000 <= now) throw customerTokenNotTheCallers();
     this.tenantId = tid.toLowerCase();
     const tenantId = this.tenantId;

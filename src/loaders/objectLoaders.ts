@@ -1,6 +1,6 @@
 import DataLoader from "dataloader";
 import type { Collection, GraphObject, TenantGraph } from "../graph/tenantGraph";
-import { isGuid } from "./ids";
+import { isGuid } from "../ids";
 import { selectionKey } from "./keys";
 
 /** A request for one object by id (or by an alternate key's value), with the properties this operation needs of it. */

@@ -1,7 +1,7 @@
 import type { TenantGraph } from "../graph/tenantGraph";
 import type { CursorCodec } from "./cursor";
 import { CustomerDirectory, relationshipCreatedAt, type CustomerRecord, type ListingCache, type PartnerSource } from "./customerDirectory";
-import { checkTenantId } from "./ids";
+import { checkTenantId } from "../ids";
 import { offsetPage, type Page, type PageRequest } from "./paging";
 import { TenantLoaders } from "./tenantLoaders";
 

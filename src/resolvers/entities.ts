@@ -1,6 +1,6 @@
 import type { GraphQLFieldResolver, GraphQLSchema } from "graphql";
 import { badInput } from "../errors";
-import { isGuid as guid, isUserId as guidOrUpn } from "../loaders/ids";
+import { isGuid as guid, isUserId as guidOrUpn } from "../ids";
 
 type KeyCheck = (value: unknown) => boolean;
 

@@ -1,7 +1,7 @@
 import type { GraphQLResolveInfo } from "graphql";
 import { Arg, Args, Ctx, FieldResolver, ID, Info, Resolver, Root } from "type-graphql";
 import type { RequestContext } from "../../context";
-import { checkObjectId } from "../../loaders/ids";
+import { checkObjectId } from "../../ids";
 import { Device, DEVICE_PROPERTIES, toDevice } from "../device/device.type";
 import { DeviceConnection } from "../device/device.connection";
 import { DeviceListArgs } from "../device/device.filter";

@@ -1,5 +1,5 @@
 import type { RequestContext } from "../../context";
-import { checkTenantId } from "../../loaders/ids";
+import { checkTenantId } from "../../ids";
 import { toCustomer, type Customer } from "./customer.type";
 
 /** Federation entity lookup of a customer: from the caller's customer directory (one listing per operation). */

@@ -2,7 +2,7 @@ import { Arg, Args, Ctx, ID, Info, Query, Resolver } from "type-graphql";
 import { GraphQLError, responsePathAsArray, type GraphQLResolveInfo } from "graphql";
 import type { RequestContext } from "../../context";
 import { customerListingFailed, PartnerGraphError } from "../../errors";
-import { checkTenantId } from "../../loaders/ids";
+import { checkTenantId } from "../../ids";
 import { checkPageSize } from "../../loaders/paging";
 import { connection, type Connection, PageArgs } from "../shared/connection";
 import { Customer, CustomerConnection, toCustomer } from "./customer.type";

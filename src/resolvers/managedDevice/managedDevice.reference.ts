@@ -1,6 +1,6 @@
 import type { GraphQLResolveInfo } from "graphql";
 import type { RequestContext } from "../../context";
-import { checkObjectId } from "../../loaders/ids";
+import { checkObjectId } from "../../ids";
 import { graphSelect, selectedFields } from "../shared/selection";
 import { MANAGED_DEVICE_PROPERTIES, toManagedDevice, type ManagedDevice } from "./managedDevice.type";
 

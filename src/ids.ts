@@ -1,4 +1,9 @@
-import { badInput } from "../errors";
+import { badInput } from "./errors";
+
+/*
+ * The ids of Entra and Graph, checked once for every layer: config (PARTNER_CONFIG), auth (token
+ * claims), loaders and resolvers (arguments, entity keys). A leaf: it imports no layer.
+ */
 
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 /** A user principal name as Graph accepts it in a path: local part (guests carry #EXT#) @ domain. */
