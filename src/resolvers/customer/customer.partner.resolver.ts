@@ -43,15 +43,17 @@ export class CustomerPartnerResolver {
         nextCheckAt: retryAfter === undefined ? null : new Date(Date.now() + retryAfter * 1000),
         workloads,
       });
-    if (probes.some((p) => p.state === "ready")) return readiness(ReadinessState.READY, null);
-    const propagating = probes.filter((p) => p.state === "propagating");
-    if (propagating.length)
-      return readiness(ReadinessState.PROPAGATING, null, Math.min(...propagating.map((p) => (p.state === "ready" ? 60 : (p.retryAfter ?? 60)))));
-    // Denied everywhere: the organization profile's answer stands for the tenant.
-    const first = probes[0];
-    return readiness(ReadinessState.DENIED, first.state === "ready" ? null : first.code, first.state === "ready" ? undefined : first.retryAfter);
+    const unready = probes.filter(isUnready);
+    if (unready.length < probes.length) return readiness(ReadinessState.READY, null);
+    const propagating = unready.filter((p) => p.state === "propagating");
+    if (propagating.length) return readiness(ReadinessState.PROPAGATING, null, Math.min(...propagating.map((p) => p.retryAfter ?? 60)));
+    // Denied everywhere: the organization profile's answer (the first probe) stands for the tenant.
+    const first = unready[0];
+    return readiness(ReadinessState.DENIED, first.code, first.retryAfter);
   }
 }
+
+const isUnready = (p: WorkloadProbe): p is Exclude<WorkloadProbe, { state: "ready" }> => p.state !== "ready";
 
 function toWorkloadReadiness(p: WorkloadProbe): WorkloadReadiness {
   const workload = WORKLOADS[p.workload];
