@@ -10,28 +10,30 @@ const SEE = 'See README "How it works".';
 
 // Who may not import whom, by path from the repository root. A folder stands for every file under it.
 // Each rule reads "<target> must not import <from>". Only src/context.ts, src/app.ts and src/http/
-// compose layers; they are targets of no rule except the ones for all of src.
+// compose layers; they are targets of no rule except the ones for all of src. src/observability/
+// implements the Graph layer's GraphObserver port (as auth implements TokenSource): the layers below
+// report to it through that port and never import it.
 const LEAVES = ["src/errors.ts", "src/formatError.ts", "src/config.ts", "src/log.ts", "src/ids.ts"];
 const ENTRIES = ["src/main.ts"];
 export const BOUNDARIES = [
   {
     target: ["src/resolvers"],
-    from: ["src/graph", "src/auth", "src/http", "src/server.ts", "src/app.ts"],
+    from: ["src/graph", "src/auth", "src/http", "src/server.ts", "src/app.ts", "src/observability"],
     message: `Resolvers speak to loaders only (domain verbs, Relay shaping): no Graph paths or OData, no auth, no HTTP or Apollo setup. ${SEE}`,
   },
   {
     target: ["src/loaders"],
-    from: ["src/auth", "src/resolvers", "src/http", "src/server.ts", "src/app.ts", "src/context.ts"],
+    from: ["src/auth", "src/resolvers", "src/http", "src/server.ts", "src/app.ts", "src/context.ts", "src/observability"],
     message: `Loaders see the TenantGraph port of src/graph only: tokens and denials are auth's business, and the context composes loaders, not the reverse. ${SEE}`,
   },
   {
     target: ["src/graph"],
-    from: ["src/auth", "src/loaders", "src/resolvers", "src/http", "src/server.ts", "src/app.ts", "src/context.ts"],
-    message: `The Graph layer is the bottom: it defines the interfaces it needs from auth (TokenSource, denial explanation) and auth implements them. ${SEE}`,
+    from: ["src/auth", "src/loaders", "src/resolvers", "src/http", "src/server.ts", "src/app.ts", "src/context.ts", "src/observability"],
+    message: `The Graph layer is the bottom: it defines the interfaces it needs from auth (TokenSource, denial explanation) and observability (GraphObserver), and they implement them. ${SEE}`,
   },
   {
     target: ["src/auth"],
-    from: ["src/loaders", "src/resolvers", "src/http", "src/server.ts", "src/app.ts", "src/context.ts"],
+    from: ["src/loaders", "src/resolvers", "src/http", "src/server.ts", "src/app.ts", "src/context.ts", "src/observability"],
     message: `Auth may use the Graph port's types and the leaves only; it knows nothing of loaders, resolvers or the HTTP front. ${SEE}`,
   },
   {
@@ -40,8 +42,13 @@ export const BOUNDARIES = [
     message: `src/server.ts is Apollo Server setup alone; the singletons are built in src/app.ts and the request context in src/context.ts. ${SEE}`,
   },
   {
+    target: ["src/observability"],
+    from: ["src/auth", "src/loaders", "src/resolvers", "src/http", "src/server.ts", "src/app.ts", "src/context.ts"],
+    message: `Observability hears what the layers report (the Graph layer's GraphObserver port, the Apollo plugins' hooks, the front's calls); it imports the Graph port's types and the leaves only. ${SEE}`,
+  },
+  {
     target: LEAVES,
-    from: ["src/auth", "src/graph", "src/loaders", "src/resolvers", "src/http", "src/server.ts", "src/app.ts", "src/context.ts"],
+    from: ["src/auth", "src/graph", "src/loaders", "src/resolvers", "src/http", "src/server.ts", "src/app.ts", "src/context.ts", "src/observability"],
     message: `errors.ts, formatError.ts, config.ts, log.ts and ids.ts are leaves every layer imports; they import no layer. ${SEE}`,
   },
   {
@@ -71,6 +78,11 @@ export const PACKAGES = [
     allowed: ["src/auth", "src/graph", "src/app.ts", "src/http"],
     message: `Only src/app.ts, src/http, src/auth and src/graph handle the HTTPS dispatcher. ${SEE}`,
   },
+  // Metrics, spans and request logs are made in one place: no layer grows its own instrumentation.
+  { name: "prom-client", allowed: ["src/observability"], message: `Only src/observability defines metrics. ${SEE}` },
+  { name: "pino-http", allowed: ["src/observability"], message: `Only src/observability logs requests. ${SEE}` },
+  { name: "@opentelemetry/api", allowed: ["src/observability"], message: `Only src/observability makes spans. ${SEE}` },
+  { name: "@opentelemetry/sdk-trace-base", allowed: ["src/observability"], message: `Only src/observability sets up tracing. ${SEE}` },
 ];
 
 const glob = (p) => (p.endsWith(".ts") ? p : `${p}/**`);

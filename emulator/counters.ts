@@ -19,6 +19,8 @@ export interface LoggedRequest {
   url: string;
   /** Header names the request carried that change Graph's behaviour (e.g. consistencylevel). */
   consistencyLevel?: string;
+  /** The `request-id` Graph answered the HTTP request with: a plain request's own, a batch item's envelope's. */
+  requestId?: string;
 }
 
 /** The log keeps the most recent requests only, so a benchmark cannot grow it without bound. */

@@ -20,12 +20,17 @@ import { createLogger, type Logger } from "./log";
 import { guardProcess } from "./processGuard";
 import { buildPartnerGraphSchema } from "./schema";
 import { createRequestLoaders, type RequestSettings } from "./requestScope";
+import { Observability, type ObservabilityOptions } from "./observability/observability";
 import { createApolloServer } from "./server";
 
 export interface PartnerGraphApp {
   apollo: ApolloServer<RequestContext>;
   /** The HTTP front, not listening yet. */
   http: Server;
+  /** The metrics listener (`GET /metrics`), not listening yet; absent with METRICS_PORT=off. */
+  metrics?: Server;
+  /** Metrics, tracing and request logs of this instance. */
+  observability: Observability;
   /** Builds a request context as the HTTP path does (tests use it with executeOperation). */
   contextFor: ContextFor;
   close(): Promise<void>;
@@ -36,7 +41,11 @@ export interface PartnerGraphApp {
  * context → Apollo → the HTTP front. Every singleton is built here, once. Used by both entries
  * (src/main.ts, demo/main.ts), tests and the bench; does not listen.
  */
-export async function createApp(config: Config, log: Logger = createLogger(config.logLevel)): Promise<PartnerGraphApp> {
+export async function createApp(
+  config: Config,
+  log: Logger = createLogger(config.logLevel),
+  observabilityOptions: ObservabilityOptions = {},
+): Promise<PartnerGraphApp> {
   // Wherever the app is embedded (entry point, tests, another host), an unhandled rejection is logged, not fatal.
   const unguard = guardProcess(log);
   const dispatcher = createHttpsAgent(config.extraCaPem, config.maxInFlight);
@@ -76,19 +85,33 @@ export async function createApp(config: Config, log: Logger = createLogger(confi
       signInRouting: new SignInRouter(apps, regions, config.authorityHost),
       demo: config.demoMode,
     },
-    requestLoaders: (caller, access, pinnedTenantId) => createRequestLoaders(caller, access, graph, cursors, pinnedTenantId),
+    requestLoaders: (caller, access, pinnedTenantId, observer) => createRequestLoaders(caller, access, graph, cursors, pinnedTenantId, observer),
   });
 
+  const costInFlight = new CostInFlight(config.maxCostInFlight);
+  // Gauges are read when scraped, from the state the requests share.
+  const observability = new Observability(
+    config.observability,
+    log,
+    { cost: () => costInFlight.current, graph: () => graph.limits.snapshot(), breakers: () => graph.breakers.circuits() },
+    observabilityOptions,
+  );
   const format = createFormatError(log, { hideSuggestions: !config.demoMode });
   const apollo = await createApolloServer(await buildPartnerGraphSchema(), config, format);
-  const http = createHttpFront({ config, apollo, contextFor, costInFlight: new CostInFlight(config.maxCostInFlight), format, log });
+  const http = createHttpFront({ config, apollo, contextFor, costInFlight, format, log, observability });
+  const metrics = config.observability.metricsPort === null ? undefined : observability.metricsServer();
+  const closed = (server: Server | undefined) => new Promise<void>((resolve) => (server?.listening ? server.close(() => resolve()) : resolve()));
   return {
     apollo,
     http,
+    metrics,
+    observability,
     contextFor,
     async close() {
       await apollo.stop();
-      await new Promise<void>((resolve) => (http.listening ? http.close(() => resolve()) : resolve()));
+      await closed(http);
+      await closed(metrics);
+      await observability.close();
       await dispatcher.close();
       await tokens.close();
       unguard();

@@ -95,6 +95,19 @@ export interface Config {
   introspection?: boolean;
   /** Least time between two renewals of one caller's token of one tenant after denials (Microsoft's 60 s retry step). */
   tokenRenewalIntervalMs: number;
+  /** Metrics, tracing and the per-operation Graph trace (README "Observability"). */
+  observability: ObservabilitySettings;
+}
+
+export interface ObservabilitySettings {
+  /** Port of the metrics listener (`GET /metrics`, Prometheus text), apart from the API's; null: no listener. */
+  metricsPort: number | null;
+  /** OTLP/HTTP endpoint spans are exported to; unset: no tracing at all. */
+  otlpTracesUrl?: string;
+  /** `service.name` of the spans. */
+  serviceName: string;
+  /** Whether a caller may ask for `extensions.graph` (header x-partner-graph-trace: 1). */
+  graphTrace: boolean;
 }
 
 /** The environment's settings: everything but the partner tenants and the mode, which each entry gives. */
@@ -158,10 +171,27 @@ export function loadSettings(env: NodeJS.ProcessEnv = process.env): Readonly<Set
     maxOperationRootFields: positive(env, "MAX_OPERATION_ROOT_FIELDS", 20),
     introspection: flag(env, "GRAPHQL_INTROSPECTION"),
     tokenRenewalIntervalMs: intVar(env, "TOKEN_RENEWAL_INTERVAL_SECONDS", 60) * 1000,
+    observability: observabilitySettings(env),
   };
   if (settings.breakerFailureRate <= 0 || settings.breakerFailureRate > 1) throw new ConfigError("BREAKER_FAILURE_RATE must be above 0 and at most 1");
   if (env.CURSOR_SECRET && env.CURSOR_SECRET.length < 32) throw new ConfigError("CURSOR_SECRET must be at least 32 characters");
   return Object.freeze(settings);
+}
+
+/**
+ * METRICS_PORT (default 9464, the port Prometheus exporters conventionally use; `off`: no listener),
+ * OTEL_EXPORTER_OTLP_TRACES_ENDPOINT or OTEL_EXPORTER_OTLP_ENDPOINT (+ `/v1/traces`, as the OTLP
+ * specification says; unset: no tracing), OTEL_SERVICE_NAME (`partner-graph`), GRAPH_TRACE (`true`:
+ * callers may ask for extensions.graph).
+ */
+export function observabilitySettings(env: NodeJS.ProcessEnv): ObservabilitySettings {
+  const metricsPort = env.METRICS_PORT === "off" ? null : portVar(env, "METRICS_PORT", 9464);
+  const traces = env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT || (env.OTEL_EXPORTER_OTLP_ENDPOINT ? `${env.OTEL_EXPORTER_OTLP_ENDPOINT.replace(/\/+$/, "")}/v1/traces` : undefined);
+  if (traces !== undefined && !/^https?:\/\/[^/]/.test(traces)) {
+    const name = env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT ? "OTEL_EXPORTER_OTLP_TRACES_ENDPOINT" : "OTEL_EXPORTER_OTLP_ENDPOINT";
+    throw new ConfigError(`${name} must be an http or https URL, got '${env[name]}'`);
+  }
+  return { metricsPort, otlpTracesUrl: traces, serviceName: env.OTEL_SERVICE_NAME || "partner-graph", graphTrace: flag(env, "GRAPH_TRACE") ?? true };
 }
 
 /** PARTNER_CONFIG as parsed JSON: nothing in it is trusted until checked field by field. */

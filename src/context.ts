@@ -8,6 +8,7 @@ import type { RegionalApps } from "./auth/regionalApps";
 import type { RegionResolver } from "./auth/regions";
 import type { SignInRouter } from "./auth/signInRouting";
 import type { TenantAccess } from "./auth/tenantAccess";
+import type { GraphObserver } from "./graph/observer";
 import { customerTokenFromAgentsOnly } from "./errors";
 import type { RequestLoaders } from "./loaders/requestLoaders";
 
@@ -30,8 +31,11 @@ export interface RequestContext {
   partialErrors: GraphQLError[];
 }
 
-/** Builds a request's context from its Authorization header and its customer token (x-customer-graph-token), if any. */
-export type ContextFor = (authorization: string | undefined, customerToken?: string) => Promise<RequestContext>;
+/**
+ * Builds a request's context from its Authorization header and its customer token (x-customer-graph-token),
+ * if any; `observer` is the operation's recorder, which its Graph calls report to (never in the context itself).
+ */
+export type ContextFor = (authorization: string | undefined, customerToken?: string, observer?: GraphObserver) => Promise<RequestContext>;
 
 export interface ContextDeps {
   /** Demo mode: a request without a token is served app-only, every region. */
@@ -44,7 +48,7 @@ export interface ContextDeps {
   /** What the contexts of all requests share, built once by the composition root. */
   shared: Pick<RequestContext, "partners" | "signInRouting" | "demo">;
   /** A request's loaders for a caller through one access (`pinnedTenantId`: a customer token's tenant, its only customer). */
-  requestLoaders(caller: Caller, access: TenantAccess, pinnedTenantId?: string): RequestLoaders;
+  requestLoaders(caller: Caller, access: TenantAccess, pinnedTenantId?: string, observer?: GraphObserver): RequestLoaders;
 }
 
 /**
@@ -54,25 +58,25 @@ export interface ContextDeps {
 export function createContextFor(deps: ContextDeps): ContextFor {
   const { shared } = deps;
   const demoAccess = new AppOnlyAccess(deps.apps, deps.regions);
-  const context = (caller: Caller, access: TenantAccess, pinnedTenantId?: string): RequestContext => ({
+  const context = (caller: Caller, access: TenantAccess, observer: GraphObserver | undefined, pinnedTenantId?: string): RequestContext => ({
     ...shared,
     caller,
-    loaders: deps.requestLoaders(caller, access, pinnedTenantId),
+    loaders: deps.requestLoaders(caller, access, pinnedTenantId, observer),
     partialErrors: [],
   });
 
-  return async (authorization, customerToken) => {
-    if (!authorization && deps.demo && customerToken === undefined) return context({ mode: "app", partition: "app" }, demoAccess);
+  return async (authorization, customerToken, observer) => {
+    if (!authorization && deps.demo && customerToken === undefined) return context({ mode: "app", partition: "app" }, demoAccess, observer);
     const { caller, assertion } = await deps.authenticator.authenticate(authorization);
     if (customerToken !== undefined) {
       // The agent's own Graph token of one customer: that tenant only, never mixed with OBO or app-only.
       if (caller.mode !== "agent") throw customerTokenFromAgentsOnly();
       // Its tenant must be one of the agent's customers, as the agent's own (delegated) listing says.
-      const own = deps.requestLoaders(caller, new DelegatedAccess(deps.apps, caller, assertion!));
+      const own = deps.requestLoaders(caller, new DelegatedAccess(deps.apps, caller, assertion!), undefined, observer);
       const access = await CustomerTokenAccess.verified(customerToken, caller.agentId, deps.graphEndpoint, (tenantId) => own.customers.get(tenantId));
-      return context(caller, access, access.tenantId);
+      return context(caller, access, observer, access.tenantId);
     }
     const access = caller.mode === "agent" ? new DelegatedAccess(deps.apps, caller, assertion!) : new AppOnlyAccess(deps.apps, deps.regions, caller.regions);
-    return context(caller, access);
+    return context(caller, access, observer);
   };
 }

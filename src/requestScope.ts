@@ -2,6 +2,7 @@ import type { Caller } from "./auth/caller";
 import { customerCredentials, type DenialEpisodes } from "./auth/denials";
 import type { TenantAccess } from "./auth/tenantAccess";
 import type { TenantCredentials } from "./graph/credentials";
+import type { GraphObserver } from "./graph/observer";
 import { connectTenant, operationPolicy, type GraphSettings } from "./graph/graphTenant";
 import type { TenantGraph } from "./graph/tenantGraph";
 import type { CursorCodec } from "./loaders/cursor";
@@ -22,8 +23,8 @@ export interface RequestSettings extends GraphSettings {
  * one token source), with the caller's credentials for it. Partner tenants and a customer token's tenant
  * get the generic translation of denials; a listed customer's denials are explained by src/auth.
  */
-export function requestGraphs(caller: Caller, access: TenantAccess, settings: RequestSettings): TenantGraphs {
-  const policy = operationPolicy(settings, caller.partition);
+export function requestGraphs(caller: Caller, access: TenantAccess, settings: RequestSettings, observer?: GraphObserver): TenantGraphs {
+  const policy = operationPolicy(settings, caller.partition, observer);
   const graphs = new Map<string, TenantGraph>();
   const connect = (tenantId: string, credentials: () => TenantCredentials): TenantGraph => {
     const key = tenantId.toLowerCase();
@@ -58,13 +59,14 @@ export function loaderOptions(caller: Caller, settings: RequestSettings, pinnedT
   };
 }
 
-/** The per-request loaders: what context.ts puts in the RequestContext of every operation. */
+/** The per-request loaders: what context.ts puts in the RequestContext of every operation (`observer`: the operation's recorder). */
 export function createRequestLoaders(
   caller: Caller,
   access: TenantAccess,
   settings: RequestSettings,
   cursors: CursorCodec,
   pinnedTenantId?: string,
+  observer?: GraphObserver,
 ): RequestLoaders {
-  return new RequestLoaders(requestGraphs(caller, access, settings), cursors, loaderOptions(caller, settings, pinnedTenantId));
+  return new RequestLoaders(requestGraphs(caller, access, settings, observer), cursors, loaderOptions(caller, settings, pinnedTenantId));
 }

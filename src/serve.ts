@@ -1,4 +1,4 @@
-import { createApp } from "./app";
+import { createApp, type PartnerGraphApp } from "./app";
 import { startBanner } from "./banner";
 import type { Config } from "./config";
 import type { Logger } from "./log";
@@ -11,6 +11,7 @@ import type { Logger } from "./log";
 export async function serve(config: Config, log: Logger, alsoClose?: () => Promise<void>): Promise<void> {
   const app = await createApp(config, log);
   await new Promise<void>((resolve) => app.http.listen(config.port, resolve));
+  listenForMetrics(app, config, log);
   process.stdout.write(startBanner(config));
   const stop = async () => {
     await app.close();
@@ -19,6 +20,17 @@ export async function serve(config: Config, log: Logger, alsoClose?: () => Promi
   };
   process.on("SIGINT", () => void stop());
   process.on("SIGTERM", () => void stop());
+}
+
+/**
+ * The metrics listener on its own port. One that cannot bind (the port taken) is logged, not fatal:
+ * the API keeps serving without metrics rather than not at all.
+ */
+function listenForMetrics(app: PartnerGraphApp, config: Config, log: Logger): void {
+  const { metrics } = app;
+  if (!metrics || config.observability.metricsPort === null) return;
+  metrics.on("error", (err: NodeJS.ErrnoException) => log.error({ metricsPort: config.observability.metricsPort, code: err.code }, "metrics listener failed (METRICS_PORT)"));
+  metrics.listen(config.observability.metricsPort);
 }
 
 /** An entry's answer to a failed start: the reason on stderr (a ConfigError names its variable), exit code 1. */

@@ -1,11 +1,11 @@
 import { ApolloServer, type ApolloServerPlugin } from "@apollo/server";
-import { ApolloServerPluginInlineTraceDisabled } from "@apollo/server/plugin/disabled";
 import { ApolloServerPluginLandingPageLocalDefault } from "@apollo/server/plugin/landingPage/default";
 import type { GraphQLSchema } from "graphql";
 import type { Config } from "./config";
 import type { RequestContext } from "./context";
 import type { FormatError } from "./formatError";
 import { costTicketOf } from "./loadShedding";
+import { inlineTracePlugin, operationTracePlugin } from "./observability/apolloPlugins";
 import { armorValidationRules, operationLimitsPlugin } from "./operationLimits";
 
 /**
@@ -26,9 +26,12 @@ export async function createApolloServer(schema: GraphQLSchema, config: Config, 
     parseOptions: { maxTokens: config.maxOperationTokens },
     validationRules: armorValidationRules({ maxAliases: config.maxOperationAliases, maxDirectives: config.maxOperationDirectives }),
     plugins: [
-      ApolloServerPluginInlineTraceDisabled(),
+      // ftv1 for the routers that ask (apollo-federation-include-trace), errors masked to their code.
+      inlineTracePlugin(),
       ApolloServerPluginLandingPageLocalDefault({ embed: true, includeCookies: false }),
       partialErrorsPlugin(formatError),
+      // After partialErrorsPlugin: it reads the answer's errors once they are all there.
+      operationTracePlugin<RequestContext>(),
       operationLimitsPlugin<RequestContext>(
         { maxCost: config.maxOperationCost, maxDepth: config.maxOperationDepth, maxRootFields: config.maxOperationRootFields },
         // Load shedding by cost: the ticket takes the operation's estimate once the operation is known

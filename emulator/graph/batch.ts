@@ -112,7 +112,7 @@ function itemUrl(outer: URL, version: string, url: string): URL | string {
   return new URL(`/${version}/${relative}`, outer.origin);
 }
 
-async function runItem(item: BatchItem, outer: EmuRequest, version: string, caller: Caller, ctx: EmulatorContext): Promise<BatchItemResponse> {
+async function runItem(item: BatchItem, outer: EmuRequest, outerId: string, version: string, caller: Caller, ctx: EmulatorContext): Promise<BatchItemResponse> {
   const headers: Record<string, string | undefined> = { ...item.headers, authorization: outer.headers["authorization"] };
   const url = itemUrl(outer.url, version, item.url);
   const consistencyLevel = Object.entries(item.headers ?? {}).find(([k]) => k.toLowerCase() === "consistencylevel")?.[1];
@@ -123,6 +123,7 @@ async function runItem(item: BatchItem, outer: EmuRequest, version: string, call
       method: item.method.toUpperCase(),
       url: typeof url === "string" ? item.url : `${url.pathname}${url.search}`,
       consistencyLevel: consistencyLevel === undefined ? undefined : String(consistencyLevel),
+      requestId: outerId,
     },
   );
   const req: EmuRequest = {
@@ -146,7 +147,7 @@ function failedDependency(item: BatchItem, ctx: EmulatorContext, outer: EmuReque
 }
 
 /** Runs items in dependency order: every item whose dependencies are done runs in the same wave. */
-async function execute(items: BatchItem[], outer: EmuRequest, version: string, caller: Caller, ctx: EmulatorContext) {
+async function execute(items: BatchItem[], outer: EmuRequest, outerId: string, version: string, caller: Caller, ctx: EmulatorContext) {
   const results = new Map<string, BatchItemResponse>();
   let pending = items;
   while (pending.length) {
@@ -158,7 +159,7 @@ async function execute(items: BatchItem[], outer: EmuRequest, version: string, c
           const s = results.get(d.toLowerCase())!.status;
           return s < 200 || s >= 300;
         });
-        return failed ? failedDependency(item, ctx, outer) : runItem(item, outer, version, caller, ctx);
+        return failed ? failedDependency(item, ctx, outer) : runItem(item, outer, outerId, version, caller, ctx);
       }),
     );
     ready.forEach((item, i) => results.set(item.id.toLowerCase(), answers[i]!));
@@ -187,7 +188,7 @@ export async function handleBatch(req: EmuRequest, caller: Caller, ctx: Emulator
   const invalid = validate(parsed.items, ctx);
   if (invalid) return graphError(info, 400, "BadRequest", invalid);
   const { version } = splitPath(req.url);
-  const answers = await execute(parsed.items, req, version, caller, ctx);
+  const answers = await execute(parsed.items, req, info.requestId, version, caller, ctx);
   if (!answers) return graphError(info, 400, "BadRequest", Invented.dependencyCycle);
   return okJson(info, { responses: shuffle(answers, parsed.items.map((i) => i.id).join("|")) });
 }

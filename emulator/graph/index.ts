@@ -24,7 +24,7 @@ export async function handleGraph(req: EmuRequest, ctx: EmulatorContext): Promis
     await sleep(ctx.faults.delayMs("graph", tenantId));
     const isBatch = splitPath(req.url).segments.join("/").toLowerCase() === "$batch";
     const kind = isBatch ? "batch" : "graph";
-    ctx.counters.count(kind, { tenantId, appId }, isBatch ? undefined : logged(req));
+    ctx.counters.count(kind, { tenantId, appId }, isBatch ? undefined : logged(req, info.requestId));
     let res: EmuResponse;
     if (!auth.ok) res = graphError(info, auth.status, auth.code, auth.message, { headers: auth.headers });
     else if (isBatch && req.method.toUpperCase() === "POST") res = await handleBatch(req, auth.caller, ctx, info);
@@ -36,8 +36,8 @@ export async function handleGraph(req: EmuRequest, ctx: EmulatorContext): Promis
   }
 }
 
-function logged(req: EmuRequest): { method: string; url: string; consistencyLevel?: string } {
-  return { method: req.method, url: `${req.url.pathname}${req.url.search}`, consistencyLevel: req.headers["consistencylevel"] };
+function logged(req: EmuRequest, requestId: string): { method: string; url: string; consistencyLevel?: string; requestId: string } {
+  return { method: req.method, url: `${req.url.pathname}${req.url.search}`, consistencyLevel: req.headers["consistencylevel"], requestId };
 }
 
 export { GraphThrottle, graphThrottle, resetThrottling } from "./throttle";

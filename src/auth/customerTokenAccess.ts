@@ -39,7 +39,12 @@ export class CustomerTokenAccess implements TenantAccess {
     const tenantId = this.tenantId;
     this.source = {
       tenantId,
-      getToken: async () => token,
+      getToken: async (report) => {
+        // The caller's own token: nothing is acquired or cached.
+        const at = Date.now();
+        report?.({ mode: "customer", source: "request", ok: true, startedAt: at, endedAt: at });
+        return token;
+      },
       // Nothing to renew: the frontend must sign the agent in again.
       renew: () => undefined,
     };

@@ -3,6 +3,8 @@ import { toAuthError } from "./authErrors";
 import type { TokenRenewals } from "./renewals";
 import { appTokenKey, oboTokenKey, type TokenCache } from "./tokenCache";
 import type { TokenSource } from "../graph/credentials";
+import type { TokenReport, TokenReporter } from "../graph/observer";
+import { answerCodeOf } from "../errors";
 
 /**
  * A tenant's Graph tokens through our TokenCache: concurrent callers share one acquisition instead of
@@ -10,9 +12,10 @@ import type { TokenSource } from "../graph/credentials";
  * with skipCache (see tokenCache.ts for why its own cache is not used).
  */
 abstract class CachedTokenSource implements TokenSource {
-  private inFlight?: Promise<string>;
+  private inFlight?: Promise<Acquired>;
 
   protected constructor(
+    private readonly mode: TokenReport["mode"],
     readonly tenantId: string,
     private readonly cacheKey: string,
     private readonly partition: string,
@@ -20,9 +23,23 @@ abstract class CachedTokenSource implements TokenSource {
     private readonly renewals: TokenRenewals,
   ) {}
 
-  getToken(): Promise<string> {
+  getToken(report?: TokenReporter): Promise<string> {
+    const joined = this.inFlight !== undefined;
     this.inFlight ??= this.acquire().finally(() => (this.inFlight = undefined));
-    return this.inFlight;
+    if (!report) return this.inFlight.then((a) => a.token);
+    // What the asking operation saw: a cache hit, its own token request, or one it joined.
+    const startedAt = Date.now();
+    const { mode } = this;
+    return this.inFlight.then(
+      ({ token, source }) => {
+        report({ mode, source: joined && source === "endpoint" ? "shared" : source, ok: true, startedAt, endedAt: Date.now() });
+        return token;
+      },
+      (err: unknown) => {
+        report({ mode, source: joined ? "shared" : "endpoint", ok: false, code: answerCodeOf(err) ?? "INTERNAL_SERVER_ERROR", startedAt, endedAt: Date.now() });
+        throw err;
+      },
+    );
   }
 
   renew(force = false): void {
@@ -32,19 +49,25 @@ abstract class CachedTokenSource implements TokenSource {
   /** One call to MSAL, always with skipCache: true. */
   protected abstract request(): Promise<AuthenticationResult | null>;
 
-  private async acquire(): Promise<string> {
+  private async acquire(): Promise<Acquired> {
     if (this.renewals.consume(this.partition, this.tenantId)) await this.cache.delete(this.cacheKey);
     const cached = await this.cache.get(this.cacheKey);
-    if (cached) return cached;
+    if (cached) return { token: cached, source: "cache" };
     try {
       const result = await this.request();
       if (!result?.accessToken) throw new Error("MSAL returned no access token");
       await this.cache.set(this.cacheKey, result.accessToken, result.expiresOn);
-      return result.accessToken;
+      return { token: result.accessToken, source: "endpoint" };
     } catch (err) {
       throw toAuthError(err, this.tenantId);
     }
   }
+}
+
+/** A token and where it came from. */
+interface Acquired {
+  token: string;
+  source: "cache" | "endpoint";
 }
 
 /**
@@ -61,7 +84,7 @@ export class AppOnlyTokenSource extends CachedTokenSource {
     cache: TokenCache,
     clientId: string,
   ) {
-    super(tenantId, appTokenKey(clientId, tenantId), "app", cache, renewals);
+    super("app", tenantId, appTokenKey(clientId, tenantId), "app", cache, renewals);
   }
 
   protected request(): Promise<AuthenticationResult | null> {
@@ -84,7 +107,7 @@ export class OnBehalfOfTokenSource extends CachedTokenSource {
     renewals: TokenRenewals,
     cache: TokenCache,
   ) {
-    super(tenantId, oboTokenKey(assertion, tenantId), partition, cache, renewals);
+    super("delegated", tenantId, oboTokenKey(assertion, tenantId), partition, cache, renewals);
   }
 
   protected request(): Promise<AuthenticationResult | null> {

@@ -1,3 +1,4 @@
+import type { TokenReporter } from "./observer";
 import type { DataKind, Workload } from "./resilience";
 
 /**
@@ -6,7 +7,8 @@ import type { DataKind, Workload } from "./resilience";
  */
 export interface TokenSource {
   readonly tenantId: string;
-  getToken(): Promise<string>;
+  /** `report`, when given, hears how this token was had (cache, token request) for the operation asking. */
+  getToken(report?: TokenReporter): Promise<string>;
   /**
    * Forget any cached token of this tenant so the next getToken acquires a new one (Microsoft: a
    * token acquired before a new customer's relationship propagated never gains the permissions).

@@ -3,6 +3,7 @@ import type { Agent } from "undici";
 import type { GraphBudget } from "./budget";
 import { chunks } from "./chunks";
 import type { GraphDenial, TenantCredentials } from "./credentials";
+import type { GraphObserver } from "./observer";
 import type { CompiledQuery } from "./filters/odataFilter";
 import { translateGraphFailure } from "./graphFailures";
 import { BATCH_LIMIT, SdkGraphTransport, type CallPolicy, type GraphTransport } from "./graphTransport";
@@ -121,9 +122,10 @@ export interface GraphSettings {
   operationTimeoutMs: number;
 }
 
-/** How one operation (of one caller partition) may use Graph: the shared protections and its own deadline. */
-export function operationPolicy(settings: GraphSettings, partition: string): CallPolicy {
+/** How one operation (of one caller partition) may use Graph: the shared protections, its own deadline, and its recorder if any. */
+export function operationPolicy(settings: GraphSettings, partition: string, observer?: GraphObserver): CallPolicy {
   return {
+    observer,
     limits: settings.limits,
     breakers: settings.breakers,
     budget: settings.budget,

@@ -17,6 +17,8 @@ import {
   type TenantBreakers,
   type Workload,
 } from "./resilience";
+import type { GraphObserver, TokenReporter } from "./observer";
+import { parseRetryAfter } from "./retryAfter";
 import { graphErrorOf, type GraphRequest, type GraphResponse } from "./types";
 
 /** Graph's limit of requests in one JSON batch. */
@@ -38,6 +40,8 @@ export interface CallPolicy {
   signal: AbortSignal;
   /** The caller's partition ("app", or one agent's): token-endpoint failures are counted per partition. */
   partition?: string;
+  /** The operation's recorder: told of every call, retry, wait, breaker decision and token (src/graph/observer.ts). */
+  observer?: GraphObserver;
 }
 
 /** What sends a tick's Graph requests of one tenant: the SDK transport below, or a fake in unit tests. */
@@ -56,6 +60,8 @@ export class SdkGraphTransport implements GraphTransport {
   private tokenError?: Error;
   /** This caller partition's circuit of the tenant's token endpoint. */
   private readonly identity: Circuit;
+  /** Tells the operation's recorder how each token was had (absent without a recorder). */
+  private readonly reportToken?: TokenReporter;
 
   constructor(
     readonly tenantId: string,
@@ -65,13 +71,15 @@ export class SdkGraphTransport implements GraphTransport {
     private readonly policy: CallPolicy,
   ) {
     this.identity = identityCircuit(policy.partition ?? "app");
+    const { observer } = policy;
+    this.reportToken = observer && ((t) => observer.token(tenantId, t));
     this.client = Client.initWithMiddleware({
       authProvider: {
         getAccessToken: async () => {
           try {
             // A token request still out at the deadline must not hold the operation's answer back.
             const token = await settleBeforeAbort(
-              tokens().then((source) => source.getToken()),
+              tokens().then((source) => source.getToken(this.reportToken)),
               this.policy.signal,
               () => customerTimedOut(this.tenantId),
             );
@@ -143,6 +151,7 @@ export class SdkGraphTransport implements GraphTransport {
           ? await this.withinBudget(
               go.map((i) => requests[i]),
               started,
+              attempt + 1,
             )
           : [];
         const retry: number[] = [];
@@ -158,6 +167,11 @@ export class SdkGraphTransport implements GraphTransport {
           attempt,
         );
         if (Date.now() + wait >= this.policy.deadline) break;
+        this.reportRetry(
+          attempt + 1,
+          wait,
+          retry.map((i) => results[i]),
+        );
         await sleep(wait, this.policy.signal);
         if (this.policy.signal.aborted) break;
         pending = retry;
@@ -220,11 +234,13 @@ export class SdkGraphTransport implements GraphTransport {
    * operation are not failed because a probe was chosen; they fail only if the probe does.
    */
   private async admit(circuit: Circuit): Promise<{ go: true; probe: boolean } | { go: false; retryAfterMs: number }> {
+    let waitedSince: number | undefined;
     for (;;) {
       const a = this.policy.breakers.admit(this.tenantId, circuit);
-      if (a.go || !a.probeInFlight) return a;
+      if (a.go || !a.probeInFlight) return this.reportAdmission(circuit, a, waitedSince);
       const left = this.policy.deadline - Date.now();
-      if (left <= 0 || this.policy.signal.aborted) return { go: false, retryAfterMs: a.retryAfterMs };
+      if (left <= 0 || this.policy.signal.aborted) return this.reportAdmission(circuit, { go: false, retryAfterMs: a.retryAfterMs }, waitedSince);
+      waitedSince ??= Date.now();
       await waitFor(a.probeInFlight, left, this.policy.signal);
     }
   }
@@ -233,22 +249,102 @@ export class SdkGraphTransport implements GraphTransport {
    * Waits until the tenant's client-side budget allows these requests, then sends them. A wait that
    * would pass the deadline sends nothing: the requests are answered as throttled, with when to retry.
    */
-  private async withinBudget(requests: GraphRequest[], started: (sent: readonly GraphRequest[]) => void): Promise<GraphResponse[]> {
+  private async withinBudget(requests: GraphRequest[], started: (sent: readonly GraphRequest[]) => void, attempt: number): Promise<GraphResponse[]> {
     const planned = requests.map((req) => ({ req, workload: workloadOf(req) }));
     const wait = this.policy.budget.reserve(this.tenantId, planned);
     if (wait > 0) {
       if (Date.now() + wait >= this.policy.deadline) {
         this.policy.budget.refund(this.tenantId, planned);
+        this.policy.observer?.budgetWait(this.tenantId, { waitMs: wait, items: requests.length, sent: false });
         return requests.map(() => ({ status: 429, headers: { "retry-after": String(Math.ceil(wait / 1000)) }, body: { error: { code: BUDGET_CODE } } }));
       }
       await sleep(wait, this.policy.signal);
+      this.policy.observer?.budgetWait(this.tenantId, { waitMs: wait, items: requests.length, sent: true });
     }
-    return this.sendAll(requests, started);
+    return this.sendAll(requests, started, attempt);
   }
 
-  private sendAll(requests: GraphRequest[], started: (sent: readonly GraphRequest[]) => void): Promise<GraphResponse[]> {
-    if (requests.length === 1) return this.limited(() => (started(requests), this.send(requests[0]))).then((r) => [r]);
-    return Promise.all(chunks(requests, BATCH_LIMIT).map((c) => this.limited(() => (started(c), this.batch(c))))).then((r) => r.flat());
+  private sendAll(requests: GraphRequest[], started: (sent: readonly GraphRequest[]) => void, attempt: number): Promise<GraphResponse[]> {
+    if (requests.length === 1) return this.observed(requests, attempt, started, () => this.send(requests[0]).then((r) => ({ outer: r, items: [r] })));
+    return Promise.all(chunks(requests, BATCH_LIMIT).map((c) => this.observed(c, attempt, started, () => this.batch(c)))).then((r) => r.flat());
+  }
+
+  // ── What the operation's recorder hears (src/graph/observer.ts); nothing is reported without one ──
+
+  /**
+   * One plain call or one `$batch` in an in-flight slot, reported when it ends with Graph's
+   * request-ids (from the answer's headers; a batch's are the envelope's) and every item's status.
+   */
+  private observed(
+    requests: GraphRequest[],
+    attempt: number,
+    started: (sent: readonly GraphRequest[]) => void,
+    send: () => Promise<{ outer: GraphResponse; items: GraphResponse[] }>,
+  ): Promise<GraphResponse[]> {
+    const { observer } = this.policy;
+    if (!observer) return this.limited(() => (started(requests), send())).then((r) => r.items);
+    const queuedAt = Date.now();
+    let sentAt: number | undefined;
+    const report = (answer?: { outer: GraphResponse; items: GraphResponse[] }, failure?: string) => {
+      if (sentAt === undefined) return; // never left its queue: nothing happened at Graph
+      const plain = requests.length === 1;
+      observer.call(this.tenantId, {
+        kind: plain ? "plain" : "batch",
+        method: plain ? requests[0].method : "POST",
+        url: plain ? requests[0].url : "/$batch",
+        attempt,
+        items: requests.map((r, i) => ({ method: r.method, url: r.url, workload: workloadOf(r), status: answer?.items[i]?.status })),
+        status: answer?.outer.status,
+        failure,
+        requestId: answer?.outer.headers["request-id"],
+        clientRequestId: answer?.outer.headers["client-request-id"],
+        queuedAt,
+        sentAt,
+        endedAt: Date.now(),
+      });
+    };
+    return this.limited(() => {
+      started(requests);
+      sentAt = Date.now();
+      return send();
+    }).then(
+      (answer) => {
+        report(answer);
+        return answer.items;
+      },
+      (err: unknown) => {
+        report(undefined, err instanceof PartnerGraphError ? err.code : "INTERNAL_SERVER_ERROR");
+        throw err;
+      },
+    );
+  }
+
+  private reportRetry(attempt: number, waitMs: number, failed: readonly GraphResponse[]): void {
+    const { observer } = this.policy;
+    if (!observer) return;
+    const retryAfter = failed.map((r) => parseRetryAfter(r.headers["retry-after"])).filter((s): s is number => s !== undefined);
+    observer.retry(this.tenantId, {
+      attempt,
+      waitMs,
+      statuses: failed.map((r) => r.status),
+      retryAfterMs: retryAfter.length ? Math.ceil(Math.max(...retryAfter) * 1000) : undefined,
+    });
+  }
+
+  /** A breaker's decision, told when it was not a plain "go"; returns the admission as it was. */
+  private reportAdmission<A extends { go: boolean; probe?: boolean; retryAfterMs?: number }>(circuit: Circuit, a: A, waitedSince: number | undefined): A {
+    const { observer } = this.policy;
+    if (!observer) return a;
+    const decision = !a.go ? "refused" : a.probe ? "probe" : waitedSince !== undefined ? "waited" : undefined;
+    if (decision) {
+      observer.breaker(this.tenantId, {
+        circuit: circuit.startsWith("identity") ? "identity" : (circuit as Workload),
+        decision,
+        retryAfterMs: a.retryAfterMs,
+        waitedMs: waitedSince === undefined ? undefined : Date.now() - waitedSince,
+      });
+    }
+    return a;
   }
 
   private limited<T>(fn: () => Promise<T>): Promise<T> {
@@ -271,7 +367,7 @@ export class SdkGraphTransport implements GraphTransport {
     return { status: raw.status, headers: headersOf(raw.headers), body: await bodyOf(raw) };
   }
 
-  private async batch(requests: GraphRequest[]): Promise<GraphResponse[]> {
+  private async batch(requests: GraphRequest[]): Promise<{ outer: GraphResponse; items: GraphResponse[] }> {
     const body = {
       requests: requests.map((r, i) => ({
         id: String(i + 1),
@@ -284,14 +380,14 @@ export class SdkGraphTransport implements GraphTransport {
     const items = (outer.body as { responses?: unknown } | undefined)?.responses;
     if (outer.status !== 200 || !Array.isArray(items)) {
       // The whole batch failed (throttled, unavailable, malformed): every item shares that answer.
-      return requests.map(() => outer);
+      return { outer, items: requests.map(() => outer) };
     }
     // Graph answers items in any order: match them by id.
     const byId = new Map<string, GraphResponse>();
     for (const item of items as Array<{ id?: unknown; status?: unknown; headers?: Record<string, string>; body?: unknown }>) {
       byId.set(String(item.id), { status: Number(item.status), headers: lowerKeys(item.headers ?? {}), body: item.body });
     }
-    return requests.map((_, i) => byId.get(String(i + 1)) ?? { status: 502, headers: {}, body: { error: { code: "MissingBatchItem" } } });
+    return { outer, items: requests.map((_, i) => byId.get(String(i + 1)) ?? { status: 502, headers: {}, body: { error: { code: "MissingBatchItem" } } }) };
   }
 
   private async call(fn: () => Promise<Response>): Promise<Response> {

@@ -187,6 +187,22 @@ export class TenantBreakers {
     }
   }
 
+  /**
+   * The circuits that are not simply healthy, for metrics: open (with when they may be tried), probing,
+   * or closed with failures in the window. A healthy circuit keeps no state, so this is small.
+   */
+  circuits(): Array<{ tenantId: string; circuit: Circuit; state: "open" | "half_open" | "failing"; since: number }> {
+    const out: Array<{ tenantId: string; circuit: Circuit; state: "open" | "half_open" | "failing"; since: number }> = [];
+    for (const [k, s] of this.state) {
+      const cut = k.indexOf("|");
+      const at = { tenantId: k.slice(0, cut), circuit: k.slice(cut + 1) as Circuit };
+      if (s.mode === "open") out.push({ ...at, state: "open", since: s.until - this.openMs });
+      else if (s.mode === "probing") out.push({ ...at, state: "half_open", since: s.leaseUntil - this.probeTimeoutMs });
+      else if (s.outcomes.some((o) => o.failed > 0)) out.push({ ...at, state: "failing", since: s.outcomes[0]?.at ?? 0 });
+    }
+    return out;
+  }
+
   /** Gives the probe slot back undecided (the probe sent nothing): the next caller probes. */
   abandon(tenantId: string, circuit: Circuit): void {
     const k = key(tenantId, circuit);

@@ -8,6 +8,9 @@ import { bodyTooLarge, busy, deadlinePassed, routeNotFound } from "../errors";
 import type { FormatError } from "../formatError";
 import { withCostTicket, type CostInFlight } from "../loadShedding";
 import { describeError, type Logger } from "../log";
+import { withOperationTrace } from "../observability/apolloPlugins";
+import type { Observability } from "../observability/observability";
+import type { OperationTrace } from "../observability/operationTrace";
 import { MAX_BODY_BYTES, readJsonBody, TOO_LARGE } from "./body";
 import { answerClientError, MAX_HEADER_BYTES } from "./clientError";
 import { allowedOrigins, cors } from "./cors";
@@ -21,6 +24,8 @@ export interface HttpFrontDeps {
   costInFlight: CostInFlight;
   format: FormatError;
   log: Logger;
+  /** Request ids, the request log line, each operation's recorder (src/observability). */
+  observability: Observability;
 }
 
 /**
@@ -35,11 +40,13 @@ const DEADLINE_GRACE_MS = 250;
  * operation's deadline. Does not listen.
  */
 export function createHttpFront(deps: HttpFrontDeps): Server {
-  const { config, apollo, format, log } = deps;
+  const { config, apollo, format, log, observability } = deps;
   const origins = allowedOrigins(config);
   let inProgress = 0;
+  observability.countOperations(() => inProgress);
 
   const http = createServer({ maxHeaderSize: MAX_HEADER_BYTES }, (req, res) => {
+    observability.request(req, res);
     handle(req, res).catch((err: unknown) => {
       // formatError logs the defect and masks it; once the answer has begun, only the log is left.
       if (!res.headersSent) sendError(res, err, format);
@@ -61,33 +68,52 @@ export function createHttpFront(deps: HttpFrontDeps): Server {
       return;
     }
     if (url.pathname !== "/graphql" && url.pathname !== "/") return sendError(res, routeNotFound(), format);
+    const trace = observability.operation(req);
     // Load shedding: past the cap, answering "busy" at once keeps memory and latency bounded, where
     // queueing would hold every waiting operation until its deadline (measured: 1.2 GB at 2× capacity).
     // A cheap count first (before the body is read), then the cost budget once the operation is known.
-    if (inProgress >= config.maxConcurrentOperations) return sendError(res, busy(), format);
+    if (inProgress >= config.maxConcurrentOperations) {
+      trace.shed("concurrency");
+      return sendTraced(res, busy(), trace);
+    }
     inProgress += 1;
-    const settled = serveGraphQL(req, res, url, deadline);
+    const settled = serveGraphQL(req, res, url, deadline, trace);
     settled.finally(() => (inProgress -= 1)).catch(() => undefined);
     await settled;
   }
 
-  async function serveGraphQL(req: IncomingMessage, res: ServerResponse, url: URL, deadline: number): Promise<void> {
+  /** An answer the front writes itself, told to the operation's recorder first. */
+  function sendTraced(res: ServerResponse, error: unknown, trace: OperationTrace, headers?: Record<string, string>): void {
+    trace.failed(error);
+    sendError(res, error, format, headers);
+  }
+
+  async function serveGraphQL(req: IncomingMessage, res: ServerResponse, url: URL, deadline: number, trace: OperationTrace): Promise<void> {
     const body = await readJsonBody(req);
     // Connection: close, the rest of the body being drained (readJsonBody), so the client reads this answer.
-    if (body === TOO_LARGE) return sendError(res, bodyTooLarge(MAX_BODY_BYTES), format, { connection: "close" });
+    if (body === TOO_LARGE) return sendTraced(res, bodyTooLarge(MAX_BODY_BYTES), trace, { connection: "close" });
     const headers = new HeaderMap();
     for (const [k, v] of Object.entries(req.headers)) if (v !== undefined) headers.set(k, Array.isArray(v) ? v.join(", ") : v);
     const ticket = deps.costInFlight.ticket();
     const execution = apollo.executeHTTPGraphQLRequest({
       httpGraphQLRequest: { method: req.method ?? "GET", headers, search: url.search, body },
-      context: async () => withCostTicket(await deps.contextFor(req.headers.authorization, bearerOf(req.headers[CUSTOMER_TOKEN_HEADER])), ticket),
+      context: async () => {
+        try {
+          const context = await deps.contextFor(req.headers.authorization, bearerOf(req.headers[CUSTOMER_TOKEN_HEADER]), trace);
+          return withOperationTrace(withCostTicket(context, ticket), trace);
+        } catch (err) {
+          // Apollo answers it without running the request's plugins: the recorder hears it here.
+          trace.failed(err);
+          throw err;
+        }
+      },
     });
     // The execution's cost stays counted until it has settled, even when its answer left at the deadline.
     const done = execution.finally(() => ticket.release());
     done.catch(() => undefined);
     const result = await answerByDeadline(done, deadline);
     if (result === DEADLINE_PASSED) {
-      sendError(res, deadlinePassed(config.operationTimeoutMs), format);
+      sendTraced(res, deadlinePassed(config.operationTimeoutMs), trace);
       // Keeps the request's slot (inProgress) until the execution settles: it still holds memory and Graph calls.
       await done.catch(() => undefined);
       return;
