@@ -186,7 +186,9 @@ export function loadSettings(env: NodeJS.ProcessEnv = process.env): Readonly<Set
  */
 export function observabilitySettings(env: NodeJS.ProcessEnv): ObservabilitySettings {
   const metricsPort = env.METRICS_PORT === "off" ? null : portVar(env, "METRICS_PORT", 9464);
-  const traces = env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT || (env.OTEL_EXPORTER_OTLP_ENDPOINT ? `${env.OTEL_EXPORTER_OTLP_ENDPOINT.replace(/\/+$/, "")}/v1/traces` : undefined);
+  const traces =
+    env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT ||
+    (env.OTEL_EXPORTER_OTLP_ENDPOINT ? `${env.OTEL_EXPORTER_OTLP_ENDPOINT.replace(/\/+$/, "")}/v1/traces` : undefined);
   if (traces !== undefined && !/^https?:\/\/[^/]/.test(traces)) {
     const name = env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT ? "OTEL_EXPORTER_OTLP_TRACES_ENDPOINT" : "OTEL_EXPORTER_OTLP_ENDPOINT";
     throw new ConfigError(`${name} must be an http or https URL, got '${env[name]}'`);

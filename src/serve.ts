@@ -29,7 +29,9 @@ export async function serve(config: Config, log: Logger, alsoClose?: () => Promi
 function listenForMetrics(app: PartnerGraphApp, config: Config, log: Logger): void {
   const { metrics } = app;
   if (!metrics || config.observability.metricsPort === null) return;
-  metrics.on("error", (err: NodeJS.ErrnoException) => log.error({ metricsPort: config.observability.metricsPort, code: err.code }, "metrics listener failed (METRICS_PORT)"));
+  metrics.on("error", (err: NodeJS.ErrnoException) =>
+    log.error({ metricsPort: config.observability.metricsPort, code: err.code }, "metrics listener failed (METRICS_PORT)"),
+  );
   metrics.listen(config.observability.metricsPort);
 }
 

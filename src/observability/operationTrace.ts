@@ -98,6 +98,8 @@ export class OperationTrace implements GraphObserver {
   private readonly span?: Span;
   private readonly spanContext?: Context;
   private readonly incomingTraceId?: string;
+  /** Apollo saw the operation (its name, if any, is known). */
+  private identified = false;
   private name?: string;
   private type?: string;
   private callerFacts?: CallerFacts;
@@ -174,7 +176,8 @@ export class OperationTrace implements GraphObserver {
 
   breaker(tenantId: string, decision: BreakerDecision): void {
     this.metrics.breaker(decision);
-    if (this.detailed) this.tenant(tenantId).breakers.push({ ...decision, circuit: circuitKind(decision.circuit) as BreakerDecision["circuit"], at: Date.now() });
+    if (this.detailed)
+      this.tenant(tenantId).breakers.push({ ...decision, circuit: circuitKind(decision.circuit) as BreakerDecision["circuit"], at: Date.now() });
   }
 
   token(tenantId: string, token: TokenReport): void {
@@ -193,6 +196,7 @@ export class OperationTrace implements GraphObserver {
   // ── What the Apollo plugin and the HTTP front tell ───────────────────────────────────────────
 
   named(name: string | undefined | null, type: string | undefined): void {
+    this.identified = true;
     this.name = name ?? undefined;
     this.type = type;
     this.span?.updateName(`${type ?? "operation"}${name ? ` ${name}` : ""}`);
@@ -236,7 +240,8 @@ export class OperationTrace implements GraphObserver {
     const outcome: Outcome = this.shedReason ? "refused" : this.errors.length === 0 ? "ok" : this.hasData && status < 400 ? "partial" : "failed";
     this.outcome = outcome;
     const worst = worstCode(codes.keys());
-    this.metrics.operation(this.metrics.operationLabel(this.name), outcome, worst ?? "none", (this.endedAt - this.startedAt) / 1000, codes);
+    const label = this.identified ? this.metrics.operationLabel(this.name) : "unknown";
+    this.metrics.operation(label, outcome, worst ?? "none", (this.endedAt - this.startedAt) / 1000, codes);
     if (this.tracing) this.endSpans(outcome, worst);
     this.logErrors();
   }
@@ -302,7 +307,14 @@ export class OperationTrace implements GraphObserver {
         throttled: t.throttled,
         retryWaitMs: t.retryWaitMs,
         budgetWaitMs: t.budgetWaitMs,
-        tokens: { mode: t.tokens.mode ?? null, fromCache: t.tokens.cache, requested: t.tokens.endpoint, joined: t.tokens.shared, failed: t.tokens.failed, waitMs: t.tokens.waitMs },
+        tokens: {
+          mode: t.tokens.mode ?? null,
+          fromCache: t.tokens.cache,
+          requested: t.tokens.endpoint,
+          joined: t.tokens.shared,
+          failed: t.tokens.failed,
+          waitMs: t.tokens.waitMs,
+        },
         calls: t.calls.map((c) => ({
           kind: c.kind,
           method: c.method,
@@ -317,7 +329,13 @@ export class OperationTrace implements GraphObserver {
           durationMs: c.endedAt - c.sentAt,
           ...(c.kind === "batch" ? { items: c.items.map((i) => ({ method: i.method, url: shownUrl(i.url), status: i.status ?? null })) } : {}),
         })),
-        retryWaits: t.retryReports.map((r) => ({ attempt: r.attempt, items: r.statuses.length, statuses: r.statuses, waitMs: r.waitMs, retryAfterMs: r.retryAfterMs ?? null })),
+        retryWaits: t.retryReports.map((r) => ({
+          attempt: r.attempt,
+          items: r.statuses.length,
+          statuses: r.statuses,
+          waitMs: r.waitMs,
+          retryAfterMs: r.retryAfterMs ?? null,
+        })),
         budgetWaits: t.budgetWaits.map((b) => ({ items: b.items, waitMs: b.waitMs, sent: b.sent })),
         breaker: t.breakers.map((b) => ({ circuit: b.circuit, decision: b.decision, retryAfterMs: b.retryAfterMs ?? null, waitedMs: b.waitedMs ?? null })),
       })),
@@ -376,11 +394,19 @@ export class OperationTrace implements GraphObserver {
       for (const r of t.retryReports) span.addEvent("retry", { attempt: r.attempt, items: r.statuses.length, wait_ms: r.waitMs }, r.at);
       for (const b of t.budgetWaits) span.addEvent("budget wait", { items: b.items, wait_ms: b.waitMs, sent: b.sent }, b.at);
       for (const b of t.breakers) span.addEvent(`breaker ${b.decision}`, { circuit: b.circuit }, b.at);
-      span.setAttributes({ "partner_graph.graph.requests": t.requests + t.batches, "partner_graph.graph.retries": t.retries, "partner_graph.graph.throttled": t.throttled });
+      span.setAttributes({
+        "partner_graph.graph.requests": t.requests + t.batches,
+        "partner_graph.graph.retries": t.retries,
+        "partner_graph.graph.throttled": t.throttled,
+      });
       span.end(Math.max(...t.calls.map((c) => c.endedAt), ...t.tokenReports.map((k) => k.endedAt), this.startedAt));
     }
     const span = this.span!;
-    const attributes: Attributes = { "partner_graph.outcome": outcome, "http.response.status_code": this.status ?? 0, "partner_graph.tenants": this.tenants.size };
+    const attributes: Attributes = {
+      "partner_graph.outcome": outcome,
+      "http.response.status_code": this.status ?? 0,
+      "partner_graph.tenants": this.tenants.size,
+    };
     if (this.name) attributes["graphql.operation.name"] = this.name;
     if (this.type) attributes["graphql.operation.type"] = this.type;
     if (worst) attributes["error.type"] = worst;
@@ -393,7 +419,11 @@ export class OperationTrace implements GraphObserver {
   private tenantSpan(tenantId: string, t: TenantRecord): Context {
     if (!t.spanContext) {
       const start = Math.min(...t.calls.map((c) => c.queuedAt), ...t.tokenReports.map((k) => k.startedAt), this.endedAt ?? Date.now());
-      t.span = this.tracing!.tracer.startSpan("partner_graph.tenant", { startTime: start, attributes: { "partner_graph.tenant_id": tenantId } }, this.spanContext);
+      t.span = this.tracing!.tracer.startSpan(
+        "partner_graph.tenant",
+        { startTime: start, attributes: { "partner_graph.tenant_id": tenantId } },
+        this.spanContext,
+      );
       t.spanContext = Tracing.within(t.span, this.spanContext);
       if (this.ended) t.span.end(start);
     }

@@ -8,6 +8,7 @@ import { createApp, type PartnerGraphApp } from "../../src/app";
 import { loadSettings, parseAppCallers, parsePartnerConfig, type Config } from "../../src/config";
 import type { ErrorCode, ErrorDetails } from "../../src/errors";
 import { createLogger, type Logger } from "../../src/log";
+import type { ObservabilityOptions } from "../../src/observability/observability";
 
 /** Graph HTTP requests (plain and $batch) the subgraph sent to one tenant. */
 export function graphCallsTo(c: CountersSnapshot, tenantId: string): number {
@@ -84,6 +85,8 @@ export interface Harness {
   config: Config;
   /** http://127.0.0.1:PORT/graphql of the subgraph. */
   graphqlUrl: string;
+  /** http://127.0.0.1:PORT/metrics of the subgraph's metrics listener (absent with METRICS_PORT=off). */
+  metricsUrl?: string;
   /** Runs an operation over HTTP, as a frontend would. */
   query(query: string, variables?: Record<string, unknown>, headers?: Record<string, string>): Promise<{ status: number; body: any }>;
   /** Runs a typed document (test/operations, examples; `npm run codegen`) over HTTP: `data` has the operation's type. */
@@ -113,6 +116,8 @@ export async function startHarness(
     /** Rewrites the emulator's PARTNER_CONFIG before the subgraph parses it (the result may be anything, to test refusals). */
     partnerConfig?: (raw: PartnerConfigJson) => unknown;
     config?: (c: Config) => Config;
+    /** Observability of the app (an in-memory span exporter). */
+    observability?: ObservabilityOptions;
   } = {},
 ): Promise<Harness> {
   const emulator = await startEmulator(options.emulator);
@@ -130,9 +135,12 @@ export async function startHarness(
     appCallers: parseAppCallers(raw, partnerTenants),
   };
   const config: Config = Object.freeze(options.config ? options.config(configured) : configured);
-  const app = await createApp(config, options.log ?? createLogger(process.env.TEST_LOG_LEVEL ?? "silent"));
+  const app = await createApp(config, options.log ?? createLogger(process.env.TEST_LOG_LEVEL ?? "silent"), options.observability);
   await new Promise<void>((resolve) => app.http.listen(0, "127.0.0.1", resolve));
   const graphqlUrl = `http://127.0.0.1:${(app.http.address() as AddressInfo).port}/graphql`;
+  const metrics = app.metrics;
+  if (metrics) await new Promise<void>((resolve) => metrics.listen(0, "127.0.0.1", resolve));
+  const metricsUrl = metrics ? `http://127.0.0.1:${(metrics.address() as AddressInfo).port}/metrics` : undefined;
   const controlAgent = new Agent({ connect: { ca: emulator.caCert } });
 
   const control = async <T>(method: string, path: string, body?: unknown): Promise<T> => {
@@ -161,6 +169,7 @@ export async function startHarness(
     app,
     config,
     graphqlUrl,
+    metricsUrl,
     query,
     run: (document, variables, headers) => query(textOf(document as TypedDocumentNode<unknown, never>), variables, headers),
     control,
