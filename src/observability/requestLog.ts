@@ -41,15 +41,15 @@ const pathOf = (url: string | undefined) => (url ?? "/").split("?")[0];
  * stack. The level is the loudest of the operation's errors (see operationTrace.ts).
  */
 export function createRequestLog(log: Logger): (req: IncomingMessage, res: ServerResponse) => void {
-  const fields = (req: IncomingMessage, res: ServerResponse, responseTime: unknown) => ({
-    req: { method: req.method, path: pathOf(req.url) },
-    res: { statusCode: res.statusCode },
-    responseTime,
-    ...traceOfRequest(req)?.summary(),
-  });
+  // `req` is bound once per request (pino-http's child logger), `res` given with the line: both through these serializers only.
+  const fields = (req: IncomingMessage, res: ServerResponse, responseTime: unknown) => ({ res, responseTime, ...traceOfRequest(req)?.summary() });
   const middleware = pinoHttp({
     logger: log,
     wrapSerializers: false,
+    serializers: {
+      req: (req: IncomingMessage) => ({ method: req.method, path: pathOf(req.url) }),
+      res: (res: ServerResponse) => ({ statusCode: res.statusCode }),
+    },
     quietReqLogger: true,
     genReqId: (req, res) => {
       const id = requestIdOf(req.headers[REQUEST_ID_HEADER]);
