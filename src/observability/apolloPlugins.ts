@@ -1,4 +1,4 @@
-import type { ApolloServerPlugin } from "@apollo/server";
+import type { ApolloServerPlugin, GraphQLRequestListener } from "@apollo/server";
 import { unwrapResolverError } from "@apollo/server/errors";
 import { ApolloServerPluginInlineTrace } from "@apollo/server/plugin/inlineTrace";
 import { GraphQLError } from "graphql";
@@ -26,23 +26,21 @@ function operationTraceOf(context: object): OperationTrace | undefined {
  * caller asked for it. Request-level hooks only: nothing runs per field.
  */
 export function operationTracePlugin<C extends { caller?: CallerFacts }>(): ApolloServerPlugin<C> {
-  return {
-    async requestDidStart({ contextValue, request }) {
+  // One hook per request (each async hook Apollo awaits costs a few µs on every operation).
+  const listener: GraphQLRequestListener<C> = {
+    async willSendResponse({ contextValue, request, operationName, operation, response }) {
       const trace = operationTraceOf(contextValue);
-      if (!trace) return;
+      if (!trace || response.body.kind !== "single") return;
       if (contextValue.caller) trace.identify(contextValue.caller);
-      trace.named(request.operationName, undefined);
-      return {
-        async didResolveOperation({ operationName, operation }) {
-          trace.named(operationName ?? request.operationName, operation?.operation);
-        },
-        async willSendResponse({ response }) {
-          if (response.body.kind !== "single") return;
-          const result = response.body.singleResult;
-          trace.answered(result.errors, result.data !== undefined && result.data !== null);
-          if (trace.humanTrace) (result.extensions ??= {}).graph = trace.graphExtension();
-        },
-      };
+      trace.named(operationName ?? request.operationName, operation?.operation);
+      const result = response.body.singleResult;
+      trace.answered(result.errors, result.data !== undefined && result.data !== null);
+      if (trace.humanTrace) (result.extensions ??= {}).graph = trace.graphExtension();
+    },
+  };
+  return {
+    async requestDidStart() {
+      return listener;
     },
   };
 }
@@ -53,7 +51,16 @@ export function operationTracePlugin<C extends { caller?: CallerFacts }>(): Apol
  * the trace leaves for the router and Apollo's reporting, and a message may name a tenant or a path.
  */
 export function inlineTracePlugin(): ApolloServerPlugin {
-  return ApolloServerPluginInlineTrace({ includeErrors: { transform: maskedForTrace } });
+  const inline = ApolloServerPluginInlineTrace({ includeErrors: { transform: maskedForTrace } });
+  // Apollo's plugin builds its trace tree before it looks at the header; without the header, nothing
+  // is built here. Spread, it keeps its internal id, so Apollo does not install a second one.
+  return {
+    ...inline,
+    async requestDidStart(ctx) {
+      if (ctx.request.http?.headers.get("apollo-federation-include-trace") !== "ftv1") return;
+      return inline.requestDidStart?.(ctx);
+    },
+  };
 }
 
 export function maskedForTrace(err: GraphQLError): GraphQLError {
