@@ -45,6 +45,8 @@ export async function startSubgraphProcess(
     PORT: String(port),
     LOG_LEVEL: "warn",
     CURSOR_SECRET: "subgraph-process-cursor-secret-of-32-chars",
+    // Any free port: several processes run at once, and 9464 (the default) may be taken.
+    METRICS_PORT: "0",
     ...options.env,
   };
   if (options.mode === "production") {
