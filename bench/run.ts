@@ -45,6 +45,8 @@ import {
  *
  * BENCH_ONLY picks sections, comma-separated: main (S0–S4 with the baseline, the hand-written client,
  * Mesh and S4 cold), S5, S6, scale; unset = all. BENCH_OUT names the result files (latest).
+ * BENCH_SERVER_NODE_ARGS: extra node flags for partner-graph's servers (`--cpu-prof --cpu-prof-dir=…`,
+ * `--heap-prof`, `--max-semi-space-size=…`); profiles are written when the bench stops each server.
  *
  * S5 (S3 at fixed arrival rates on the realistic latency profile, partner-graph and the hand-written
  * client): BENCH_S5=0 (skip), BENCH_S5_RATES ("5,10,20,40"), BENCH_S5_DURATION_S (60; quick 10),
@@ -71,6 +73,8 @@ const TOKEN_MS = 300;
 const C = 4;
 
 const QUICK = process.env.BENCH_QUICK === "1";
+/** Extra node flags for partner-graph's server processes, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof" to profile a section. */
+const SERVER_NODE_ARGS = (process.env.BENCH_SERVER_NODE_ARGS ?? "").split(" ").filter(Boolean);
 const ONLY = (process.env.BENCH_ONLY ?? "")
   .split(",")
   .map((x) => x.trim().toLowerCase())
@@ -218,7 +222,7 @@ interface System {
 async function startServer(emu: Emu, kind: "subgraph" | "graphql-http", env: Record<string, string> = {}): Promise<System> {
   const child = await startChild(
     kind,
-    [process.execPath, resolve(DIST, "serverProcess.js")],
+    [process.execPath, ...(kind === "subgraph" ? SERVER_NODE_ARGS : []), resolve(DIST, "serverProcess.js")],
     {
       // The main sections run the emulator with throttling off (no limits to respect), so the client-side
       // budget is off too, as for the systems compared; S6 measures both with limits on.

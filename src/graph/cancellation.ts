@@ -87,3 +87,35 @@ export function settleBeforeAbort<T>(work: Promise<T>, signal: AbortSignal, abor
     );
   });
 }
+
+/**
+ * An EventEmitter-shaped view of `signal` for undici's `signal` option (it takes an EventTarget or an
+ * EventEmitter), whose listener goes through `onAbort`'s one listener per signal: the operation's
+ * thousand Graph calls in flight share one AbortSignal without a thousand listeners on it.
+ */
+export function abortListenerOf(signal: AbortSignal): AbortEmitter {
+  let stop: (() => void) | undefined;
+  const emitter: AbortEmitter = {
+    get aborted() {
+      return signal.aborted;
+    },
+    get reason() {
+      return signal.reason as unknown;
+    },
+    on: (_event, listener) => ((stop = onAbort(signal, listener)), emitter),
+    addListener: (_event, listener) => ((stop = onAbort(signal, listener)), emitter),
+    removeListener: () => (stop?.(), (stop = undefined), emitter),
+    off: () => (stop?.(), (stop = undefined), emitter),
+  };
+  return emitter;
+}
+
+/** The part of an EventEmitter undici uses of a request's `signal`. */
+export interface AbortEmitter {
+  readonly aborted: boolean;
+  readonly reason: unknown;
+  on(event: "abort", listener: () => void): AbortEmitter;
+  addListener(event: "abort", listener: () => void): AbortEmitter;
+  removeListener(event: "abort", listener: () => void): AbortEmitter;
+  off(event: "abort", listener: () => void): AbortEmitter;
+}

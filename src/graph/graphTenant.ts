@@ -6,7 +6,7 @@ import type { GraphDenial, TenantCredentials } from "./credentials";
 import type { GraphObserver } from "./observer";
 import type { CompiledQuery } from "./filters/odataFilter";
 import { translateGraphFailure } from "./graphFailures";
-import { BATCH_LIMIT, SdkGraphTransport, type CallPolicy, type GraphTransport } from "./graphTransport";
+import { BATCH_LIMIT, HttpGraphTransport, type CallPolicy, type GraphTransport } from "./graphTransport";
 import { buildQuery, needsEventualConsistency, odataString, skiptokenOf, type ODataQuery } from "./odata";
 import { listPath, objectPath } from "./paths";
 import { workloadOf, type InFlightLimits, type TenantBreakers } from "./resilience";
@@ -135,10 +135,10 @@ export function operationPolicy(settings: GraphSettings, partition: string, obse
   };
 }
 
-/** The TenantGraph of a tenant over the Graph SDK, with these credentials, for one operation. */
+/** The TenantGraph of a tenant over Graph, with these credentials, for one operation. */
 export function connectTenant(tenantId: string, credentials: TenantCredentials, settings: GraphSettings, policy: CallPolicy): TenantGraph {
   let tokens: ReturnType<TenantCredentials["tokens"]> | undefined;
   const once = () => (tokens ??= credentials.tokens());
-  const transport = new SdkGraphTransport(tenantId, once, settings.graphEndpoint, settings.dispatcher, policy);
+  const transport = new HttpGraphTransport(tenantId, once, settings.graphEndpoint, settings.dispatcher, policy);
   return new GraphTenant(tenantId, transport, credentials.explainDenial?.bind(credentials));
 }

@@ -1,8 +1,8 @@
-import { Client, ResponseType, RetryHandlerOptions } from "@microsoft/microsoft-graph-client";
-import type { Agent } from "undici";
+import { randomUUID } from "node:crypto";
+import type { Agent, Dispatcher } from "undici";
 import { customerTimedOut, graphUnreachable, identityPlatformUnavailable, PartnerGraphError } from "../errors";
 import type { GraphBudget } from "./budget";
-import { settleBeforeAbort, sleep, waitFor } from "./cancellation";
+import { abortListenerOf, settleBeforeAbort, sleep, waitFor } from "./cancellation";
 import { chunks } from "./chunks";
 import type { TokenSource } from "./credentials";
 import {
@@ -27,8 +27,8 @@ export const BATCH_LIMIT = 20;
 /** The code of the answer for requests our own budget kept back (not sent, so not Graph's answer). */
 const BUDGET_CODE = "ClientBudgetExhausted";
 
-/** Retries are ours (per batch item, with deadlines); the SDK's own outer retry is switched off. */
-const NO_SDK_RETRY = new RetryHandlerOptions(0, 0);
+/** The Graph version every request is sent to. */
+const VERSION_ROOT = "/v1.0";
 
 /** How one operation may use Graph: shared caps, breakers and budget, and its own deadline. */
 export interface CallPolicy {
@@ -44,19 +44,24 @@ export interface CallPolicy {
   observer?: GraphObserver;
 }
 
-/** What sends a tick's Graph requests of one tenant: the SDK transport below, or a fake in unit tests. */
+/** What sends a tick's Graph requests of one tenant: the HTTP transport below, or a fake in unit tests. */
 export interface GraphTransport {
   execute(requests: readonly GraphRequest[]): Promise<GraphResponse[]>;
 }
 
 /**
- * Microsoft Graph for one tenant, through @microsoft/microsoft-graph-client: plain requests, and
+ * Microsoft Graph for one tenant, over undici on the process's one HTTPS Agent: plain requests, and
  * `$batch` for several, with retries, breakers, budget and the operation's deadline. Knows nothing of
  * GraphQL; gets its bearer token from a TokenSource.
+ *
+ * Not through @microsoft/microsoft-graph-client: every call through it built a WHATWG Request and
+ * Response over web streams (Node's fetch), which cost more CPU than the rest of a 1,000-customer
+ * operation (README, "Transport"). What this keeps of the SDK's behaviour: the bearer only for the
+ * configured Graph origin (its customHosts rule), `client-request-id` on every call, JSON bodies with
+ * `Content-Type: application/json`, and no redirect following (Graph's JSON APIs answer none).
  */
-export class SdkGraphTransport implements GraphTransport {
-  private readonly client: Client;
-  /** The SDK wraps whatever the auth provider throws into a GraphError; this keeps our typed error. */
+export class HttpGraphTransport implements GraphTransport {
+  /** The last token failure, so a failed call is told apart from a failed token (identity circuit). */
   private tokenError?: Error;
   /** This caller partition's circuit of the tenant's token endpoint. */
   private readonly identity: Circuit;
@@ -65,42 +70,14 @@ export class SdkGraphTransport implements GraphTransport {
 
   constructor(
     readonly tenantId: string,
-    tokens: () => Promise<TokenSource>,
-    graphEndpoint: string,
-    dispatcher: Agent,
+    private readonly tokens: () => Promise<TokenSource>,
+    private readonly graphEndpoint: string,
+    private readonly dispatcher: Agent,
     private readonly policy: CallPolicy,
   ) {
     this.identity = identityCircuit(policy.partition ?? "app");
     const { observer } = policy;
     this.reportToken = observer && ((t) => observer.token(tenantId, t));
-    this.client = Client.initWithMiddleware({
-      authProvider: {
-        getAccessToken: async () => {
-          try {
-            // A token request still out at the deadline must not hold the operation's answer back.
-            const token = await settleBeforeAbort(
-              tokens().then((source) => source.getToken(this.reportToken)),
-              this.policy.signal,
-              () => customerTimedOut(this.tenantId),
-            );
-            this.tokenError = undefined;
-            this.policy.breakers.record(this.tenantId, this.identity, false);
-            return token;
-          } catch (err) {
-            this.tokenError = err instanceof Error ? err : new Error(String(err));
-            // Only an unavailable token endpoint counts against its circuit; a refusal is an answer.
-            const unavailable = err instanceof PartnerGraphError && (err.code === "UPSTREAM_UNAVAILABLE" || err.code === "TIMEOUT");
-            this.policy.breakers.record(this.tenantId, this.identity, unavailable);
-            throw err;
-          }
-        },
-      },
-      baseUrl: `${graphEndpoint}/`,
-      defaultVersion: "v1.0",
-      // The SDK adds the bearer only for Graph's own hosts and these; any other host gets none.
-      customHosts: new Set([new URL(graphEndpoint).hostname]),
-      fetchOptions: { dispatcher } as never,
-    });
   }
 
   /**
@@ -354,17 +331,51 @@ export class SdkGraphTransport implements GraphTransport {
     });
   }
 
+  /** One HTTP call to Graph: the bearer (for the Graph origin only), our headers, the operation's abort signal. */
   private async send(req: GraphRequest): Promise<GraphResponse> {
+    const target = targetOf(req.url, this.graphEndpoint);
     // Interactive: a person waits for this answer. Graph throttles low priority first.
-    let request = this.client
-      .api(req.url)
-      .responseType(ResponseType.RAW)
-      .middlewareOptions([NO_SDK_RETRY])
-      .option("signal", AbortSignal.timeout(Math.max(1, this.policy.deadline - Date.now())))
-      .header("x-ms-throttle-priority", "High");
-    if (req.headers) request = request.headers(req.headers);
-    const raw: Response = await this.call(() => (req.method === "POST" ? request.post(req.body) : request.get()));
-    return { status: raw.status, headers: headersOf(raw.headers), body: await bodyOf(raw) };
+    const headers: Record<string, string> = { "x-ms-throttle-priority": "High", "client-request-id": randomUUID(), ...lowerKeys(req.headers) };
+    let body: string | undefined;
+    if (req.body !== undefined) {
+      body = JSON.stringify(req.body);
+      headers["content-type"] ??= "application/json";
+    }
+    return this.call(async () => {
+      // The SDK's rule, kept: a bearer token goes to the configured Graph origin only, never elsewhere.
+      if (bearerAllowed(target.origin, this.graphEndpoint)) headers.authorization = `Bearer ${await this.accessToken()}`;
+      else delete headers.authorization;
+      const res = await this.dispatcher.request({
+        origin: target.origin,
+        path: target.path,
+        method: req.method,
+        headers,
+        body,
+        signal: abortListenerOf(this.policy.signal),
+      });
+      return { status: res.statusCode, headers: flatHeaders(res.headers), body: parseBody(await res.body.text()) };
+    });
+  }
+
+  /** The tenant's token, or the operation's TIMEOUT if it is still out at the deadline; its outcome counts on the identity circuit. */
+  private async accessToken(): Promise<string> {
+    try {
+      // A token request still out at the deadline must not hold the operation's answer back.
+      const token = await settleBeforeAbort(
+        this.tokens().then((source) => source.getToken(this.reportToken)),
+        this.policy.signal,
+        () => customerTimedOut(this.tenantId),
+      );
+      this.tokenError = undefined;
+      this.policy.breakers.record(this.tenantId, this.identity, false);
+      return token;
+    } catch (err) {
+      this.tokenError = err instanceof Error ? err : new Error(String(err));
+      // Only an unavailable token endpoint counts against its circuit; a refusal is an answer.
+      const unavailable = err instanceof PartnerGraphError && (err.code === "UPSTREAM_UNAVAILABLE" || err.code === "TIMEOUT");
+      this.policy.breakers.record(this.tenantId, this.identity, unavailable);
+      throw this.tokenError;
+    }
   }
 
   private async batch(requests: GraphRequest[]): Promise<{ outer: GraphResponse; items: GraphResponse[] }> {
@@ -390,12 +401,11 @@ export class SdkGraphTransport implements GraphTransport {
     return { outer, items: requests.map((_, i) => byId.get(String(i + 1)) ?? { status: 502, headers: {}, body: { error: { code: "MissingBatchItem" } } }) };
   }
 
-  private async call(fn: () => Promise<Response>): Promise<Response> {
+  private async call<T>(fn: () => Promise<T>): Promise<T> {
     try {
       return await fn();
     } catch (err) {
-      if (err instanceof PartnerGraphError) throw err;
-      if (this.tokenError) throw this.tokenError;
+      if (err instanceof PartnerGraphError || err === this.tokenError) throw err;
       if (Date.now() >= this.policy.deadline) throw customerTimedOut(this.tenantId);
       throw graphUnreachable(this.tenantId);
     }
@@ -407,18 +417,40 @@ function circuitOpen(blockedMs: number): GraphResponse {
   return { status: 503, headers: { "retry-after": String(Math.ceil(blockedMs / 1000)) }, body: { error: { code: "CircuitOpen" } } };
 }
 
-function headersOf(h: Headers): Record<string, string> {
+/**
+ * Where a request goes: a path under the Graph version root (every URL we build), or an absolute URL
+ * as given (none today; the SDK accepted them too, and `bearerAllowed` decides whether it gets a token).
+ */
+export function targetOf(url: string, graphEndpoint: string): { origin: string; path: string } {
+  if (url.startsWith("/")) return { origin: graphEndpoint, path: `${VERSION_ROOT}${url}` };
+  const u = new URL(url);
+  return { origin: u.origin, path: `${u.pathname}${u.search}` };
+}
+
+/**
+ * The bearer goes to the configured Graph origin only, over https (the SDK's customHosts rule with one
+ * host, and its port too): no other host, port or scheme ever sees a token.
+ */
+export function bearerAllowed(origin: string, graphEndpoint: string): boolean {
+  return origin === graphEndpoint && origin.startsWith("https://");
+}
+
+function flatHeaders(h: Dispatcher.ResponseData["headers"]): Record<string, string> {
   const out: Record<string, string> = {};
-  h.forEach((v, k) => (out[k.toLowerCase()] = v));
+  for (const k in h) {
+    const v = h[k];
+    if (v !== undefined) out[k] = Array.isArray(v) ? v.join(", ") : v;
+  }
   return out;
 }
 
-function lowerKeys(h: Record<string, string>): Record<string, string> {
-  return Object.fromEntries(Object.entries(h).map(([k, v]) => [k.toLowerCase(), String(v)]));
+function lowerKeys(h: Record<string, string> | undefined): Record<string, string> {
+  const out: Record<string, string> = {};
+  if (h) for (const k in h) out[k.toLowerCase()] = String(h[k]);
+  return out;
 }
 
-async function bodyOf(raw: Response): Promise<unknown> {
-  const text = await raw.text();
+function parseBody(text: string): unknown {
   if (!text) return undefined;
   try {
     return JSON.parse(text);
