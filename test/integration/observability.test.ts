@@ -404,12 +404,26 @@ describe("observability", () => {
   }
 });
 
-describe("observability: load shedding", () => {
+describe("observability in demo mode (load shedding, CORS)", () => {
   let h: Harness;
   beforeAll(async () => {
     h = await startHarness({ env: { MAX_CONCURRENT_OPERATIONS: "1", GRAPH_BUDGET_SCALE: "0" } });
   });
   afterAll(async () => h?.close());
+
+  it("lets a browser frontend send its request id, trace context and the trace header, and read x-request-id", async () => {
+    const origin = "https://sandbox.embed.apollographql.com";
+    const preflight = await fetch(h.graphqlUrl, { method: "OPTIONS", headers: { origin, "access-control-request-method": "POST" } });
+    const allowed = preflight.headers.get("access-control-allow-headers")!.split(/,\s*/);
+    expect(allowed).toEqual(expect.arrayContaining(["x-request-id", "x-partner-graph-trace", "traceparent", "tracestate"]));
+    const answer = await fetch(h.graphqlUrl, {
+      method: "POST",
+      headers: { origin, "content-type": "application/json" },
+      body: JSON.stringify({ query: "{ me { mode } }" }),
+    });
+    expect(answer.headers.get("access-control-expose-headers")).toBe("x-request-id");
+    expect(answer.headers.get("x-request-id")).toBeTruthy();
+  });
 
   it("counts the operations refused at once", async () => {
     await h.run(CustomersFirstUserGroupDeviceDocument, { first: 1 });
