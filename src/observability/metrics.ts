@@ -34,7 +34,7 @@ export class Metrics {
 
   private readonly operations = new Counter({
     name: "partner_graph_operations_total",
-    help: "GraphQL operations answered, by operation name, outcome (ok, partial, failed, refused) and the most severe error code (none when no error)",
+    help: "GraphQL operations answered, by operation name, outcome (ok, partial, failed, refused, aborted) and the most severe error code (none when no error)",
     labelNames: ["operation", "outcome", "code"] as const,
     registers: [this.registry],
   });

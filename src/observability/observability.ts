@@ -47,7 +47,8 @@ export class Observability {
    * log line when the answer is complete. The operation (if any) is finished before the line is written.
    */
   request(req: IncomingMessage, res: ServerResponse): void {
-    const finish = () => traceOfRequest(req)?.finish(res.statusCode);
+    // A connection closed before the answer was written: the caller went away (aborted).
+    const finish = () => traceOfRequest(req)?.finish(res.statusCode, !res.writableEnded);
     res.once("finish", finish);
     res.once("close", finish);
     this.requestLog(req, res);

@@ -25,7 +25,7 @@ interface ErrorFact {
   costShed?: boolean;
 }
 
-export type Outcome = "ok" | "partial" | "failed" | "refused";
+export type Outcome = "ok" | "partial" | "failed" | "refused" | "aborted";
 type Level = "error" | "warn" | "info";
 
 /**
@@ -227,17 +227,25 @@ export class OperationTrace implements GraphObserver {
   }
 
   /** The answer is complete (the response finished or the connection closed): every sink but late spans is written now. */
-  finish(status: number): void {
+  finish(status: number, aborted = false): void {
     if (this.ended) return;
     this.endedAt = Date.now();
     this.status = status;
     // An answer that failed where nothing told the recorder why (a defect after the answer began): masked.
-    if (status >= 500 && this.errors.length === 0) this.errors.push({ code: "INTERNAL_SERVER_ERROR" });
+    if (!aborted && status >= 500 && this.errors.length === 0) this.errors.push({ code: "INTERNAL_SERVER_ERROR" });
     const codes = new Map<string, number>();
     for (const e of this.errors) codes.set(e.code, (codes.get(e.code) ?? 0) + 1);
     // Refused by the cost budget (operationLimits admits the cost once the operation is known).
     if (this.shedReason === undefined && this.errors.some((e) => e.costShed)) this.shed("cost");
-    const outcome: Outcome = this.shedReason ? "refused" : this.errors.length === 0 ? "ok" : this.hasData && status < 400 ? "partial" : "failed";
+    const outcome: Outcome = aborted
+      ? "aborted"
+      : this.shedReason
+        ? "refused"
+        : this.errors.length === 0
+          ? "ok"
+          : this.hasData && status < 400
+            ? "partial"
+            : "failed";
     this.outcome = outcome;
     const worst = worstCode(codes.keys());
     const label = this.identified ? this.metrics.operationLabel(this.name) : "unknown";

@@ -93,6 +93,9 @@ describe("OperationTrace", () => {
       return trace.summary().operation;
     };
     expect(outcomes((t) => t.answered([], true))).toMatchObject({ outcome: "ok" });
+    const gone = setup().trace;
+    gone.finish(200, true);
+    expect(gone.summary().operation).toMatchObject({ outcome: "aborted" });
     expect(outcomes((t) => t.answered([error("FORBIDDEN", { tenantId: T1 })], true))).toMatchObject({ outcome: "partial" });
     expect(outcomes((t) => t.answered([error("FORBIDDEN", { tenantId: T1 })], false))).toMatchObject({ outcome: "failed" });
     expect(outcomes((t) => t.failed(new PartnerGraphError("UNAUTHENTICATED", "no")), 401)).toMatchObject({ outcome: "failed", codes: { UNAUTHENTICATED: 1 } });
