@@ -54,6 +54,8 @@ export function createHttpFront(deps: HttpFrontDeps): Server {
     const deadline = Date.now() + config.operationTimeoutMs + DEADLINE_GRACE_MS;
     const url = new URL(req.url ?? "/", "http://localhost");
     cors(req, res, origins);
+    // Shutting down: each answer closes its connection, so keep-alive clients (a router) reconnect elsewhere.
+    if (deps.readiness.draining) res.setHeader("connection", "close");
     if (req.method === "OPTIONS") {
       res.writeHead(204).end();
       return;
@@ -63,8 +65,6 @@ export function createHttpFront(deps: HttpFrontDeps): Server {
       return;
     }
     if (url.pathname === "/ready") return sendReadiness(res, await deps.readiness.report());
-    // Shutting down: each answer closes its connection, so keep-alive clients (a router) reconnect elsewhere.
-    if (deps.readiness.draining) res.setHeader("connection", "close");
     if (url.pathname !== "/graphql" && url.pathname !== "/") return sendError(res, routeNotFound(), format);
     // Load shedding: past the cap, answering "busy" at once keeps memory and latency bounded, where
     // queueing would hold every waiting operation until its deadline (measured: 1.2 GB at 2× capacity).
