@@ -53,8 +53,8 @@ export const BOUNDARIES = [
   },
   {
     target: ["src"],
-    from: ["emulator", "test", "bench", "demo"],
-    message: `The product never imports the built-in cloud, the tests, the bench or the demo (the emulator is a separate build target; demo/ wires it to the API). ${SEE}`,
+    from: ["emulator", "test", "bench", "demo", "supergraph"],
+    message: `The product never imports the built-in cloud, the tests, the bench, the demo or the supergraph tool (the emulator is a separate build target; demo/ and supergraph/ wire it to the API). ${SEE}`,
   },
   {
     target: ["src"],
@@ -63,7 +63,7 @@ export const BOUNDARIES = [
   },
   {
     target: ["emulator"],
-    from: ["src", "demo", "test", "bench"],
+    from: ["src", "demo", "supergraph", "test", "bench"],
     message: `The built-in cloud stands alone: it speaks Microsoft's protocols and imports nothing of the API. ${SEE}`,
   },
 ];

@@ -1,9 +1,10 @@
-import { startEmulator, type RunningEmulator } from "../emulator";
+import { startEmulator } from "../emulator";
 import { writeEmulatorState } from "../emulator/state";
-import { loadSettings, parsePartnerConfig, type Config, type Settings } from "../src/config";
+import { loadSettings } from "../src/config";
 import { createLogger } from "../src/log";
 import { guardProcess } from "../src/processGuard";
 import { serve, startFailed } from "../src/serve";
+import { demoConfig } from "./config";
 
 /**
  * The demo entry (`npm start`): starts the built-in Microsoft cloud (emulator/) in this process and
@@ -20,20 +21,6 @@ async function main(): Promise<void> {
   writeEmulatorState(emulator.url, emulator.caCert);
   log.info({ emulator: emulator.url }, "demo mode: built-in Microsoft cloud started; requests without a token are served app-only");
   await serve(demoConfig(settings, emulator), log, emulator.close);
-}
-
-/** The settings pointed at the built-in cloud, trusting its CA, with its partner tenants. */
-function demoConfig(settings: Settings, emulator: RunningEmulator): Config {
-  const { url, caCert } = emulator;
-  return Object.freeze({
-    ...settings,
-    demoMode: true,
-    graphEndpoint: url,
-    authorityHost: url,
-    extraCaPem: caCert,
-    partnerTenants: parsePartnerConfig(emulator.partnerConfig()),
-    appCallers: [],
-  });
 }
 
 main().catch(startFailed);

@@ -6,12 +6,13 @@ import { RegionResolver } from "./auth/regions";
 import { SignInRouter } from "./auth/signInRouting";
 import { MemoryTokenCache, RedisTokenCache } from "./auth/tokenCache";
 import { createHttpsAgent } from "./auth/trust";
-import type { Config } from "./config";
+import { observabilityOf, productionSwitches, type Config } from "./config";
 import { createContextFor, type ContextFor, type RequestContext } from "./context";
 import { createFormatError } from "./formatError";
 import { GraphBudget } from "./graph/budget";
 import { InFlightLimits, TenantBreakers } from "./graph/resilience";
 import { createHttpFront } from "./http/front";
+import { partnerReadinessChecks, Readiness } from "./http/readiness";
 import { CostInFlight } from "./loadShedding";
 import { DenialEpisodes } from "./auth/denials";
 import { CursorCodec } from "./loaders/cursor";
@@ -21,7 +22,7 @@ import { guardProcess } from "./processGuard";
 import { buildPartnerGraphSchema } from "./schema";
 import { createRequestLoaders, type RequestSettings } from "./requestScope";
 import { Observability, type ObservabilityOptions } from "./observability/observability";
-import { createApolloServer } from "./server";
+import { createApolloServer, startApolloServer } from "./server";
 
 export interface PartnerGraphApp {
   apollo: ApolloServer<RequestContext>;
@@ -33,6 +34,8 @@ export interface PartnerGraphApp {
   observability: Observability;
   /** Builds a request context as the HTTP path does (tests use it with executeOperation). */
   contextFor: ContextFor;
+  /** `/ready`'s checks and state; `drain()` starts a shutdown (src/serve.ts). */
+  readiness: Readiness;
   close(): Promise<void>;
 }
 
@@ -91,15 +94,17 @@ export async function createApp(
   const costInFlight = new CostInFlight(config.maxCostInFlight);
   // Gauges are read when scraped, from the state the requests share.
   const observability = new Observability(
-    config.observability,
+    observabilityOf(config),
     log,
     { cost: () => costInFlight.current, graph: () => graph.limits.snapshot(), breakers: () => graph.breakers.circuits() },
     observabilityOptions,
   );
-  const format = createFormatError(log, { hideSuggestions: !config.demoMode });
-  const apollo = await createApolloServer(await buildPartnerGraphSchema(), config, format);
-  const http = createHttpFront({ config, apollo, contextFor, costInFlight, format, log, observability });
-  const metrics = config.observability.metricsPort === null ? undefined : observability.metricsServer();
+  const format = createFormatError(log, { hideSuggestions: !productionSwitches(config).suggestions });
+  const apollo = createApolloServer(await buildPartnerGraphSchema(), config, format);
+  const readiness = new Readiness(partnerReadinessChecks(config, apps, regions), { cacheMs: config.readinessCacheMs, log });
+  const http = createHttpFront({ config, apollo, contextFor, costInFlight, format, log, readiness, observability });
+  await startApolloServer(apollo, http, config);
+  const metrics = config.metricsPort === null ? undefined : observability.metricsServer();
   const closed = (server: Server | undefined) => new Promise<void>((resolve) => (server?.listening ? server.close(() => resolve()) : resolve()));
   return {
     apollo,
@@ -107,7 +112,10 @@ export async function createApp(
     metrics,
     observability,
     contextFor,
+    readiness,
     async close() {
+      readiness.drain();
+      // Drains the HTTP front (ApolloServerPluginDrainHttpServer): in-flight operations answer first.
       await apollo.stop();
       await closed(http);
       await closed(metrics);

@@ -201,7 +201,7 @@ export class HttpGraphTransport implements GraphTransport {
           continue;
         }
       }
-      this.policy.breakers.settle(this.tenantId, w, t);
+      this.policy.breakers.settle(this.tenantId, w, t, a.go && a.probe === true);
     }
   }
 

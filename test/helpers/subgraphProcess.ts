@@ -147,7 +147,8 @@ async function waitForHealth(url: string, failed: () => string | undefined): Pro
   throw new Error(`the subgraph process did not answer ${url}`);
 }
 
-function freePort(): Promise<number> {
+/** A port free on 127.0.0.1 right now (tests run side by side: never a fixed port). */
+export function freePort(): Promise<number> {
   return new Promise((resolvePort, reject) => {
     const s = createServer();
     s.once("error", reject);

@@ -1,6 +1,6 @@
 import { GraphQLError } from "graphql";
 import type { IncomingMessage } from "node:http";
-import { loadSettings } from "../../../src/config";
+import { loadSettings, observabilityOf } from "../../../src/config";
 import { roleMissing } from "../../../src/errors";
 import { createLogger } from "../../../src/log";
 import { maskedForTrace } from "../../../src/observability/apolloPlugins";
@@ -9,7 +9,7 @@ import { requestIdOf } from "../../../src/observability/requestLog";
 import { traceIdOf } from "../../../src/observability/tracing";
 
 describe("observability settings", () => {
-  const settings = (env: Record<string, string>) => loadSettings(env).observability;
+  const settings = (env: Record<string, string>) => observabilityOf(loadSettings(env));
 
   it("default to a metrics listener on 9464, no tracing, extensions.graph on request", () => {
     expect(settings({})).toEqual({ metricsPort: 9464, otlpTracesUrl: undefined, serviceName: "partner-graph", graphTrace: true });
@@ -64,12 +64,12 @@ describe("extensions.graph switch", () => {
   const sources = { cost: () => 0, graph: () => ({ inFlight: 0, waiting: 0 }), breakers: () => [] };
 
   it("is honoured for x-partner-graph-trace: 1 or true, and never with GRAPH_TRACE=false", () => {
-    const on = new Observability(loadSettings({}).observability, createLogger("silent"), sources);
+    const on = new Observability(observabilityOf(loadSettings({})), createLogger("silent"), sources);
     expect(on.operation(request({ "x-partner-graph-trace": "1" })).humanTrace).toBe(true);
     expect(on.operation(request({ "x-partner-graph-trace": "true" })).humanTrace).toBe(true);
     expect(on.operation(request({ "x-partner-graph-trace": "0" })).humanTrace).toBe(false);
     expect(on.operation(request({})).humanTrace).toBe(false);
-    const off = new Observability(loadSettings({ GRAPH_TRACE: "false" }).observability, createLogger("silent"), sources);
+    const off = new Observability(observabilityOf(loadSettings({ GRAPH_TRACE: "false" })), createLogger("silent"), sources);
     expect(off.operation(request({ "x-partner-graph-trace": "1" })).humanTrace).toBe(false);
   });
 });

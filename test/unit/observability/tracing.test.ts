@@ -1,12 +1,12 @@
 import { trace as api } from "@opentelemetry/api";
 import { InMemorySpanExporter } from "@opentelemetry/sdk-trace-base";
-import { loadSettings } from "../../../src/config";
+import { loadSettings, observabilityOf } from "../../../src/config";
 import { Tracing } from "../../../src/observability/tracing";
 
 // Export over OTLP/HTTP is proven with the entry as a process (test/integration/observabilityProcess.test.ts).
 describe("tracing by configuration", () => {
   it("makes no tracer at all without an exporter (the default)", () => {
-    const { serviceName, otlpTracesUrl } = loadSettings({}).observability;
+    const { serviceName, otlpTracesUrl } = observabilityOf(loadSettings({}));
     expect(Tracing.create({ serviceName, otlpTracesUrl })).toBeUndefined();
   });
 
