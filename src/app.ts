@@ -6,12 +6,13 @@ import { RegionResolver } from "./auth/regions";
 import { SignInRouter } from "./auth/signInRouting";
 import { MemoryTokenCache, RedisTokenCache } from "./auth/tokenCache";
 import { createHttpsAgent } from "./auth/trust";
-import type { Config } from "./config";
+import { productionSwitches, type Config } from "./config";
 import { createContextFor, type ContextFor, type RequestContext } from "./context";
 import { createFormatError } from "./formatError";
 import { GraphBudget } from "./graph/budget";
 import { InFlightLimits, TenantBreakers } from "./graph/resilience";
 import { createHttpFront } from "./http/front";
+import { partnerReadinessChecks, Readiness } from "./http/readiness";
 import { CostInFlight } from "./loadShedding";
 import { DenialEpisodes } from "./auth/denials";
 import { CursorCodec } from "./loaders/cursor";
@@ -20,7 +21,7 @@ import { createLogger, type Logger } from "./log";
 import { guardProcess } from "./processGuard";
 import { buildPartnerGraphSchema } from "./schema";
 import { createRequestLoaders, type RequestSettings } from "./requestScope";
-import { createApolloServer } from "./server";
+import { createApolloServer, startApolloServer } from "./server";
 
 export interface PartnerGraphApp {
   apollo: ApolloServer<RequestContext>;
@@ -28,6 +29,8 @@ export interface PartnerGraphApp {
   http: Server;
   /** Builds a request context as the HTTP path does (tests use it with executeOperation). */
   contextFor: ContextFor;
+  /** `/ready`'s checks and state; `drain()` starts a shutdown (src/serve.ts). */
+  readiness: Readiness;
   close(): Promise<void>;
 }
 
@@ -79,14 +82,19 @@ export async function createApp(config: Config, log: Logger = createLogger(confi
     requestLoaders: (caller, access, pinnedTenantId) => createRequestLoaders(caller, access, graph, cursors, pinnedTenantId),
   });
 
-  const format = createFormatError(log, { hideSuggestions: !config.demoMode });
-  const apollo = await createApolloServer(await buildPartnerGraphSchema(), config, format);
-  const http = createHttpFront({ config, apollo, contextFor, costInFlight: new CostInFlight(config.maxCostInFlight), format, log });
+  const format = createFormatError(log, { hideSuggestions: !productionSwitches(config).suggestions });
+  const apollo = createApolloServer(await buildPartnerGraphSchema(), config, format);
+  const readiness = new Readiness(partnerReadinessChecks(config, apps, regions), { cacheMs: config.readinessCacheMs, log });
+  const http = createHttpFront({ config, apollo, contextFor, costInFlight: new CostInFlight(config.maxCostInFlight), format, log, readiness });
+  await startApolloServer(apollo, http, config);
   return {
     apollo,
     http,
     contextFor,
+    readiness,
     async close() {
+      readiness.drain();
+      // Drains the HTTP front (ApolloServerPluginDrainHttpServer): in-flight operations answer first.
       await apollo.stop();
       await new Promise<void>((resolve) => (http.listening ? http.close(() => resolve()) : resolve()));
       await dispatcher.close();

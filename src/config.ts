@@ -1,5 +1,6 @@
-import { readFileSync } from "node:fs";
 import { randomBytes } from "node:crypto";
+import { readFileSync } from "node:fs";
+import { z } from "zod";
 import { isGuid } from "./ids";
 
 /** Regions as Entra reports them in `tenant_region_scope`. */
@@ -91,10 +92,44 @@ export interface Config {
   maxOperationDirectives: number;
   maxOperationTokens: number;
   maxOperationRootFields: number;
-  /** Schema introspection; unset: on in demo mode, off in production. */
-  introspection?: boolean;
   /** Least time between two renewals of one caller's token of one tenant after denials (Microsoft's 60 s retry step). */
   tokenRenewalIntervalMs: number;
+  /** `NODE_ENV=production`: the production switches below default to off even in the demo entry. */
+  nodeEnvProduction: boolean;
+  /** Schema introspection; unset: see `productionSwitches`. */
+  introspection?: boolean;
+  /** "Did you mean …?" in validation and input errors; unset: see `productionSwitches`. */
+  suggestions?: boolean;
+  /** What a browser gets at `/`: Apollo Sandbox, or nothing (GraphQL's own 400); unset: see `productionSwitches`. */
+  landingPage?: LandingPage;
+  /** Readiness (`/ready`): how long one outcome of its checks (discovery, a token per regional app) is reused. */
+  readinessCacheMs: number;
+  /** After SIGTERM/SIGINT: how long `/ready` answers 503 while still serving, before the listener closes. */
+  shutdownDelayMs: number;
+  /** After SIGTERM/SIGINT: the bound on the whole shutdown (delay, drain, closing); past it the process exits 1. */
+  shutdownTimeoutMs: number;
+}
+
+export type LandingPage = "sandbox" | "off";
+
+/** The switches that map the schema for whoever probes it, resolved: what Apollo is configured with. */
+export interface ProductionSwitches {
+  introspection: boolean;
+  suggestions: boolean;
+  landingPage: LandingPage;
+}
+
+/**
+ * Introspection, suggestions and the Sandbox landing page: on in the demo, off in production — the
+ * production entry, or any entry with `NODE_ENV=production`. Each variable that is set wins.
+ */
+export function productionSwitches(config: Config): ProductionSwitches {
+  const open = config.demoMode && !config.nodeEnvProduction;
+  return {
+    introspection: config.introspection ?? open,
+    suggestions: config.suggestions ?? open,
+    landingPage: config.landingPage ?? (open ? "sandbox" : "off"),
+  };
 }
 
 /** The environment's settings: everything but the partner tenants and the mode, which each entry gives. */
@@ -113,99 +148,243 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Confi
       "PARTNER_CONFIG is required: the path of the JSON file naming the regional partner tenants and their apps (see README). `npm start` runs the demo on its built-in cloud instead.",
     );
   }
+  const settings = loadSettings(env);
   const raw = readPartnerConfig(env.PARTNER_CONFIG);
   const partnerTenants = parsePartnerConfig(raw, env);
   const appCallers = parseAppCallers(raw, partnerTenants);
-  return Object.freeze({ ...loadSettings(env), partnerTenants, appCallers, demoMode: false });
+  return Object.freeze({ ...settings, partnerTenants, appCallers, demoMode: false });
 }
+
+/*
+ * The rules, as zod schemas over a variable's text (an empty variable counts as unset). Each message
+ * completes "<VARIABLE> …", so a refusal reads "PORT must be a TCP port (0 to 65535), got '70000'".
+ */
+const integer = z.string().regex(/^\d+$/, "must be a non-negative integer").transform(Number);
+const atLeastOne = integer.pipe(z.number().min(1, "must be at least 1"));
+const tcpPort = integer.pipe(z.number().max(65_535, "must be a TCP port (0 to 65535)"));
+/** Whole seconds, as milliseconds. */
+const seconds = integer.transform((s) => s * 1000);
+const decimal = z
+  .string()
+  .regex(/^\d+(\.\d+)?$/, "must be a non-negative number")
+  .transform(Number);
+const share = decimal.pipe(z.number().gt(0, "must be above 0 and at most 1").max(1, "must be above 0 and at most 1"));
+const flag = z.enum(["true", "false"], { error: "must be true or false" }).transform((v) => v === "true");
+/** pino's levels; anything else would fail later with pino's own text instead of the variable's name. */
+const LOG_LEVELS = ["fatal", "error", "warn", "info", "debug", "trace", "silent"] as const;
+const logLevel = z.enum(LOG_LEVELS, { error: `must be one of ${LOG_LEVELS.join(", ")}` });
+const landingPage = z.enum(["sandbox", "off"], { error: "must be sandbox or off" });
+// MSAL refuses http authorities and the Graph client strips tokens from http URLs: both must be https.
+const httpsOrigin = z.string().transform((v, ctx) => {
+  const url = URL.canParse(v) ? new URL(v) : undefined;
+  if (url?.protocol === "https:") return url.origin;
+  ctx.addIssue({ code: "custom", message: url ? "must be an https URL" : "must be a URL" });
+  return z.NEVER;
+});
+const redisUrl = z.url({ protocol: /^rediss?$/, error: "must be a redis:// or rediss:// URL" });
+const list = z.string().transform((v) =>
+  v
+    .split(",")
+    .map((s) => s.trim())
+    .filter(Boolean),
+);
+const pemFile = z.string().transform((path, ctx) => {
+  let pem: string;
+  try {
+    pem = readFileSync(path, "utf8");
+  } catch (err) {
+    ctx.addIssue({ code: "custom", message: `must be a readable file (${(err as NodeJS.ErrnoException).code ?? "unreadable"})` });
+    return z.NEVER;
+  }
+  if (!pem.includes("-----BEGIN CERTIFICATE-----")) ctx.addIssue({ code: "custom", message: "must be a PEM file with at least one certificate" });
+  return pem;
+});
+const cursorSecret = z
+  .string()
+  .min(32, "must be at least 32 characters")
+  .optional()
+  .transform((v) => (v ? Buffer.from(v, "utf8") : randomBytes(32)));
+
+/** One environment variable: its name, its rule (with its default), and whether its value may be echoed in a refusal. */
+interface Variable<T> {
+  name: string;
+  rule: z.ZodType<T>;
+  secret?: boolean;
+}
+const variable = <T>(name: string, rule: z.ZodType<T>, options: { secret?: boolean } = {}): Variable<T> => ({ name, rule, ...options });
+
+/**
+ * Every setting, one line each: its variable, rule and default. `loadSettings` reads exactly these;
+ * the type makes a setting of Settings without a line here (or a line of the wrong type) a compile error.
+ */
+const SETTINGS: { [K in keyof Settings]-?: Variable<Settings[K]> } = {
+  port: variable("PORT", tcpPort.default(4000)),
+  graphEndpoint: variable("GRAPH_ENDPOINT", httpsOrigin.default("https://graph.microsoft.com")),
+  authorityHost: variable("AUTHORITY_HOST", httpsOrigin.default("https://login.microsoftonline.com")),
+  extraCaPem: variable("EXTRA_CA_FILE", pemFile.optional()),
+  corsOrigins: variable("CORS_ORIGINS", list.default([])),
+  cursorSecret: variable("CURSOR_SECRET", cursorSecret, { secret: true }),
+  logLevel: variable("LOG_LEVEL", logLevel.default("info")),
+  regionCacheTtlMs: variable("REGION_CACHE_TTL_SECONDS", seconds.default(3_600_000)),
+  emulatorPort: variable("EMULATOR_PORT", tcpPort.default(4443)),
+  operationTimeoutMs: variable("OPERATION_TIMEOUT_MS", atLeastOne.default(25_000)),
+  maxInFlight: variable("GRAPH_MAX_IN_FLIGHT", atLeastOne.default(256)),
+  maxInFlightPerTenant: variable("GRAPH_MAX_IN_FLIGHT_PER_TENANT", atLeastOne.default(16)),
+  customerListTtlMs: variable("CUSTOMER_LIST_TTL_SECONDS", seconds.default(60_000)),
+  redisUrl: variable("REDIS_URL", redisUrl.optional(), { secret: true }),
+  redisKeyPrefix: variable("REDIS_KEY_PREFIX", z.string().default("partner-graph:token:")),
+  maxOperationCost: variable("MAX_OPERATION_COST", atLeastOne.default(100_000)),
+  maxOperationDepth: variable("MAX_OPERATION_DEPTH", atLeastOne.default(12)),
+  graphBudgetScale: variable("GRAPH_BUDGET_SCALE", decimal.default(1)),
+  maxConcurrentOperations: variable("MAX_CONCURRENT_OPERATIONS", atLeastOne.default(500)),
+  breakerWindowMs: variable("BREAKER_WINDOW_MS", atLeastOne.default(10_000)),
+  breakerMinVolume: variable("BREAKER_MIN_VOLUME", atLeastOne.default(5)),
+  breakerFailureRate: variable("BREAKER_FAILURE_RATE", share.default(0.5)),
+  breakerOpenMs: variable("BREAKER_OPEN_MS", atLeastOne.default(10_000)),
+  maxCostInFlight: variable("MAX_COST_IN_FLIGHT", atLeastOne.default(1_000_000)),
+  maxOperationAliases: variable("MAX_OPERATION_ALIASES", atLeastOne.default(200)),
+  maxOperationDirectives: variable("MAX_OPERATION_DIRECTIVES", atLeastOne.default(50)),
+  maxOperationTokens: variable("MAX_OPERATION_TOKENS", atLeastOne.default(5_000)),
+  maxOperationRootFields: variable("MAX_OPERATION_ROOT_FIELDS", atLeastOne.default(20)),
+  tokenRenewalIntervalMs: variable("TOKEN_RENEWAL_INTERVAL_SECONDS", seconds.default(60_000)),
+  // Any NODE_ENV is accepted (tools set "test", "development", …); only "production" changes a default.
+  nodeEnvProduction: variable(
+    "NODE_ENV",
+    z
+      .string()
+      .optional()
+      .transform((v) => v === "production"),
+  ),
+  introspection: variable("GRAPHQL_INTROSPECTION", flag.optional()),
+  suggestions: variable("GRAPHQL_SUGGESTIONS", flag.optional()),
+  landingPage: variable("GRAPHQL_LANDING_PAGE", landingPage.optional()),
+  readinessCacheMs: variable("READINESS_CACHE_MS", atLeastOne.default(10_000)),
+  shutdownDelayMs: variable("SHUTDOWN_DELAY_MS", integer.default(0)),
+  // Inside Kubernetes' default 30 s grace period, and above the 25 s operation deadline (+250 ms to answer).
+  shutdownTimeoutMs: variable("SHUTDOWN_TIMEOUT_MS", atLeastOne.default(28_000)),
+};
 
 /**
  * The only reader of process.env: every setting but PARTNER_CONFIG, for the production configuration
- * (loadConfig) and the demo's, which points them at its built-in cloud (demo/main.ts).
+ * (loadConfig) and the demo's, which points them at its built-in cloud (demo/main.ts). Every wrong
+ * variable is named at once, with its rule and (unless it is a secret) its value.
  */
 export function loadSettings(env: NodeJS.ProcessEnv = process.env): Readonly<Settings> {
-  const settings: Settings = {
-    port: portVar(env, "PORT", 4000),
-    graphEndpoint: httpsUrl(env, "GRAPH_ENDPOINT", "https://graph.microsoft.com"),
-    authorityHost: httpsUrl(env, "AUTHORITY_HOST", "https://login.microsoftonline.com"),
-    extraCaPem: env.EXTRA_CA_FILE ? readFileSync(env.EXTRA_CA_FILE, "utf8") : undefined,
-    corsOrigins: (env.CORS_ORIGINS ?? "")
-      .split(",")
-      .map((s) => s.trim())
-      .filter(Boolean),
-    cursorSecret: env.CURSOR_SECRET ? Buffer.from(env.CURSOR_SECRET, "utf8") : randomBytes(32),
-    logLevel: oneOf(env, "LOG_LEVEL", LOG_LEVELS, "info"),
-    regionCacheTtlMs: intVar(env, "REGION_CACHE_TTL_SECONDS", 3600) * 1000,
-    emulatorPort: portVar(env, "EMULATOR_PORT", 4443),
-    operationTimeoutMs: positive(env, "OPERATION_TIMEOUT_MS", 25_000),
-    maxInFlight: positive(env, "GRAPH_MAX_IN_FLIGHT", 256),
-    maxInFlightPerTenant: positive(env, "GRAPH_MAX_IN_FLIGHT_PER_TENANT", 16),
-    customerListTtlMs: intVar(env, "CUSTOMER_LIST_TTL_SECONDS", 60) * 1000,
-    redisUrl: env.REDIS_URL || undefined,
-    redisKeyPrefix: env.REDIS_KEY_PREFIX || "partner-graph:token:",
-    maxOperationCost: positive(env, "MAX_OPERATION_COST", 100_000),
-    maxOperationDepth: positive(env, "MAX_OPERATION_DEPTH", 12),
-    graphBudgetScale: fraction(env, "GRAPH_BUDGET_SCALE", 1),
-    maxConcurrentOperations: positive(env, "MAX_CONCURRENT_OPERATIONS", 500),
-    breakerWindowMs: positive(env, "BREAKER_WINDOW_MS", 10_000),
-    breakerMinVolume: positive(env, "BREAKER_MIN_VOLUME", 5),
-    breakerFailureRate: fraction(env, "BREAKER_FAILURE_RATE", 0.5),
-    breakerOpenMs: positive(env, "BREAKER_OPEN_MS", 10_000),
-    maxCostInFlight: positive(env, "MAX_COST_IN_FLIGHT", 1_000_000),
-    maxOperationAliases: positive(env, "MAX_OPERATION_ALIASES", 200),
-    maxOperationDirectives: positive(env, "MAX_OPERATION_DIRECTIVES", 50),
-    maxOperationTokens: positive(env, "MAX_OPERATION_TOKENS", 5_000),
-    maxOperationRootFields: positive(env, "MAX_OPERATION_ROOT_FIELDS", 20),
-    introspection: flag(env, "GRAPHQL_INTROSPECTION"),
-    tokenRenewalIntervalMs: intVar(env, "TOKEN_RENEWAL_INTERVAL_SECONDS", 60) * 1000,
-  };
-  if (settings.breakerFailureRate <= 0 || settings.breakerFailureRate > 1) throw new ConfigError("BREAKER_FAILURE_RATE must be above 0 and at most 1");
-  if (env.CURSOR_SECRET && env.CURSOR_SECRET.length < 32) throw new ConfigError("CURSOR_SECRET must be at least 32 characters");
-  return Object.freeze(settings);
+  const settings: Record<string, unknown> = {};
+  const wrong: string[] = [];
+  for (const [key, { name, rule, secret }] of Object.entries(SETTINGS) as [string, Variable<unknown>][]) {
+    const raw = env[name] === "" ? undefined : env[name];
+    const parsed = rule.safeParse(raw);
+    if (parsed.success) settings[key] = parsed.data;
+    else wrong.push(`${name} ${parsed.error.issues[0]!.message}${secret || raw === undefined ? "" : `, got '${raw.slice(0, 100)}'`}`);
+  }
+  const s = settings as Settings;
+  if (!wrong.length && s.shutdownDelayMs >= s.shutdownTimeoutMs)
+    wrong.push(`SHUTDOWN_DELAY_MS must be less than SHUTDOWN_TIMEOUT_MS, got ${s.shutdownDelayMs} and ${s.shutdownTimeoutMs}`);
+  if (wrong.length) throw new ConfigError(wrong.join("; "));
+  return Object.freeze(s);
 }
 
-/** PARTNER_CONFIG as parsed JSON: nothing in it is trusted until checked field by field. */
-interface PartnerTenantJson {
-  region?: unknown;
-  tenantId?: unknown;
-  displayName?: unknown;
-  app?: {
-    clientId?: unknown;
-    clientSecret?: unknown;
-    clientSecretEnv?: unknown;
-    certificate?: { thumbprintSha256?: unknown; privateKeyPem?: unknown; privateKeyFile?: unknown };
-  };
+/*
+ * PARTNER_CONFIG: nothing in it is trusted until checked field by field. Each message completes
+ * "PARTNER_CONFIG <path> …"; values are echoed only where they cannot be secrets (regions, app ids).
+ */
+const requiredString = z.string({ error: (issue) => (issue.input === undefined ? "is required" : "must be a string") }).min(1, "is required");
+const guid = (what: string) => z.string({ error: `must be ${what}` }).refine(isGuid, `must be ${what}`);
+
+function partnerConfigSchema(env: NodeJS.ProcessEnv) {
+  const certificate = z
+    .object(
+      {
+        thumbprintSha256: z.string({ error: "is required" }).regex(/^[0-9a-f]{64}$/i, "must be the certificate's SHA-256 thumbprint (64 hex digits)"),
+        privateKeyPem: z.string().optional(),
+        privateKeyFile: z.string().optional(),
+      },
+      { error: "must be an object" },
+    )
+    .transform((cert, ctx) => {
+      if (cert.privateKeyPem) return { thumbprintSha256: cert.thumbprintSha256, privateKeyPem: cert.privateKeyPem };
+      if (!cert.privateKeyFile) {
+        ctx.addIssue({ code: "custom", message: "needs privateKeyPem or privateKeyFile" });
+        return z.NEVER;
+      }
+      try {
+        return { thumbprintSha256: cert.thumbprintSha256, privateKeyPem: readFileSync(cert.privateKeyFile, "utf8") };
+      } catch (err) {
+        ctx.addIssue({ code: "custom", path: ["privateKeyFile"], message: `cannot be read (${(err as NodeJS.ErrnoException).code ?? "unreadable"})` });
+        return z.NEVER;
+      }
+    });
+  const app = z
+    .object(
+      {
+        clientId: guid("a GUID"),
+        clientSecret: z.string().min(1, "must not be empty").optional(),
+        clientSecretEnv: z.string().min(1, "must not be empty").optional(),
+        certificate: certificate.optional(),
+      },
+      { error: "is required" },
+    )
+    .transform((a, ctx) => {
+      const secret = a.clientSecret ?? (a.clientSecretEnv !== undefined ? env[a.clientSecretEnv] || undefined : undefined);
+      if (a.clientSecret === undefined && a.clientSecretEnv !== undefined && secret === undefined)
+        ctx.addIssue({ code: "custom", path: ["clientSecretEnv"], message: `names ${a.clientSecretEnv}, which is not set` });
+      else if (!secret && !a.certificate) ctx.addIssue({ code: "custom", message: "needs clientSecret, clientSecretEnv or certificate" });
+      return { clientId: a.clientId, clientSecret: secret, certificate: a.certificate };
+    });
+  const partnerTenant = z.object(
+    { region: requiredString, tenantId: guid("a tenant id (GUID)"), displayName: z.string().optional(), app },
+    { error: "must be an object" },
+  );
+  return z.object(
+    {
+      partnerTenants: z
+        .array(partnerTenant, { error: "must be a non-empty array" })
+        .min(1, "must be a non-empty array")
+        .superRefine((tenants, ctx) => {
+          const seen = new Set<string>();
+          tenants.forEach((t, i) => {
+            if (seen.has(t.region.toUpperCase()))
+              ctx.addIssue({ code: "custom", path: [i, "region"], message: `${t.region} appears twice (one partner tenant per region)` });
+            seen.add(t.region.toUpperCase());
+          });
+        }),
+    },
+    { error: "must be a JSON object" },
+  );
 }
 
-export function parsePartnerConfig(raw: unknown, env: NodeJS.ProcessEnv = process.env): PartnerTenantConfig[] {
-  const list = (raw as { partnerTenants?: unknown })?.partnerTenants;
-  if (!Array.isArray(list) || list.length === 0) throw new ConfigError("PARTNER_CONFIG: partnerTenants must be a non-empty array");
-  const regions = new Set<string>();
-  return list.map((p: PartnerTenantJson, i) => {
-    const where = `PARTNER_CONFIG partnerTenants[${i}]`;
-    if (typeof p?.region !== "string" || !p.region) throw new ConfigError(`${where}.region is required`);
-    if (regions.has(p.region)) throw new ConfigError(`${where}: region ${p.region} appears twice (one partner tenant per region)`);
-    regions.add(p.region);
-    if (!isGuid(p.tenantId)) throw new ConfigError(`${where}.tenantId must be a tenant id (GUID)`);
-    const app = p.app ?? {};
-    if (!isGuid(app.clientId)) throw new ConfigError(`${where}.app.clientId must be a GUID`);
-    const secret = typeof app.clientSecret === "string" ? app.clientSecret : typeof app.clientSecretEnv === "string" ? env[app.clientSecretEnv] : undefined;
-    const cert = app.certificate;
-    const certificate =
-      cert && typeof cert.thumbprintSha256 === "string"
-        ? {
-            thumbprintSha256: cert.thumbprintSha256,
-            privateKeyPem: typeof cert.privateKeyPem === "string" ? cert.privateKeyPem : readFileSync(String(cert.privateKeyFile), "utf8"),
-          }
-        : undefined;
-    if (!secret && !certificate) throw new ConfigError(`${where}.app needs clientSecret, clientSecretEnv or certificate`);
-    return {
-      region: p.region,
-      tenantId: p.tenantId,
-      displayName: typeof p.displayName === "string" ? p.displayName : undefined,
-      app: { clientId: app.clientId, clientSecret: secret, certificate },
-    };
+function appCallersSchema(partners: PartnerTenantConfig[]) {
+  const regions = new Set(partners.map((p) => p.region.toUpperCase()));
+  const region = z
+    .unknown()
+    .refine((r) => typeof r === "string" && regions.has(r.toUpperCase()), {
+      error: (issue) => `must be the region of a configured partner tenant, got '${String(issue.input)}'`,
+    });
+  const caller = z.object(
+    {
+      appId: guid("a client id (GUID)"),
+      regions: z.array(region, { error: "must be a non-empty array of regions" }).min(1, "must be a non-empty array of regions"),
+    },
+    { error: "must be an object" },
+  );
+  return z.object({
+    appCallers: z
+      .array(caller, { error: "must be an array" })
+      .optional()
+      .superRefine((callers, ctx) => {
+        const seen = new Set<string>();
+        callers?.forEach((c, i) => {
+          if (seen.has(c.appId.toLowerCase())) ctx.addIssue({ code: "custom", path: [i, "appId"], message: `${c.appId} appears twice` });
+          seen.add(c.appId.toLowerCase());
+        });
+      }),
   });
+}
+
+/** The regional partner tenants of PARTNER_CONFIG's JSON (`env` resolves `clientSecretEnv`). */
+export function parsePartnerConfig(raw: unknown, env: NodeJS.ProcessEnv = process.env): PartnerTenantConfig[] {
+  return checked(partnerConfigSchema(env), raw).partnerTenants;
 }
 
 /**
@@ -213,23 +392,20 @@ export function parsePartnerConfig(raw: unknown, env: NodeJS.ProcessEnv = proces
  * an entry an app caller reaches only the region of the partner tenant that issued its token.
  */
 export function parseAppCallers(raw: unknown, partners: PartnerTenantConfig[]): AppCallerConfig[] {
-  const list = (raw as { appCallers?: unknown })?.appCallers;
-  if (list === undefined) return [];
-  if (!Array.isArray(list)) throw new ConfigError("PARTNER_CONFIG: appCallers must be an array");
-  const regions = new Set(partners.map((p) => p.region.toUpperCase()));
-  const seen = new Set<string>();
-  return list.map((c: { appId?: unknown; regions?: unknown }, i) => {
-    const where = `PARTNER_CONFIG appCallers[${i}]`;
-    if (!isGuid(c?.appId)) throw new ConfigError(`${where}.appId must be a client id (GUID)`);
-    if (seen.has(c.appId.toLowerCase())) throw new ConfigError(`${where}: appId ${c.appId} appears twice`);
-    seen.add(c.appId.toLowerCase());
-    if (!Array.isArray(c.regions) || c.regions.length === 0) throw new ConfigError(`${where}.regions must be a non-empty array of regions`);
-    c.regions.forEach((r: unknown, j: number) => {
-      if (typeof r !== "string" || !regions.has(r.toUpperCase()))
-        throw new ConfigError(`${where}.regions[${j}] must be the region of a configured partner tenant, got '${String(r)}'`);
-    });
-    return { appId: c.appId.toLowerCase(), regions: [...new Set((c.regions as string[]).map((r) => r.toUpperCase()))] };
-  });
+  const callers = checked(appCallersSchema(partners), raw).appCallers ?? [];
+  return callers.map((c) => ({ appId: c.appId.toLowerCase(), regions: [...new Set((c.regions as string[]).map((r) => r.toUpperCase()))] }));
+}
+
+/** The parsed value, or a ConfigError naming every wrong field by its path. */
+function checked<T>(schema: z.ZodType<T>, raw: unknown): T {
+  const parsed = schema.safeParse(raw);
+  if (parsed.success) return parsed.data;
+  throw new ConfigError(parsed.error.issues.map((i) => `PARTNER_CONFIG${i.path.length ? ` ${pathOf(i.path)}` : ""} ${i.message}`).join("; "));
+}
+
+/** `partnerTenants[0].app.clientId`, as the JSON reads. */
+function pathOf(path: readonly PropertyKey[]): string {
+  return path.map((p, i) => (typeof p === "number" ? `[${p}]` : i === 0 ? String(p) : `.${String(p)}`)).join("");
 }
 
 function readPartnerConfig(path: string): unknown {
@@ -238,63 +414,4 @@ function readPartnerConfig(path: string): unknown {
   } catch (err) {
     throw new ConfigError(`PARTNER_CONFIG: cannot read ${path} as JSON (${(err as Error).message})`);
   }
-}
-
-/** pino's levels; anything else would fail later with pino's own text instead of the variable's name. */
-const LOG_LEVELS = ["fatal", "error", "warn", "info", "debug", "trace", "silent"] as const;
-
-function oneOf(env: NodeJS.ProcessEnv, name: string, allowed: readonly string[], fallback: string): string {
-  const v = env[name];
-  if (v === undefined || v === "") return fallback;
-  if (!allowed.includes(v)) throw new ConfigError(`${name} must be one of ${allowed.join(", ")}, got '${v}'`);
-  return v;
-}
-
-/** A TCP port: 0 (any free port) to 65535. */
-function portVar(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
-  const n = intVar(env, name, fallback);
-  if (n > 65_535) throw new ConfigError(`${name} must be a TCP port (0 to 65535), got '${env[name]}'`);
-  return n;
-}
-
-function intVar(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
-  const v = env[name];
-  if (v === undefined || v === "") return fallback;
-  const n = Number(v);
-  if (!Number.isInteger(n) || n < 0) throw new ConfigError(`${name} must be a non-negative integer, got '${v}'`);
-  return n;
-}
-
-function flag(env: NodeJS.ProcessEnv, name: string): boolean | undefined {
-  const v = env[name];
-  if (v === undefined || v === "") return undefined;
-  if (v === "true" || v === "false") return v === "true";
-  throw new ConfigError(`${name} must be true or false, got '${v}'`);
-}
-
-function fraction(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
-  const v = env[name];
-  if (v === undefined || v === "") return fallback;
-  const n = Number(v);
-  if (!Number.isFinite(n) || n < 0) throw new ConfigError(`${name} must be a non-negative number, got '${v}'`);
-  return n;
-}
-
-function positive(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
-  const n = intVar(env, name, fallback);
-  if (n === 0) throw new ConfigError(`${name} must be at least 1`);
-  return n;
-}
-
-function httpsUrl(env: NodeJS.ProcessEnv, name: string, fallback: string): string {
-  const v = env[name] ?? fallback;
-  let url: URL;
-  try {
-    url = new URL(v);
-  } catch {
-    throw new ConfigError(`${name} must be a URL, got '${v}'`);
-  }
-  // MSAL refuses http authorities and the Graph client strips tokens from http URLs: both must be https.
-  if (url.protocol !== "https:") throw new ConfigError(`${name} must be an https URL`);
-  return url.origin;
 }

@@ -2,6 +2,7 @@ import type { ConfidentialClientApplication } from "@azure/msal-node";
 import type { Agent } from "undici";
 import type { Config, PartnerTenantConfig } from "../config";
 import { regionNotServed } from "../errors";
+import { toAuthError } from "./authErrors";
 import { AppOnlyTokenSource, OnBehalfOfTokenSource } from "./msalTokenSources";
 import { createConfidentialClient } from "./msalApps";
 import type { TokenCache } from "./tokenCache";
@@ -61,6 +62,21 @@ export class RegionalApps {
   onBehalfOf(region: string, tenantId: string, assertion: string, partition: string): TokenSource {
     const { app } = this.entry(region, tenantId);
     return new OnBehalfOfTokenSource(tenantId.toLowerCase(), app, this.authority(tenantId), this.graphScope, assertion, partition, this.renewals, this.tokens);
+  }
+
+  /**
+   * Readiness: a new client-credentials token of the region's app at its own partner tenant, asked
+   * with skipCache and kept out of our cache, so that a refused secret or a failing token endpoint
+   * shows now, not when the cached token expires. The token itself is dropped.
+   */
+  async checkToken(region: string): Promise<void> {
+    const { partner, app } = this.entry(region, "");
+    try {
+      const result = await app.acquireTokenByClientCredential({ scopes: [this.graphScope], authority: this.authority(partner.tenantId), skipCache: true });
+      if (!result?.accessToken) throw new Error("MSAL returned no access token");
+    } catch (err) {
+      throw toAuthError(err, partner.tenantId);
+    }
   }
 
   private entry(region: string, tenantId: string) {

@@ -35,6 +35,12 @@ export class RegionResolver {
     return value;
   }
 
+  /** Readiness: the tenant's discovery document now, past the cache; it must name the same tenant. */
+  async check(tenantId: string): Promise<void> {
+    const found = await this.fetchDiscovery(tenantId.toLowerCase());
+    if (found.tenantId !== tenantId.toLowerCase()) throw noSuchTenant(tenantId);
+  }
+
   private async fetchDiscovery(tenant: string): Promise<TenantDiscovery> {
     const url = `${this.authorityHost}/${encodeURIComponent(tenant)}/v2.0/.well-known/openid-configuration`;
     let res;

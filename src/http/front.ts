@@ -13,6 +13,7 @@ import { answerClientError, MAX_HEADER_BYTES } from "./clientError";
 import { allowedOrigins, cors } from "./cors";
 import { answerByDeadline, DEADLINE_PASSED } from "./deadline";
 import { sendError } from "./errorResponse";
+import { sendReadiness, type Readiness } from "./readiness";
 
 export interface HttpFrontDeps {
   config: Config;
@@ -21,6 +22,7 @@ export interface HttpFrontDeps {
   costInFlight: CostInFlight;
   format: FormatError;
   log: Logger;
+  readiness: Readiness;
 }
 
 /**
@@ -31,7 +33,7 @@ const DEADLINE_GRACE_MS = 250;
 
 /**
  * The node:http front of Apollo: GraphQL at /graphql (and at /, so Apollo Sandbox's landing page, which
- * calls its own URL, works there), /health, CORS, load shedding, the body and header limits and the
+ * calls its own URL, works there), /health (live), /ready (src/http/readiness.ts), CORS, load shedding, the body and header limits and the
  * operation's deadline. Does not listen.
  */
 export function createHttpFront(deps: HttpFrontDeps): Server {
@@ -52,6 +54,8 @@ export function createHttpFront(deps: HttpFrontDeps): Server {
     const deadline = Date.now() + config.operationTimeoutMs + DEADLINE_GRACE_MS;
     const url = new URL(req.url ?? "/", "http://localhost");
     cors(req, res, origins);
+    // Shutting down: each answer closes its connection, so keep-alive clients (a router) reconnect elsewhere.
+    if (deps.readiness.draining) res.setHeader("connection", "close");
     if (req.method === "OPTIONS") {
       res.writeHead(204).end();
       return;
@@ -60,6 +64,7 @@ export function createHttpFront(deps: HttpFrontDeps): Server {
       res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify({ status: "ok" }));
       return;
     }
+    if (url.pathname === "/ready") return sendReadiness(res, await deps.readiness.report());
     if (url.pathname !== "/graphql" && url.pathname !== "/") return sendError(res, routeNotFound(), format);
     // Load shedding: past the cap, answering "busy" at once keeps memory and latency bounded, where
     // queueing would hold every waiting operation until its deadline (measured: 1.2 GB at 2× capacity).

@@ -7,7 +7,7 @@ describe("breaker settings", () => {
   });
 
   it("refuse a failure rate outside (0, 1] and a zero open time, naming the variable", () => {
-    expect(() => loadSettings({ BREAKER_FAILURE_RATE: "0" })).toThrow(new ConfigError("BREAKER_FAILURE_RATE must be above 0 and at most 1"));
+    expect(() => loadSettings({ BREAKER_FAILURE_RATE: "0" })).toThrow(new ConfigError("BREAKER_FAILURE_RATE must be above 0 and at most 1, got '0'"));
     expect(() => loadSettings({ BREAKER_FAILURE_RATE: "1.5" })).toThrow(/BREAKER_FAILURE_RATE/);
     expect(() => loadSettings({ BREAKER_OPEN_MS: "0" })).toThrow(/BREAKER_OPEN_MS must be at least 1/);
   });
