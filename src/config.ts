@@ -385,11 +385,9 @@ function partnerConfigSchema(env: NodeJS.ProcessEnv) {
 
 function appCallersSchema(partners: PartnerTenantConfig[]) {
   const regions = new Set(partners.map((p) => p.region.toUpperCase()));
-  const region = z
-    .unknown()
-    .refine((r) => typeof r === "string" && regions.has(r.toUpperCase()), {
-      error: (issue) => `must be the region of a configured partner tenant, got '${String(issue.input)}'`,
-    });
+  const region = z.unknown().refine((r) => typeof r === "string" && regions.has(r.toUpperCase()), {
+    error: (issue) => `must be the region of a configured partner tenant, got '${String(issue.input)}'`,
+  });
   const caller = z.object(
     {
       appId: guid("a client id (GUID)"),

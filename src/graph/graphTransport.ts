@@ -210,7 +210,7 @@ export class SdkGraphTransport implements GraphTransport {
           continue;
         }
       }
-      this.policy.breakers.settle(this.tenantId, w, t);
+      this.policy.breakers.settle(this.tenantId, w, t, a.go && a.probe === true);
     }
   }
 

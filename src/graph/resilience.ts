@@ -100,7 +100,8 @@ type BreakerState =
  *   absorb are not failures at all (measured: 30% injected 503s at concurrency 10 opened the old
  *   consecutive-attempt breaker on 53 of 161 operations; this one never opens there).
  * - Open: callers are answered at once for `openMs`.
- * - Half-open: one probe is admitted; others may wait for its outcome (`probeInFlight`). The probe
+ * - Half-open: one probe is admitted; others may wait for its outcome (`probeInFlight`). Only the
+ *   probe's failure re-opens the circuit; any success closes it. The probe
  *   holds a lease: if it is not settled by `probeTimeoutMs`, it counted as failed — so no lost outcome
  *   (a timeout, an abort, a bug) can ever leave a circuit open for good: every state ends by time alone.
  */
@@ -143,8 +144,14 @@ export class TenantBreakers {
     return a.go ? 0 : a.retryAfterMs;
   }
 
-  /** Records final outcomes of calls of this circuit; in half-open, they decide (any success closes). */
-  settle(tenantId: string, circuit: Circuit, outcome: { ok: number; failed: number }): void {
+  /**
+   * Records final outcomes of calls of this circuit. In half-open, the probe decides: `probe` says
+   * whether these calls were admitted as the probe (unset: the caller cannot tell, and they decide).
+   * Any other call answering then was admitted before the circuit opened: its success closes the
+   * circuit (Graph answers), but its failure is old news and must not re-open it under the probe still
+   * out — that failed every call waiting for the probe while the probe itself succeeded.
+   */
+  settle(tenantId: string, circuit: Circuit, outcome: { ok: number; failed: number }, probe?: boolean): void {
     if (outcome.ok === 0 && outcome.failed === 0) return;
     if (++this.settles % SWEEP_EVERY === 0) this.sweep();
     const k = key(tenantId, circuit);
@@ -152,6 +159,7 @@ export class TenantBreakers {
     const now = this.now();
     if (s?.mode === "open") return; // late answers of calls sent before it opened
     if (s?.mode === "probing") {
+      if (outcome.ok === 0 && probe === false) return;
       this.endProbe(s);
       if (outcome.ok > 0) this.state.delete(k);
       else this.state.set(k, { mode: "open", until: now + this.openMs });
