@@ -1,7 +1,17 @@
 import { Writable } from "node:stream";
 import { CustomerUserIdsDocument } from "../__generated__/operations";
 import { seededCustomers, startHarness, type Harness } from "../helpers/harness";
-import { closedPort, connectTestRedis, deleteUnder, keysUnder, newEncryptionKey, startRedisProxy, uniquePrefix, type RedisProxy, type TestRedis } from "../helpers/redis";
+import {
+  closedPort,
+  connectTestRedis,
+  deleteUnder,
+  keysUnder,
+  newEncryptionKey,
+  startRedisProxy,
+  uniquePrefix,
+  type RedisProxy,
+  type TestRedis,
+} from "../helpers/redis";
 import { createLogger } from "../../src/log";
 
 /** A logger whose JSON lines the test reads. */

@@ -189,7 +189,8 @@ describe("replicas sharing one Redis", () => {
       const keys = await keysUnder(redis, prefix);
       // Whatever the layout, no value holds a JWT (base64url of '{"' starts every JWT) in the clear.
       // (Compared as flags: a failure must not print the token.)
-      for (const key of keys) if ((await redis.type(key)) === "string") expect({ key, clear: (await redis.get(key))!.includes("eyJ") }).toEqual({ key, clear: false });
+      for (const key of keys)
+        if ((await redis.type(key)) === "string") expect({ key, clear: (await redis.get(key))!.includes("eyJ") }).toEqual({ key, clear: false });
       const tokenKeys = keys.filter((k) => k.startsWith(`${prefix}token:`));
       // The partner tenant's token (its listing) and the customer's, app-only.
       expect(tokenKeys.length).toBeGreaterThanOrEqual(2);

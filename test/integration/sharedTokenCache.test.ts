@@ -30,7 +30,10 @@ describe("token cache shared through Redis by two subgraph processes", () => {
     await redis.connect().catch((err: Error) => {
       throw new Error(`These tests need Redis at ${REDIS_URL} (.ci/run starts it): ${err.message}`);
     });
-    h = await startHarness({ demoMode: false, env: { REDIS_URL, REDIS_KEY_PREFIX: prefix, REDIS_ENCRYPTION_KEY: encryptionKey, CUSTOMER_LIST_TTL_SECONDS: "0" } });
+    h = await startHarness({
+      demoMode: false,
+      env: { REDIS_URL, REDIS_KEY_PREFIX: prefix, REDIS_ENCRYPTION_KEY: encryptionKey, CUSTOMER_LIST_TTL_SECONDS: "0" },
+    });
     const dir = mkdtempSync(join(tmpdir(), "partner-graph-"));
     writeFileSync(join(dir, "partner.json"), JSON.stringify(h.emulator.partnerConfig()), { mode: 0o600 });
     writeFileSync(join(dir, "ca.pem"), h.emulator.caCert);

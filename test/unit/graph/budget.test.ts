@@ -21,7 +21,11 @@ describe("resourceUnits", () => {
 const users = (n: number) => Array.from({ length: n }, () => ({ req: { method: "GET" as const, url: "/users" }, workload: "directory" as const }));
 const devices = (n: number) =>
   Array.from({ length: n }, () => ({ req: { method: "GET" as const, url: "/deviceManagement/managedDevices" }, workload: "intune" as const }));
-const answer = (status: number, retryAfter?: string): GraphResponse => ({ status, headers: retryAfter === undefined ? {} : { "retry-after": retryAfter }, body: {} });
+const answer = (status: number, retryAfter?: string): GraphResponse => ({
+  status,
+  headers: retryAfter === undefined ? {} : { "retry-after": retryAfter },
+  body: {},
+});
 
 /** A store that must not be used: the Redis runs below must really run on Redis, never on its memory fallback. */
 const noFallback: BudgetStore = {

@@ -5,16 +5,7 @@ import { MemoryBudgetStore, RedisBudgetStore } from "../../../src/shared/budgetS
 import { LuaScript, SharedRedis } from "../../../src/shared/redisConnection";
 import { Sealer } from "../../../src/shared/sealing";
 import { MemoryValues, RedisValues } from "../../../src/shared/values";
-import {
-  closedPort,
-  connectTestRedis,
-  deleteUnder,
-  REDIS_URL,
-  startRedisProxy,
-  uniquePrefix,
-  type RedisProxy,
-  type TestRedis,
-} from "../../helpers/redis";
+import { closedPort, connectTestRedis, deleteUnder, REDIS_URL, startRedisProxy, uniquePrefix, type RedisProxy, type TestRedis } from "../../helpers/redis";
 
 /** A logger whose lines the test reads. */
 function captured() {
@@ -65,16 +56,32 @@ describe("SharedRedis", () => {
     // A script no Redis has seen: its first EVALSHA must come back NOSCRIPT.
     const script = new LuaScript(`-- ${randomUUID()}\nreturn tonumber(ARGV[1]) * 2`);
     expect(await redis.scriptExists(script.sha1)).toEqual([false]);
-    expect(await shared.orElse((c) => shared.script(c, script, [], ["21"]), () => -1)).toBe(42);
+    expect(
+      await shared.orElse(
+        (c) => shared.script(c, script, [], ["21"]),
+        () => -1,
+      ),
+    ).toBe(42);
     expect(await redis.scriptExists(script.sha1)).toEqual([true]);
-    expect(await shared.orElse((c) => shared.script(c, script, [], ["4"]), () => -1)).toBe(8);
+    expect(
+      await shared.orElse(
+        (c) => shared.script(c, script, [], ["4"]),
+        () => -1,
+      ),
+    ).toBe(8);
   });
 
   it("starts at once when Redis is unreachable (a closed port), says so once, and answers from the fallback", async () => {
     const { log, warnings } = captured();
     const shared = await open(`redis://127.0.0.1:${await closedPort()}`, log);
     expect(shared.state().available).toBe(false);
-    for (let i = 0; i < 5; i++) expect(await shared.orElse(async () => "redis", () => "memory")).toBe("memory");
+    for (let i = 0; i < 5; i++)
+      expect(
+        await shared.orElse(
+          async () => "redis",
+          () => "memory",
+        ),
+      ).toBe("memory");
     expect(warnings()).toHaveLength(1);
     expect(warnings()[0]!.msg).toMatch(/Redis unavailable.*memory/);
     expect(shared.state().fallbacks).toBe(5);
@@ -85,14 +92,29 @@ describe("SharedRedis", () => {
     proxies.push(proxy);
     const { log, warnings, infos } = captured();
     const shared = await open(proxy.url, log, 100);
-    expect(await shared.orElse((c) => c.ping(), () => "memory")).toBe("PONG");
+    expect(
+      await shared.orElse(
+        (c) => c.ping(),
+        () => "memory",
+      ),
+    ).toBe("PONG");
     proxy.stall();
-    expect(await shared.orElse((c) => c.ping(), () => "memory")).toBe("memory");
+    expect(
+      await shared.orElse(
+        (c) => c.ping(),
+        () => "memory",
+      ),
+    ).toBe("memory");
     expect(warnings()).toHaveLength(1);
     expect(warnings()[0]!).toMatchObject({ err: { message: "no answer from Redis within 100 ms" } });
     proxy.flow();
     // The connection never dropped: the next command goes to Redis again.
-    expect(await shared.orElse((c) => c.ping(), () => "memory")).toBe("PONG");
+    expect(
+      await shared.orElse(
+        (c) => c.ping(),
+        () => "memory",
+      ),
+    ).toBe("PONG");
     expect(infos().filter((l) => /Redis back/.test(l.msg))).toHaveLength(1);
   });
 
