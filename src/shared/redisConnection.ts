@@ -33,12 +33,16 @@ export class LuaScript {
 export class SharedRedis {
   private degraded = false;
   private fallbacks = 0;
+  /** Messages of Redis' error replies already logged: each once, so a persistent one (OOM, READONLY) is not a line per call. */
+  private readonly refusals = new Set<string>();
 
   private constructor(
     private readonly client: RedisClient,
     readonly prefix: string,
     private readonly timeoutMs: number,
     private readonly log: Logger,
+    /** Whether an error is Redis' own error reply (it answered, and refused), not a lost or slow connection. */
+    private readonly isReply: (err: unknown) => boolean,
   ) {}
 
   /**
@@ -47,13 +51,13 @@ export class SharedRedis {
    */
   static async connect(options: SharedRedisOptions): Promise<SharedRedis> {
     // Loaded only when REDIS_URL is set: a process without Redis never loads the client.
-    const { createClient } = await import("redis");
+    const { createClient, ErrorReply } = await import("redis");
     const client = createClient({
       url: options.url,
       disableOfflineQueue: true,
       socket: { connectTimeout: Math.max(1_000, options.timeoutMs * 4), reconnectStrategy: (retries) => Math.min(100 * 2 ** retries, 2_000) },
     }) as RedisClient;
-    const shared = new SharedRedis(client, options.prefix, options.timeoutMs, options.log);
+    const shared = new SharedRedis(client, options.prefix, options.timeoutMs, options.log, (err) => err instanceof ErrorReply);
     // Without an error listener a dropped connection would crash the process; each failed reconnection emits one.
     client.on("error", (err: unknown) => shared.lost(err));
     client.on("ready", () => shared.back());
@@ -86,7 +90,8 @@ export class SharedRedis {
       this.back();
       return value;
     } catch (err) {
-      this.lost(err);
+      if (this.isReply(err)) this.refused(err as Error);
+      else this.lost(err);
       this.fallbacks++;
       return fallback();
     }
@@ -133,6 +138,14 @@ export class SharedRedis {
       { err: describeError(err) },
       "Redis unavailable: the budget, Graph's Retry-After holds and the token cache use this process's memory until it is back",
     );
+  }
+
+  /** Redis answered with an error (out of memory, a read-only replica, a defect of ours): this call used memory; the connection is fine. */
+  private refused(err: Error): void {
+    const message = describeError(err).message.slice(0, 200);
+    if (this.refusals.has(message) || this.refusals.size >= 20) return;
+    this.refusals.add(message);
+    this.log.error({ err: { name: "ErrorReply", message } }, "Redis refused a command: that call used this process's memory instead");
   }
 
   private back(): void {

@@ -71,6 +71,26 @@ describe("SharedRedis", () => {
     ).toBe(8);
   });
 
+  it("uses memory for a command Redis refuses, logging that refusal once, without taking Redis for gone", async () => {
+    const { log, lines } = captured();
+    const shared = await open(REDIS_URL, log);
+    for (let i = 0; i < 3; i++)
+      expect(
+        await shared.orElse(
+          (c) => c.sendCommand(["NO-SUCH-COMMAND"]),
+          () => "memory",
+        ),
+      ).toBe("memory");
+    expect(lines.filter((l) => l.level >= 40)).toEqual([expect.objectContaining({ level: 50, msg: expect.stringMatching(/Redis refused a command/) })]);
+    expect(shared.state()).toEqual({ available: true, fallbacks: 3 });
+    expect(
+      await shared.orElse(
+        (c) => c.ping(),
+        () => "memory",
+      ),
+    ).toBe("PONG");
+  });
+
   it("starts at once when Redis is unreachable (a closed port), says so once, and answers from the fallback", async () => {
     const { log, warnings } = captured();
     const shared = await open(`redis://127.0.0.1:${await closedPort()}`, log);
