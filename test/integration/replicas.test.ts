@@ -2,7 +2,8 @@ import { fetch } from "undici";
 import { resourceUnits } from "../../src/graph/budget";
 import { Sealer } from "../../src/shared/sealing";
 import { tenantSize } from "../../emulator/graph/throttle";
-import { CustomerUserIdsDocument } from "../__generated__/operations";
+import { print } from "graphql";
+import { CustomersUserUpnsDocument, CustomerUserIdsDocument } from "../__generated__/operations";
 import { graphRequestsTo, seededCustomers, startHarness, type AnswerError, type Harness } from "../helpers/harness";
 import { connectTestRedis, deleteUnder, keysUnder, newEncryptionKey, REDIS_URL, uniquePrefix, type TestRedis } from "../helpers/redis";
 import { startSubgraphProcess, type SubgraphProcess } from "../helpers/subgraphProcess";
@@ -68,10 +69,10 @@ describe("replicas sharing one Redis", () => {
     prefixes.push(prefix);
     return { prefix, env: { REDIS_URL, REDIS_KEY_PREFIX: prefix, REDIS_ENCRYPTION_KEY: newEncryptionKey() } };
   };
-  const ask = async (p: SubgraphProcess, query: string, variables?: Record<string, unknown>): Promise<Body> => {
+  const ask = async (p: SubgraphProcess, query: string, variables?: Record<string, unknown>, bearer = token): Promise<Body> => {
     const res = await fetch(p.graphqlUrl, {
       method: "POST",
-      headers: { "content-type": "application/json", authorization: `Bearer ${token}` },
+      headers: { "content-type": "application/json", authorization: `Bearer ${bearer}` },
       body: JSON.stringify({ query, variables }),
     });
     return (await res.json()) as Body;
@@ -186,14 +187,20 @@ describe("replicas sharing one Redis", () => {
       const sealer = new Sealer(Buffer.from(env.REDIS_ENCRYPTION_KEY, "base64"));
       const [one] = await startReplicas(1, env);
       expect((await usersOf(one!, customers[0]!)).errors).toBeUndefined();
+      // An agent too: its on-behalf-of tokens are keyed by a hash of its own token.
+      const agent = (await h.control<{ access_token: string }>("POST", "/agents/token", { agent: "reader@fabrikampartnersna.onmicrosoft.com" })).access_token;
+      expect((await ask(one!, print(CustomersUserUpnsDocument), { first: 2, users: 1 }, agent)).errors).toBeUndefined();
       const keys = await keysUnder(redis, prefix);
+      const obo = keys.filter((k) => k.startsWith(`${prefix}token:obo:`));
+      expect(obo.length).toBeGreaterThanOrEqual(2);
+      for (const key of keys) for (const part of [...agent.split("."), ...token.split(".")]) expect(key.includes(part.slice(0, 16))).toBe(false);
       // Whatever the layout, no value holds a JWT (base64url of '{"' starts every JWT) in the clear.
       // (Compared as flags: a failure must not print the token.)
       for (const key of keys)
         if ((await redis.type(key)) === "string") expect({ key, clear: (await redis.get(key))!.includes("eyJ") }).toEqual({ key, clear: false });
       const tokenKeys = keys.filter((k) => k.startsWith(`${prefix}token:`));
-      // The partner tenant's token (its listing) and the customer's, app-only.
-      expect(tokenKeys.length).toBeGreaterThanOrEqual(2);
+      // The partner tenant's token (its listing) and the customer's, app-only; the agent's.
+      expect(tokenKeys.length).toBeGreaterThanOrEqual(4);
       expect(tokenKeys.some((k) => k.endsWith(`:${customers[0]!.id}`))).toBe(true);
       for (const key of tokenKeys) {
         const raw = (await redis.get(key))!;
