@@ -18,7 +18,7 @@ const ENTRIES = ["src/main.ts"];
 export const BOUNDARIES = [
   {
     target: ["src/resolvers"],
-    from: ["src/graph", "src/auth", "src/http", "src/server.ts", "src/app.ts", "src/observability"],
+    from: ["src/graph", "src/auth", "src/http", "src/server.ts", "src/app.ts", "src/observability", "src/shared"],
     message: `Resolvers speak to loaders only (domain verbs, Relay shaping): no Graph paths or OData, no auth, no HTTP or Apollo setup. ${SEE}`,
   },
   {
@@ -38,17 +38,33 @@ export const BOUNDARIES = [
   },
   {
     target: ["src/server.ts"],
-    from: ["src/auth", "src/graph", "src/loaders", "src/http", "src/app.ts"],
+    from: ["src/auth", "src/graph", "src/loaders", "src/http", "src/app.ts", "src/shared"],
     message: `src/server.ts is Apollo Server setup alone; the singletons are built in src/app.ts and the request context in src/context.ts. ${SEE}`,
   },
   {
     target: ["src/observability"],
-    from: ["src/auth", "src/loaders", "src/resolvers", "src/http", "src/server.ts", "src/app.ts", "src/context.ts"],
+    from: ["src/auth", "src/loaders", "src/resolvers", "src/http", "src/server.ts", "src/app.ts", "src/context.ts", "src/shared"],
     message: `Observability hears what the layers report (the Graph layer's GraphObserver port, the Apollo plugins' hooks, the front's calls); it imports the Graph port's types and the leaves only. ${SEE}`,
   },
   {
-    target: LEAVES,
+    target: ["src/shared"],
     from: ["src/auth", "src/graph", "src/loaders", "src/resolvers", "src/http", "src/server.ts", "src/app.ts", "src/context.ts", "src/observability"],
+    message: `src/shared is what replicas share (Redis, or memory): it sits under the layers that use it and imports the leaves only. ${SEE}`,
+  },
+  {
+    target: LEAVES,
+    from: [
+      "src/auth",
+      "src/graph",
+      "src/loaders",
+      "src/resolvers",
+      "src/http",
+      "src/server.ts",
+      "src/app.ts",
+      "src/context.ts",
+      "src/observability",
+      "src/shared",
+    ],
     message: `errors.ts, formatError.ts, config.ts, log.ts and ids.ts are leaves every layer imports; they import no layer. ${SEE}`,
   },
   {
@@ -73,6 +89,7 @@ export const BOUNDARIES = [
 export const PACKAGES = [
   { name: "@azure/msal-node", allowed: ["src/auth"], message: `Only src/auth talks to MSAL. ${SEE}` },
   { name: "@microsoft/microsoft-graph-client", allowed: ["src/graph"], message: `Only src/graph talks to the Graph client. ${SEE}` },
+  { name: "redis", allowed: ["src/shared"], message: `Only src/shared talks to Redis (and falls back to memory without it). ${SEE}` },
   {
     name: "undici",
     allowed: ["src/auth", "src/graph", "src/app.ts", "src/http"],

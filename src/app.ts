@@ -4,7 +4,7 @@ import { CallerAuthenticator } from "./auth/callerAuth";
 import { RegionalApps } from "./auth/regionalApps";
 import { RegionResolver } from "./auth/regions";
 import { SignInRouter } from "./auth/signInRouting";
-import { MemoryTokenCache, RedisTokenCache } from "./auth/tokenCache";
+import { MemoryTokenCache, SharedTokenCache } from "./auth/tokenCache";
 import { createHttpsAgent } from "./auth/trust";
 import { observabilityOf, productionSwitches, type Config } from "./config";
 import { createContextFor, type ContextFor, type RequestContext } from "./context";
@@ -19,6 +19,10 @@ import { CursorCodec } from "./loaders/cursor";
 import { ListingCache } from "./loaders/customerDirectory";
 import { createLogger, type Logger } from "./log";
 import { guardProcess } from "./processGuard";
+import { MemoryBudgetStore, RedisBudgetStore } from "./shared/budgetStore";
+import { SharedRedis } from "./shared/redisConnection";
+import { Sealer } from "./shared/sealing";
+import { RedisValues } from "./shared/values";
 import { buildPartnerGraphSchema } from "./schema";
 import { createRequestLoaders, type RequestSettings } from "./requestScope";
 import { Observability, type ObservabilityOptions } from "./observability/observability";
@@ -52,7 +56,14 @@ export async function createApp(
   // Wherever the app is embedded (entry point, tests, another host), an unhandled rejection is logged, not fatal.
   const unguard = guardProcess(log);
   const dispatcher = createHttpsAgent(config.extraCaPem, config.maxInFlight);
-  const tokens = config.redisUrl ? await RedisTokenCache.connect(config.redisUrl, config.redisKeyPrefix) : new MemoryTokenCache();
+  // What replicas share (the budget, Graph's Retry-After holds, tokens): through Redis when configured,
+  // which each use survives losing (src/shared/); in this process's memory otherwise.
+  const redis = config.redisUrl
+    ? await SharedRedis.connect({ url: config.redisUrl, prefix: config.redisKeyPrefix, timeoutMs: config.redisTimeoutMs, log })
+    : undefined;
+  const tokens = redis
+    ? new SharedTokenCache(new RedisValues(redis, new Sealer(config.redisEncryptionKey!, config.redisEncryptionKeysOld), "token", log))
+    : new MemoryTokenCache();
   const apps = new RegionalApps(config, dispatcher, tokens);
   const regions = new RegionResolver(config.authorityHost, dispatcher, config.regionCacheTtlMs);
   const authenticator = new CallerAuthenticator(config, dispatcher);
@@ -71,7 +82,7 @@ export async function createApp(
       // A probe outlives no operation: past its deadline plus a margin, it counts as failed.
       probeTimeoutMs: config.operationTimeoutMs + 1_000,
     }),
-    budget: new GraphBudget(config.graphBudgetScale),
+    budget: new GraphBudget(config.graphBudgetScale, redis ? new RedisBudgetStore(redis) : new MemoryBudgetStore()),
     operationTimeoutMs: config.operationTimeoutMs,
     listings: new ListingCache(config.customerListTtlMs),
     denials: new DenialEpisodes(),
@@ -122,6 +133,7 @@ export async function createApp(
       await observability.close();
       await dispatcher.close();
       await tokens.close();
+      await redis?.close();
       unguard();
     },
   };

@@ -61,10 +61,16 @@ export interface Config {
   maxInFlightPerTenant: number;
   /** How long a caller's complete customer listing is reused (GDAP changes show after at most this). */
   customerListTtlMs: number;
-  /** Redis for the token cache shared by replicas; in memory when unset. */
+  /** Redis for what replicas share (budget, Graph's Retry-After holds, token cache); in memory when unset. */
   redisUrl?: string;
   /** Prefix of this deployment's keys in Redis. */
   redisKeyPrefix: string;
+  /** AES-256-GCM key sealing what sits in Redis (tokens); required with `redisUrl`. */
+  redisEncryptionKey?: Buffer;
+  /** Keys of earlier rotations: what they sealed still opens; nothing new is sealed with them. */
+  redisEncryptionKeysOld: Buffer[];
+  /** Bound on one Redis command; past it (or with Redis unreachable) that call uses the process's memory. */
+  redisTimeoutMs: number;
   /** Largest estimated number of objects one operation may fetch, and its deepest nesting. */
   maxOperationCost: number;
   maxOperationDepth: number;
@@ -218,6 +224,23 @@ const portOrOff = z.string().transform((v, ctx) => {
 });
 const httpUrl = z.string().refine((v) => URL.canParse(v) && /^https?:$/.test(new URL(v).protocol), "must be an http or https URL");
 const redisUrl = z.url({ protocol: /^rediss?$/, error: "must be a redis:// or rediss:// URL" });
+/** 32 bytes in base64 (or base64url), as `openssl rand -base64 32` prints them. */
+const KEY_TEXT = /^[A-Za-z0-9+/_-]{43}=?$/;
+const KEY_RULE = "must be 32 random bytes in base64 (openssl rand -base64 32)";
+const encryptionKey = z
+  .string()
+  .regex(KEY_TEXT, KEY_RULE)
+  .transform((v) => Buffer.from(v.replace(/-/g, "+").replace(/_/g, "/"), "base64"));
+const encryptionKeys = z
+  .string()
+  .transform((v) =>
+    v
+      .split(",")
+      .map((s) => s.trim())
+      .filter(Boolean),
+  )
+  .pipe(z.array(z.string().regex(KEY_TEXT, `must be a comma-separated list of keys, each ${KEY_RULE}`)))
+  .transform((keys) => keys.map((k) => Buffer.from(k.replace(/-/g, "+").replace(/_/g, "/"), "base64")));
 const list = z.string().transform((v) =>
   v
     .split(",")
@@ -268,7 +291,10 @@ const SETTINGS: { [K in keyof Settings]-?: Variable<Settings[K]> } = {
   maxInFlightPerTenant: variable("GRAPH_MAX_IN_FLIGHT_PER_TENANT", atLeastOne.default(16)),
   customerListTtlMs: variable("CUSTOMER_LIST_TTL_SECONDS", seconds.default(60_000)),
   redisUrl: variable("REDIS_URL", redisUrl.optional(), { secret: true }),
-  redisKeyPrefix: variable("REDIS_KEY_PREFIX", z.string().default("partner-graph:token:")),
+  redisKeyPrefix: variable("REDIS_KEY_PREFIX", z.string().default("partner-graph:")),
+  redisEncryptionKey: variable("REDIS_ENCRYPTION_KEY", encryptionKey.optional(), { secret: true }),
+  redisEncryptionKeysOld: variable("REDIS_ENCRYPTION_KEYS_OLD", encryptionKeys.default([]), { secret: true }),
+  redisTimeoutMs: variable("REDIS_TIMEOUT_MS", atLeastOne.default(250)),
   maxOperationCost: variable("MAX_OPERATION_COST", atLeastOne.default(100_000)),
   maxOperationDepth: variable("MAX_OPERATION_DEPTH", atLeastOne.default(12)),
   graphBudgetScale: variable("GRAPH_BUDGET_SCALE", decimal.default(1)),
@@ -323,6 +349,9 @@ export function loadSettings(env: NodeJS.ProcessEnv = process.env): Readonly<Set
   const s = settings as Settings;
   if (!wrong.length && s.shutdownDelayMs >= s.shutdownTimeoutMs)
     wrong.push(`SHUTDOWN_DELAY_MS must be less than SHUTDOWN_TIMEOUT_MS, got ${s.shutdownDelayMs} and ${s.shutdownTimeoutMs}`);
+  // A key generated per process would not open what another replica sealed: sharing needs one configured key.
+  if (!wrong.length && s.redisUrl && !s.redisEncryptionKey)
+    wrong.push("REDIS_ENCRYPTION_KEY is required with REDIS_URL: 32 random bytes in base64 (openssl rand -base64 32), the same for every replica");
   if (wrong.length) throw new ConfigError(wrong.join("; "));
   return Object.freeze(s);
 }

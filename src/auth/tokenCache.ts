@@ -1,7 +1,5 @@
 import { createHash } from "node:crypto";
-import type { createClient } from "redis";
-
-type RedisClient = ReturnType<typeof createClient>;
+import { MemoryValues, type SharedValues } from "../shared/values";
 
 /** MSAL's renewal offset: a token within 5 minutes of expiry is not handed out. */
 const RENEWAL_OFFSET_MS = 5 * 60_000;
@@ -9,7 +7,9 @@ const RENEWAL_OFFSET_MS = 5 * 60_000;
 /**
  * The one cache of Graph access tokens, for both flows, partitioned by key:
  * - app-only: `app:{clientId}:{tenantId}` (the msal-node docs' partition for multi-tenant daemons);
- * - on-behalf-of: `obo:{sha256 of the agent's token}:{tenantId}`.
+ * - on-behalf-of: `obo:{sha256 of the agent's token}:{tenantId}`: a hash, so no key carries a token.
+ * In memory, or shared by every replica through Redis (RedisValues: `{REDIS_KEY_PREFIX}token:{key}`,
+ * each value sealed with AES-GCM, expiring when the token enters its renewal offset).
  *
  * Why ours and not MSAL's: msal-node 7.2.3 looks OBO tokens up by client id, scopes and assertion
  * hash only, not by tenant (OnBehalfOfClient.readAccessTokenFromCacheForOBO), so an agent's token for
@@ -33,76 +33,40 @@ function usableMs(expiresOn: Date | null, now: number): number {
   return expiresOn ? Math.max(0, expiresOn.getTime() - RENEWAL_OFFSET_MS - now) : 0;
 }
 
-/** One process: a Map with expiry, bounded so a flood of distinct agents cannot grow it without end. */
-export class MemoryTokenCache implements TokenCache {
-  private readonly entries = new Map<string, { token: string; usableUntil: number }>();
-
+/** Tokens kept in SharedValues, each until it enters MSAL's renewal offset. */
+export class SharedTokenCache implements TokenCache {
   constructor(
+    private readonly values: SharedValues,
     private readonly now: () => number = Date.now,
-    private readonly maxEntries = 20_000,
   ) {}
 
-  async get(key: string): Promise<string | undefined> {
-    const hit = this.entries.get(key);
-    if (!hit) return undefined;
-    if (hit.usableUntil <= this.now()) {
-      this.entries.delete(key);
-      return undefined;
-    }
-    return hit.token;
+  get(key: string): Promise<string | undefined> {
+    return this.values.get(key);
   }
 
-  async set(key: string, token: string, expiresOn: Date | null): Promise<void> {
-    const ms = usableMs(expiresOn, this.now());
-    if (ms <= 0) return;
-    // Map order is insertion order: dropping the first entry drops the oldest.
-    if (this.entries.size >= this.maxEntries) this.entries.delete(this.entries.keys().next().value!);
-    this.entries.set(key, { token, usableUntil: this.now() + ms });
+  set(key: string, token: string, expiresOn: Date | null): Promise<void> {
+    return this.values.set(key, token, usableMs(expiresOn, this.now()));
   }
 
-  async delete(key: string): Promise<void> {
-    this.entries.delete(key);
+  delete(key: string): Promise<void> {
+    return this.values.delete(key);
   }
 
-  async close(): Promise<void> {
-    this.entries.clear();
-  }
+  /** The values' store (its connection, for Redis) is closed by whoever opened it. */
+  async close(): Promise<void> {}
 }
 
-/**
- * Shared by every replica through Redis, so a token one replica acquired serves the others. Entries
- * expire in Redis when the token enters its renewal offset. Redis must be private to the service:
- * it holds bearer tokens, as MSAL's own distributed cache would.
- */
-export class RedisTokenCache implements TokenCache {
-  constructor(
-    private readonly client: RedisClient,
-    private readonly prefix = "partner-graph:token:",
-  ) {}
+/** One process: a Map with expiry, bounded so a flood of distinct agents cannot grow it without end. */
+export class MemoryTokenCache extends SharedTokenCache {
+  private readonly memory: MemoryValues;
 
-  static async connect(url: string, prefix?: string): Promise<RedisTokenCache> {
-    const { createClient } = await import("redis");
-    const client = createClient({ url, socket: { connectTimeout: 5_000, reconnectStrategy: (retries) => Math.min(retries * 200, 2_000) } });
-    // Without a listener, a dropped connection would crash the process; failures surface on commands instead.
-    client.on("error", () => undefined);
-    await client.connect();
-    return new RedisTokenCache(client as RedisClient, prefix);
+  constructor(now: () => number = Date.now, maxEntries = 20_000) {
+    const memory = new MemoryValues(now, maxEntries);
+    super(memory, now);
+    this.memory = memory;
   }
 
-  async get(key: string): Promise<string | undefined> {
-    return (await this.client.get(this.prefix + key)) ?? undefined;
-  }
-
-  async set(key: string, token: string, expiresOn: Date | null): Promise<void> {
-    const ms = usableMs(expiresOn, Date.now());
-    if (ms > 0) await this.client.set(this.prefix + key, token, { PX: ms });
-  }
-
-  async delete(key: string): Promise<void> {
-    await this.client.del(this.prefix + key);
-  }
-
-  async close(): Promise<void> {
-    await this.client.quit();
+  override async close(): Promise<void> {
+    this.memory.clear();
   }
 }

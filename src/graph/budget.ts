@@ -1,5 +1,7 @@
+import { MemoryBudgetStore, type BucketTake, type BudgetStore } from "../shared/budgetStore";
 import type { Workload } from "./resilience";
-import type { GraphRequest } from "./types";
+import { parseRetryAfter } from "./retryAfter";
+import type { GraphRequest, GraphResponse } from "./types";
 
 /**
  * Graph's documented limits per app and tenant (docs/graph-facts.md §2): directory reads cost resource units
@@ -36,71 +38,70 @@ function costs(requests: ReadonlyArray<{ req: GraphRequest; workload: Workload }
   return out;
 }
 
-class Bucket {
-  private tokens: number;
-  private last: number;
-
-  constructor(
-    private readonly capacity: number,
-    private readonly perMs: number,
-    now: number,
-  ) {
-    this.tokens = capacity;
-    this.last = now;
-  }
-
-  /**
-   * Reserves `cost` and answers how long to wait before spending it (0: now). Reservations may run
-   * the bucket below zero, so requests queue in arrival order instead of starving.
-   */
-  reserve(cost: number, now: number): number {
-    this.tokens = Math.min(this.capacity, this.tokens + (now - this.last) * this.perMs);
-    this.last = now;
-    this.tokens -= cost;
-    return this.tokens >= 0 ? 0 : Math.ceil(-this.tokens / this.perMs);
-  }
-
-  refund(cost: number): void {
-    this.tokens = Math.min(this.capacity, this.tokens + cost);
-  }
-}
+/**
+ * Graph's Retry-After is honoured for at most this long by every replica: a value past it (a defect, a
+ * misread date) must not keep a tenant out for hours. Graph's throttling windows are 10–20 s (§2).
+ */
+const MAX_HOLD_MS = 300_000;
 
 /**
  * A client-side budget per tenant and workload, so steady load stays under Graph's limits instead of
  * running into 429s. Every customer tenant is reached by exactly one of our apps (its region's), so a
- * per-tenant budget is a per (app, tenant) budget. Process-wide; replicas each keep their own.
+ * per-tenant budget is a per (app, tenant) budget. Its buckets live in a BudgetStore: this process's
+ * memory, or Redis, where every replica reserves from the same buckets (src/shared/budgetStore.ts).
+ *
+ * It also keeps Graph's own word: a 429 or 503 with Retry-After for a tenant's workload holds that
+ * workload of that tenant — for every operation, and with Redis for every replica — until then, so
+ * nobody sends what Graph already said it would refuse. A hold is not the budget: it applies even
+ * with the budget off (scale 0).
  */
 export class GraphBudget {
-  private readonly buckets = new Map<string, Bucket>();
-
   constructor(
     private readonly scale = 1,
-    private readonly now: () => number = Date.now,
+    private readonly store: BudgetStore = new MemoryBudgetStore(),
   ) {}
 
   /** Milliseconds to wait before sending these requests of one tenant (0: send now); reserved already. */
-  reserve(tenantId: string, requests: ReadonlyArray<{ req: GraphRequest; workload: Workload }>): number {
-    if (this.scale <= 0) return 0;
-    let wait = 0;
-    for (const [workload, cost] of costs(requests)) wait = Math.max(wait, this.bucket(tenantId, workload).reserve(cost, this.now()));
-    return wait;
+  reserve(tenantId: string, requests: ReadonlyArray<{ req: GraphRequest; workload: Workload }>): Promise<number> {
+    const tenant = tenantId.toLowerCase();
+    const workloads = new Set(requests.map((r) => r.workload));
+    return this.store.reserve(
+      this.takes(tenant, requests),
+      [...workloads].map((w) => holdKey(tenant, w)),
+    );
   }
 
   /** Gives back what reserve() took, for requests that will not be sent after all. */
-  refund(tenantId: string, requests: ReadonlyArray<{ req: GraphRequest; workload: Workload }>): void {
-    if (this.scale <= 0) return;
-    for (const [workload, cost] of costs(requests)) this.bucket(tenantId, workload).refund(cost);
+  refund(tenantId: string, requests: ReadonlyArray<{ req: GraphRequest; workload: Workload }>): Promise<void> {
+    return this.store.refund(this.takes(tenantId.toLowerCase(), requests));
   }
 
-  private bucket(tenantId: string, workload: Workload): Bucket {
-    const key = `${tenantId.toLowerCase()}|${workload}`;
-    let b = this.buckets.get(key);
-    if (!b) {
+  /**
+   * Holds each workload of these answers that Graph throttled (429) or could not serve (503) with a
+   * Retry-After, for the longest Retry-After among them (seconds, fractional, or an HTTP date).
+   */
+  async heedRetryAfter(tenantId: string, requests: ReadonlyArray<{ workload: Workload }>, answers: readonly GraphResponse[]): Promise<void> {
+    const longest = new Map<Workload, number>();
+    answers.forEach((res, i) => {
+      if (res.status !== 429 && res.status !== 503) return;
+      const seconds = parseRetryAfter(res.headers["retry-after"]);
+      const w = requests[i]?.workload;
+      if (seconds !== undefined && seconds > 0 && w) longest.set(w, Math.max(longest.get(w) ?? 0, seconds));
+    });
+    const tenant = tenantId.toLowerCase();
+    await Promise.all([...longest].map(([w, s]) => this.store.hold(holdKey(tenant, w), Math.min(MAX_HOLD_MS, Math.ceil(s * 1000)))));
+  }
+
+  private takes(tenant: string, requests: ReadonlyArray<{ req: GraphRequest; workload: Workload }>): BucketTake[] {
+    if (this.scale <= 0) return [];
+    return [...costs(requests)].map(([workload, cost]) => {
       const [limit, windowMs] = workload === "intune" ? [INTUNE_PER_20S, 20_000] : [DIRECTORY_RU_PER_10S, 10_000];
       const capacity = limit * HEADROOM * this.scale;
-      b = new Bucket(capacity, capacity / windowMs, this.now());
-      this.buckets.set(key, b);
-    }
-    return b;
+      return { key: `budget:${tenant}:${workload}`, cost, capacity, perMs: capacity / windowMs };
+    });
   }
+}
+
+function holdKey(tenant: string, workload: Workload): string {
+  return `hold:${tenant}:${workload}`;
 }

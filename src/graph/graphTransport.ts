@@ -223,22 +223,26 @@ export class HttpGraphTransport implements GraphTransport {
   }
 
   /**
-   * Waits until the tenant's client-side budget allows these requests, then sends them. A wait that
+   * Waits until the tenant's client-side budget allows these requests (and any Retry-After Graph gave
+   * for the tenant's workload, to this replica or another, has passed), then sends them. A wait that
    * would pass the deadline sends nothing: the requests are answered as throttled, with when to retry.
+   * Graph's own 429/503 Retry-After in the answers holds the tenant's workload for everyone.
    */
   private async withinBudget(requests: GraphRequest[], started: (sent: readonly GraphRequest[]) => void, attempt: number): Promise<GraphResponse[]> {
     const planned = requests.map((req) => ({ req, workload: workloadOf(req) }));
-    const wait = this.policy.budget.reserve(this.tenantId, planned);
+    const wait = await this.policy.budget.reserve(this.tenantId, planned);
     if (wait > 0) {
       if (Date.now() + wait >= this.policy.deadline) {
-        this.policy.budget.refund(this.tenantId, planned);
+        await this.policy.budget.refund(this.tenantId, planned);
         this.policy.observer?.budgetWait(this.tenantId, { waitMs: wait, items: requests.length, sent: false });
         return requests.map(() => ({ status: 429, headers: { "retry-after": String(Math.ceil(wait / 1000)) }, body: { error: { code: BUDGET_CODE } } }));
       }
       await sleep(wait, this.policy.signal);
       this.policy.observer?.budgetWait(this.tenantId, { waitMs: wait, items: requests.length, sent: true });
     }
-    return this.sendAll(requests, started, attempt);
+    const answers = await this.sendAll(requests, started, attempt);
+    await this.policy.budget.heedRetryAfter(this.tenantId, planned, answers);
+    return answers;
   }
 
   private sendAll(requests: GraphRequest[], started: (sent: readonly GraphRequest[]) => void, attempt: number): Promise<GraphResponse[]> {

@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from "node:child_process";
-import { randomUUID } from "node:crypto";
+import { randomBytes, randomUUID } from "node:crypto";
 import { existsSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
@@ -19,6 +19,7 @@ const ENTRY = resolve(__dirname, "../../dist/src/main.js");
  */
 describe("token cache shared through Redis by two subgraph processes", () => {
   const prefix = `partner-graph-test:${randomUUID()}:`;
+  const encryptionKey = randomBytes(32).toString("base64");
   let h: Harness;
   let child: ChildProcess;
   let childUrl: string;
@@ -29,7 +30,10 @@ describe("token cache shared through Redis by two subgraph processes", () => {
     await redis.connect().catch((err: Error) => {
       throw new Error(`These tests need Redis at ${REDIS_URL} (.ci/run starts it): ${err.message}`);
     });
-    h = await startHarness({ demoMode: false, env: { REDIS_URL, REDIS_KEY_PREFIX: prefix, CUSTOMER_LIST_TTL_SECONDS: "0" } });
+    h = await startHarness({
+      demoMode: false,
+      env: { REDIS_URL, REDIS_KEY_PREFIX: prefix, REDIS_ENCRYPTION_KEY: encryptionKey, CUSTOMER_LIST_TTL_SECONDS: "0" },
+    });
     const dir = mkdtempSync(join(tmpdir(), "partner-graph-"));
     writeFileSync(join(dir, "partner.json"), JSON.stringify(h.emulator.partnerConfig()), { mode: 0o600 });
     writeFileSync(join(dir, "ca.pem"), h.emulator.caCert);
@@ -45,6 +49,7 @@ describe("token cache shared through Redis by two subgraph processes", () => {
         EXTRA_CA_FILE: join(dir, "ca.pem"),
         REDIS_URL,
         REDIS_KEY_PREFIX: prefix,
+        REDIS_ENCRYPTION_KEY: encryptionKey,
         CUSTOMER_LIST_TTL_SECONDS: "0",
         LOG_LEVEL: "error",
       },
@@ -88,7 +93,7 @@ describe("token cache shared through Redis by two subgraph processes", () => {
 
     // Partitioned per app and tenant.
     const keys: string[] = [];
-    for await (const key of redis.scanIterator({ MATCH: `${prefix}app:*` })) keys.push(key);
+    for await (const key of redis.scanIterator({ MATCH: `${prefix}token:app:*` })) keys.push(key);
     const ids: string[] = first.data!.customers.nodes.map((n) => n.id);
     for (const id of ids) expect(keys.some((k) => k.endsWith(`:${id}`))).toBe(true);
   });

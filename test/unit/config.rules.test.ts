@@ -15,6 +15,9 @@ const refusal = (fn: () => unknown): string => {
   }
   throw new Error("expected a ConfigError");
 };
+/** 32 bytes in base64, as `openssl rand -base64 32` prints them. */
+const KEY = Buffer.alloc(32, 7).toString("base64");
+const OLD = Buffer.alloc(32, 9);
 const dir = mkdtempSync(join(tmpdir(), "partner-graph-config-rules-"));
 
 describe("loadSettings: every variable by its rule (zod), named in the refusal", () => {
@@ -45,7 +48,27 @@ describe("loadSettings: every variable by its rule (zod), named in the refusal",
     expect(short).toBe("CURSOR_SECRET must be at least 32 characters");
     const redis = refusal(() => loadSettings({ REDIS_URL: "http://user:p4ssw0rd@cache:6379" }));
     expect(redis).toBe("REDIS_URL must be a redis:// or rediss:// URL");
-    expect(loadSettings({ REDIS_URL: "rediss://user:p4ssw0rd@cache:6380" }).redisUrl).toBe("rediss://user:p4ssw0rd@cache:6380");
+    expect(loadSettings({ REDIS_URL: "rediss://user:p4ssw0rd@cache:6380", REDIS_ENCRYPTION_KEY: KEY }).redisUrl).toBe("rediss://user:p4ssw0rd@cache:6380");
+    const key = refusal(() => loadSettings({ REDIS_ENCRYPTION_KEY: "c2hvcnQta2V5" }));
+    expect(key).toBe("REDIS_ENCRYPTION_KEY must be 32 random bytes in base64 (openssl rand -base64 32)");
+    expect(refusal(() => loadSettings({ REDIS_ENCRYPTION_KEYS_OLD: `${KEY},c2hvcnQta2V5` }))).toBe(
+      "REDIS_ENCRYPTION_KEYS_OLD must be a comma-separated list of keys, each must be 32 random bytes in base64 (openssl rand -base64 32)",
+    );
+  });
+
+  it("requires REDIS_ENCRYPTION_KEY whenever REDIS_URL is set, in every mode: a key per process could not open another replica's values", () => {
+    expect(refusal(() => loadSettings({ REDIS_URL: "redis://cache:6379" }))).toBe(
+      "REDIS_ENCRYPTION_KEY is required with REDIS_URL: 32 random bytes in base64 (openssl rand -base64 32), the same for every replica",
+    );
+    expect(loadSettings({}).redisEncryptionKey).toBeUndefined();
+  });
+
+  it("reads the encryption keys as bytes, old ones for rotation, base64 or base64url", () => {
+    const s = loadSettings({ REDIS_URL: "redis://cache:6379", REDIS_ENCRYPTION_KEY: KEY, REDIS_ENCRYPTION_KEYS_OLD: ` ${OLD.toString("base64url")} , ${KEY}` });
+    expect(s.redisEncryptionKey).toEqual(Buffer.from(KEY, "base64"));
+    expect(s.redisEncryptionKeysOld).toEqual([OLD, Buffer.from(KEY, "base64")]);
+    expect(loadSettings({}).redisEncryptionKeysOld).toEqual([]);
+    expect([loadSettings({}).redisKeyPrefix, loadSettings({}).redisTimeoutMs]).toEqual(["partner-graph:", 250]);
   });
 
   it("refuses an EXTRA_CA_FILE it cannot read or that holds no certificate, naming it", () => {
