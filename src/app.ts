@@ -107,7 +107,12 @@ export async function createApp(
   const observability = new Observability(
     observabilityOf(config),
     log,
-    { cost: () => costInFlight.current, graph: () => graph.limits.snapshot(), breakers: () => graph.breakers.circuits() },
+    {
+      cost: () => costInFlight.current,
+      graph: () => graph.limits.snapshot(),
+      breakers: () => graph.breakers.circuits(),
+      ...(redis ? { shared: () => redis.state() } : {}),
+    },
     observabilityOptions,
   );
   const format = createFormatError(log, { hideSuggestions: !productionSwitches(config).suggestions });

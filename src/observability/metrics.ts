@@ -7,6 +7,8 @@ export interface InFlightSources {
   cost(): number;
   graph(): { inFlight: number; waiting: number };
   breakers(): ReadonlyArray<{ tenantId: string; circuit: string; state: "open" | "half_open" | "failing"; since: number }>;
+  /** What replicas share through Redis (src/shared): absent without REDIS_URL, so no series. */
+  shared?(): { available: boolean; fallbacks: number };
 }
 
 /**
@@ -254,6 +256,26 @@ export class Metrics {
           .sort((a, b) => b.since - a.since)
           .slice(0, BREAKER_TENANT_SERIES);
         for (const c of open) this.inc({ tenant_id: c.tenantId, circuit: circuitKind(c.circuit), state: c.state });
+      },
+    });
+    const shared = sources.shared;
+    if (!shared) return;
+    // A Redis outage is no caller's error (each use falls back to memory): these say it is happening.
+    new Gauge({
+      name: "partner_graph_redis_available",
+      help: "1 while the budget, Retry-After holds and token cache are shared through Redis; 0 while this replica uses its own memory",
+      registers,
+      collect() {
+        this.set(shared().available ? 1 : 0);
+      },
+    });
+    new Counter({
+      name: "partner_graph_redis_fallbacks_total",
+      help: "Uses of Redis that fell back to this replica's memory (Redis unreachable, slow or refusing)",
+      registers,
+      collect() {
+        this.reset();
+        this.inc(shared().fallbacks);
       },
     });
   }

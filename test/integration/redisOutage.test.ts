@@ -74,6 +74,12 @@ describe("a Redis outage degrades to memory, never to an error", () => {
     if (customerIds.length === 0) customerIds.push(...(await seededCustomers(h)).filter((c) => c.sizes.users > 0).map((c) => c.id));
     return { prefix, ...captured };
   };
+  /** The Redis series of this replica's /metrics. */
+  const redisMetrics = async () => {
+    const text = await (await fetch(h!.metricsUrl!)).text();
+    const value = (name: string) => Number(new RegExp(`^${name} (\\S+)$`, "m").exec(text)?.[1] ?? NaN);
+    return { available: value("partner_graph_redis_available"), fallbacks: value("partner_graph_redis_fallbacks_total") };
+  };
   /** Reads a customer's users: the first time for a customer, a token for it is acquired and cached. */
   const read = async (i: number) => (await h!.run(CustomerUserIdsDocument, { id: customerIds[i]!, first: 2 })).body;
 
@@ -99,6 +105,7 @@ describe("a Redis outage degrades to memory, never to an error", () => {
     const before = await tokenKeys();
     expect(before.some((k) => k.endsWith(`:${customerIds[0]}`))).toBe(true);
     expect(about(/Redis/).filter((l) => l.level >= WARN)).toEqual([]);
+    expect(await redisMetrics()).toEqual({ available: 1, fallbacks: 0 });
 
     await proxy.cut();
     const during = await read(1);
@@ -109,11 +116,15 @@ describe("a Redis outage degrades to memory, never to an error", () => {
     const lost = about(/Redis/).filter((l) => l.level >= WARN);
     expect(lost).toHaveLength(1);
     expect(lost[0]!.msg).toMatch(/memory/);
+    const degraded = await redisMetrics();
+    expect(degraded.available).toBe(0);
+    expect(degraded.fallbacks).toBeGreaterThan(0);
 
     await proxy.restore();
     await eventually(() => about(/Redis/).some((l) => l.level < WARN && /back/.test(l.msg)));
     expect((await read(2)).errors).toBeUndefined();
     expect((await tokenKeys()).some((k) => k.endsWith(`:${customerIds[2]}`))).toBe(true);
+    expect((await redisMetrics()).available).toBe(1);
     // One line when it went, one when it came back: no line per operation.
     expect(about(/Redis/).filter((l) => l.level >= WARN)).toHaveLength(1);
   }, 30_000);
