@@ -42,7 +42,7 @@ export function connectionTypes<T extends object>(node: ClassType<T>, name: stri
   }
 
   @ObjectType(`${name}Connection`, {
-    description: `A Relay page of ${name} items: one page of the Graph list behind the field (its own paging, forward only).`,
+    description: `A Relay page of ${name} items, paged forward with first and after (a Graph list is read a page at a time).`,
   })
   class ConnectionType {
     @Field(() => [EdgeType], { description: "The page's items with their cursors." })
