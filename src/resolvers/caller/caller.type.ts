@@ -47,7 +47,7 @@ export class Caller {
   @Field(() => ID, { nullable: true, description: "The agent's object id in its partner tenant." })
   agentId!: string | null;
 
-  @Field(() => String, { nullable: true, description: "The agent's sign-in name (the token's preferred_username); null in APP mode." })
+  @Field(() => String, { nullable: true, description: "The agent's sign-in name (the token's preferred_username, upn or unique_name); null in APP mode." })
   userName!: string | null;
 
   @Field(() => ID, { nullable: true, description: "The partner tenant the caller signed in to." })

@@ -19,7 +19,7 @@ export class DeviceResolver {
   @FieldResolver(() => UserConnection, {
     nullable: true,
     description:
-      "Users registered as the device's owners; Entra allows at most one (Graph GET /devices/{id}/registeredOwners). One call per device, batched 20 to a $batch.",
+      "Users registered as the device's owners; Entra allows at most one (Graph GET /devices/{id}/registeredOwners). One call per device, batched 20 to a $batch; needs a directory-reading GDAP role or Directory.Read.All.",
   })
   async registeredOwners(
     @Root() device: Device,

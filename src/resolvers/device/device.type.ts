@@ -56,7 +56,10 @@ export class Device {
   @Field(() => Boolean, { nullable: true, description: "Managed by an MDM such as Intune." })
   isManaged?: boolean | null;
 
-  @Field(() => Date, { nullable: true, description: "Last sign-in, updated by Entra ID roughly every 14 days (Graph approximateLastSignInDateTime)." })
+  @Field(() => Date, {
+    nullable: true,
+    description: "Last sign-in, approximate: Entra ID refreshes it only when it is about 14 days old (Graph approximateLastSignInDateTime).",
+  })
   approximateLastSignInDateTime?: Date | null;
 
   @Field(() => Date, { nullable: true, description: "When the device was registered in Entra ID (Graph registrationDateTime)." })

@@ -29,7 +29,7 @@ export class ManagedDeviceResolver {
   @FieldResolver(() => User, {
     nullable: true,
     description:
-      "The device's primary user (by userId); the users of a page of devices are read together, in one directoryObjects/getByIds call when the selection allows. Needs as Customer.users.",
+      "The device's primary user (by userId); the users of a page of devices are read together, in one directoryObjects/getByIds call when the selection allows. Needs a directory-reading GDAP role or Directory.Read.All.",
   })
   async user(@Root() md: ManagedDevice, @Ctx() ctx: RequestContext, @Info() info: GraphQLResolveInfo): Promise<User | null> {
     if (!md.userId) return null;

@@ -81,8 +81,7 @@ export class UserNavigationResolver {
 
   @FieldResolver(() => DeviceConnection, {
     nullable: true,
-    description:
-      "Entra devices the user registered (Graph GET /users/{id}/registeredDevices). One call per user, batched 20 to a $batch; needs as Customer.devices.",
+    description: "Entra devices the user registered (Graph GET /users/{id}/registeredDevices). One call per user, batched 20 to a $batch; needs as memberOf.",
   })
   async registeredDevices(
     @Root() user: User,
@@ -101,7 +100,7 @@ export class UserNavigationResolver {
 
   @FieldResolver(() => DeviceConnection, {
     nullable: true,
-    description: "Entra devices the user owns (Graph GET /users/{id}/ownedDevices). One call per user, batched 20 to a $batch; needs as Customer.devices.",
+    description: "Entra devices the user owns (Graph GET /users/{id}/ownedDevices). One call per user, batched 20 to a $batch; needs as memberOf.",
   })
   async ownedDevices(@Root() user: User, @Args() args: PageArgs, @Ctx() ctx: RequestContext, @Info() info: GraphQLResolveInfo): Promise<Connection<Device>> {
     const tenant = ctx.loaders.tenant(user.tenantId);
