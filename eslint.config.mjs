@@ -1,7 +1,9 @@
 // ESLint flat config. The import-boundary rules below ARE the layer picture of README "How it works":
 // change one and the other together. test/unit/architecture.test.ts proves that each rule fires on a
 // forbidden import (fixtures under test/fixtures/lint/, linted through layerConfig with that folder as root).
+import path from "node:path";
 import js from "@eslint/js";
+import graphql from "@graphql-eslint/eslint-plugin";
 import { defineConfig } from "eslint/config";
 import importX, { createNodeResolver } from "eslint-plugin-import-x";
 import tseslint from "typescript-eslint";
@@ -115,6 +117,85 @@ function packageRules() {
   return [configFor(["src/**/*.ts"], areas.map(glob), () => false), ...areas.map((area) => configFor([glob(area)], [], (a) => a === area))];
 }
 
+// The schema's lint (issue 18). The emitted SDL is linted as a schema; examples/ and test/operations/ as
+// operations validated against it. graphql-eslint 4 sees the SDL's `extend schema @link(url:
+// "https://specs.apollo.dev/federation/v2…")` and builds the schema with @apollo/subgraph's
+// buildSubgraphSchema, which declares @key, @shareable, @link and the rest: no hand-written directive
+// definitions. The schema path is absolute from `root`, so linting from any working directory finds it.
+export const SCHEMA_FILE = "schema/subgraph.graphql";
+export const OPERATION_FILES = ["examples/*.graphql", "test/operations/*.graphql"];
+
+function graphqlConfig(root) {
+  const graphQLConfig = { schema: path.join(root, SCHEMA_FILE), documents: OPERATION_FILES.map((g) => path.join(root, g)) };
+  const languageOptions = { parser: graphql.parser, parserOptions: { graphQLConfig } };
+  return [
+    {
+      name: "partner-graph/graphql-schema",
+      files: [SCHEMA_FILE],
+      languageOptions,
+      plugins: { "@graphql-eslint": graphql },
+      rules: {
+        ...graphql.configs["flat/schema-recommended"].rules,
+        ...graphql.configs["flat/schema-relay"].rules,
+        // Every element a client sees is described (test/unit/schemaDescriptions.test.ts counts the same).
+        "@graphql-eslint/require-description": [
+          "error",
+          {
+            types: true,
+            rootField: true,
+            FieldDefinition: true,
+            InputValueDefinition: true,
+            EnumValueDefinition: true,
+            DirectiveDefinition: true,
+            // Query is every subgraph's root, described (if anywhere) by the supergraph; its fields are described.
+            ignoredSelectors: ["ObjectTypeDefinition[name.value=Query]"],
+          },
+        ],
+        "@graphql-eslint/require-deprecation-reason": "error",
+        // Inputs are named by their role: filters and orderings of lists (no mutations, so no `input` argument).
+        "@graphql-eslint/naming-convention": [
+          "error",
+          {
+            ...graphql.configs["flat/schema-recommended"].rules["@graphql-eslint/naming-convention"][1],
+            InputObjectTypeDefinition: { style: "PascalCase", requiredSuffixes: ["Filter", "Order"] },
+          },
+        ],
+        // Objects with an identity have `id: ID!`; the value types listed have none (a new one must be listed deliberately).
+        "@graphql-eslint/strict-id-in-types": [
+          "error",
+          {
+            acceptedIdNames: ["id"],
+            acceptedIdTypes: ["ID"],
+            exceptions: {
+              suffixes: ["Connection", "Edge", "Readiness"],
+              types: ["Caller", "PartnerTenant", "SignInRouting", "PartnerRelationship", "PageInfo", "VerifiedDomain"],
+            },
+          },
+        ],
+        // Relay connections (XConnection of XEdge with cursor and node, PageInfo), paged forward only as Graph
+        // pages: first/after without last/before. `nodes` beside `edges` is the common shortcut, and a node is
+        // keyed by federation (@key), not by a global Node interface.
+        "@graphql-eslint/relay-arguments": ["error", { includeBoth: false }],
+        "@graphql-eslint/relay-edge-types": ["error", { withEdgeSuffix: true, shouldImplementNode: false, listTypeCanWrapOnlyEdgeType: false }],
+        // Field names are Microsoft Graph's property names (User.userPrincipalName, Device.deviceId): kept as Graph spells them.
+        "@graphql-eslint/no-typename-prefix": "off",
+      },
+    },
+    {
+      name: "partner-graph/graphql-operations",
+      files: OPERATION_FILES,
+      languageOptions,
+      plugins: { "@graphql-eslint": graphql },
+      rules: {
+        ...graphql.configs["flat/operations-recommended"].rules,
+        // The tests' operations select exactly what each test is about (the $select they cause is asserted),
+        // and no client here caches by id: requiring `id` in every selection would change what they test.
+        "@graphql-eslint/require-selections": "off",
+      },
+    },
+  ];
+}
+
 /** The whole config for a tree rooted at `root` (the repository, or a fixture tree in the architecture test). */
 export function layerConfig(root) {
   return defineConfig(
@@ -157,6 +238,7 @@ export function layerConfig(root) {
     },
     { files: ["**/*.mjs"], languageOptions: { sourceType: "module" } },
     ...packageRules(),
+    ...graphqlConfig(root),
     {
       name: "partner-graph/tests",
       files: ["test/**/*.ts", "bench/**/*.ts"],

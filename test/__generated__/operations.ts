@@ -5,55 +5,86 @@ export type Incremental<T> = T | { [P in keyof T]?: P extends ' $fragmentName' |
 import { TypedDocumentNode as DocumentNode } from '@graphql-typed-document-node/core';
 /** APP: the API acts as the partner-managed app. AGENT: an agent's delegated rights (GDAP/DAP). */
 export type CallerMode =
+  /** The API calls Graph on behalf of the signed-in agent (on-behalf-of): the roles the agent's GDAP relationships (or DAP) grant apply (errors: ROLE_MISSING). */
   | 'AGENT'
+  /** The API calls Graph as the region's partner-managed app (client credentials): the application permissions consented in each customer apply (errors: CONSENT_MISSING). */
   | 'APP';
 
 /** Intune compliance state of a managed device. */
 export type ComplianceState =
+  /** Meets every compliance policy assigned to it. */
   | 'COMPLIANT'
+  /** Compliance is managed by Configuration Manager (co-management). */
   | 'CONFIG_MANAGER'
+  /** Policies assigned to it conflict. */
   | 'CONFLICT'
+  /** Evaluating compliance failed. */
   | 'ERROR'
+  /** Noncompliant, but still within the policy's grace period. */
   | 'IN_GRACE_PERIOD'
+  /** Fails at least one compliance policy. */
   | 'NONCOMPLIANT'
+  /** Not known (also any state Intune adds later). */
   | 'UNKNOWN';
 
 /** Microsoft 365, security, mail-enabled security or distribution group. */
 export type GroupKind =
+  /** A distribution list: mail-enabled, not security-enabled, not Unified. */
   | 'DISTRIBUTION'
+  /** A security group that also receives mail. */
   | 'MAIL_ENABLED_SECURITY'
+  /** A Microsoft 365 group (groupTypes has Unified): mailbox, calendar, files, maybe a Team. */
   | 'MICROSOFT_365'
+  /** A security group: securityEnabled, not mail-enabled. */
   | 'SECURITY';
 
+/** Who owns an Intune managed device (Intune managedDeviceOwnerType). */
 export type ManagedDeviceOwnerType =
+  /** Corporate-owned. */
   | 'COMPANY'
+  /** Personally owned (bring your own device). */
   | 'PERSONAL'
+  /** Not known (also any value Intune adds later). */
   | 'UNKNOWN';
 
 /** Whether the caller can read the customer tenant now. */
 export type ReadinessState =
+  /** The tenant refuses the caller; reason holds the error code (ROLE_MISSING, CONSENT_MISSING, FORBIDDEN…). */
   | 'DENIED'
+  /** A new customer whose partner relationship has not reached the tenant yet (CUSTOMER_NOT_READY); try again at nextCheckAt. */
   | 'PROPAGATING'
+  /** The tenant answers the caller. */
   | 'READY';
 
 /** How the partner administers the customer: legacy DAP (contract), granular GDAP, or both. */
 export type RelationshipKind =
+  /** Listed in the partner's /contracts only (delegated admin privileges, the legacy all-or-nothing model); or GDAP could not be read. */
   | 'DAP'
+  /** Both a DAP contract and at least one GDAP relationship. */
   | 'DAP_AND_GDAP'
+  /** Granular delegated admin relationships only (tenantRelationships/delegatedAdminRelationships). */
   | 'GDAP';
 
 /** AZURE_AD: Entra joined; SERVER_AD: hybrid joined (on-premises AD); WORKPLACE: registered (personal device). */
 export type TrustType =
+  /** Entra joined (Graph trustType AzureAd). */
   | 'AZURE_AD'
+  /** Hybrid joined: joined to on-premises Active Directory and registered in Entra (ServerAd). */
   | 'SERVER_AD'
+  /** Entra registered, typically a personal device (Workplace). */
   | 'WORKPLACE';
 
 /** A kind of customer data: organization profile, users, groups, Entra devices, Intune managed devices. */
 export type Workload =
+  /** Entra devices (Graph /devices): Device.Read.All, or a directory-reading GDAP role. */
   | 'DEVICES'
+  /** Groups (Graph /groups): GroupMember.Read.All, or a directory-reading GDAP role. */
   | 'GROUPS'
+  /** Intune managed devices: DeviceManagementManagedDevices.Read.All, or Intune Administrator / Global Reader; needs an Intune licence in the tenant. */
   | 'MANAGED_DEVICES'
+  /** The organisation profile (Graph /organization): Organization.Read.All, or a directory-reading GDAP role. */
   | 'ORGANIZATION'
+  /** Users (Graph /users): User.Read.All, or a directory-reading GDAP role. */
   | 'USERS';
 
 export type CustomerOverviewQueryVariables = Exact<{ [key: string]: never; }>;

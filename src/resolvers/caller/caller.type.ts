@@ -7,17 +7,27 @@ export enum CallerMode {
 registerEnumType(CallerMode, {
   name: "CallerMode",
   description: "APP: the API acts as the partner-managed app. AGENT: an agent's delegated rights (GDAP/DAP).",
+  valuesConfig: {
+    APP: {
+      description:
+        "The API calls Graph as the region's partner-managed app (client credentials): the application permissions consented in each customer apply (errors: CONSENT_MISSING).",
+    },
+    AGENT: {
+      description:
+        "The API calls Graph on behalf of the signed-in agent (on-behalf-of): the roles the agent's GDAP relationships (or DAP) grant apply (errors: ROLE_MISSING).",
+    },
+  },
 });
 
 @ObjectType({ description: "A regional partner tenant and its partner-managed app." })
 export class PartnerTenant {
-  @Field()
+  @Field({ description: "The region this partner tenant serves (a tenant_region_scope such as NA or EU), from the server's configuration." })
   region!: string;
 
-  @Field(() => ID)
+  @Field(() => ID, { description: "Tenant id of the regional partner tenant." })
   tenantId!: string;
 
-  @Field(() => String, { nullable: true })
+  @Field(() => String, { nullable: true, description: "The partner tenant's name as configured; null when the configuration gives none." })
   displayName!: string | null;
 
   @Field(() => ID, { description: "Client id of the region's partner-managed app." })
@@ -26,7 +36,9 @@ export class PartnerTenant {
 
 @ObjectType({ description: "Who is calling, and through which partner tenants." })
 export class Caller {
-  @Field(() => CallerMode)
+  @Field(() => CallerMode, {
+    description: "Whose rights the API uses in customer tenants: the partner-managed app's (APP) or the signed-in agent's (AGENT), from the caller's token.",
+  })
   mode!: CallerMode;
 
   @Field({ description: "True in demo mode, where requests without a token are served app-only." })
@@ -35,7 +47,7 @@ export class Caller {
   @Field(() => ID, { nullable: true, description: "The agent's object id in its partner tenant." })
   agentId!: string | null;
 
-  @Field(() => String, { nullable: true })
+  @Field(() => String, { nullable: true, description: "The agent's sign-in name (the token's preferred_username, upn or unique_name); null in APP mode." })
   userName!: string | null;
 
   @Field(() => ID, { nullable: true, description: "The partner tenant the caller signed in to." })
@@ -47,7 +59,7 @@ export class Caller {
 
 @ObjectType({ description: "How a frontend must sign an agent in to work in a customer tenant." })
 export class SignInRouting {
-  @Field()
+  @Field({ description: "The sign-in name that was asked about, trimmed." })
   userName!: string;
 
   @Field(() => ID, { description: "The customer tenant the sign-in name belongs to." })
@@ -56,7 +68,7 @@ export class SignInRouting {
   @Field({ description: "The tenant's region (tenant_region_scope)." })
   region!: string;
 
-  @Field(() => String, { nullable: true })
+  @Field(() => String, { nullable: true, description: "The tenant's finer region (tenant_region_sub_scope, e.g. GCC), when it has one." })
   regionSubScope!: string | null;
 
   @Field(() => ID, { description: "The regional partner tenant that serves this region." })

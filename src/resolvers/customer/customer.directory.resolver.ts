@@ -24,7 +24,8 @@ import { Customer } from "./customer.type";
 export class CustomerDirectoryResolver {
   @FieldResolver(() => UserConnection, {
     nullable: true,
-    description: "Users of the tenant (Graph /users), filtered, searched and ordered as asked; else in Graph's order.",
+    description:
+      "Users of the tenant (Graph GET /users), filtered, searched and ordered as asked; else in Graph's order. One Graph call per page, $select of the selected fields only. Needs a directory-reading GDAP role (Directory Readers or above) or User.Read.All; errors ROLE_MISSING, CONSENT_MISSING, CUSTOMER_NOT_READY, BAD_USER_INPUT.",
   })
   async users(@Root() customer: Customer, @Args() args: UserListArgs, @Ctx() ctx: RequestContext, @Info() info: GraphQLResolveInfo): Promise<Connection<User>> {
     const tenant = ctx.loaders.tenant(customer.id);
@@ -36,21 +37,38 @@ export class CustomerDirectoryResolver {
     return connection(page, (o) => toUser(tenant.tenantId, o));
   }
 
-  @FieldResolver(() => User, { nullable: true, description: "One user by object id or user principal name." })
-  async user(@Root() customer: Customer, @Arg("id", () => ID) id: string, @Ctx() ctx: RequestContext, @Info() info: GraphQLResolveInfo): Promise<User | null> {
+  @FieldResolver(() => User, {
+    nullable: true,
+    description:
+      "One user by object id or user principal name (Graph GET /users/{id}); null when there is none. Lookups of one tick go 20 to a $batch; same roles and permissions as `users`.",
+  })
+  async user(
+    @Root() customer: Customer,
+    @Arg("id", () => ID, { description: "The user's object id (GUID) or user principal name; anything else is BAD_USER_INPUT." }) id: string,
+    @Ctx() ctx: RequestContext,
+    @Info() info: GraphQLResolveInfo,
+  ): Promise<User | null> {
     const tenant = ctx.loaders.tenant(customer.id);
     const found = await tenant.users.byId(checkObjectId(id), graphSelect(selectedFields(info, "User"), USER_PROPERTIES));
     return found ? toUser(tenant.tenantId, found) : null;
   }
 
-  @FieldResolver(() => Organization, { nullable: true, description: "The tenant's organisation profile: verified domains, country, address." })
+  @FieldResolver(() => Organization, {
+    nullable: true,
+    description:
+      "The tenant's organisation profile: verified domains, country, address (Graph GET /organization, one call). Needs a directory-reading GDAP role or Organization.Read.All.",
+  })
   async organization(@Root() customer: Customer, @Ctx() ctx: RequestContext, @Info() info: GraphQLResolveInfo): Promise<Organization | null> {
     const tenant = ctx.loaders.tenant(customer.id);
     const org = await tenant.organization.get(graphSelect(selectedFields(info, "Organization"), ORGANIZATION_PROPERTIES));
     return org ? toOrganization(tenant.tenantId, org) : null;
   }
 
-  @FieldResolver(() => GroupConnection, { nullable: true, description: "Groups of the tenant (Graph /groups)." })
+  @FieldResolver(() => GroupConnection, {
+    nullable: true,
+    description:
+      "Groups of the tenant (Graph GET /groups), filtered, searched and ordered as asked. One Graph call per page. Needs a directory-reading GDAP role (Directory Readers or above) or GroupMember.Read.All; errors as for `users`.",
+  })
   async groups(
     @Root() customer: Customer,
     @Args() args: GroupListArgs,
@@ -66,10 +84,13 @@ export class CustomerDirectoryResolver {
     return connection(page, (o) => toGroup(tenant.tenantId, o));
   }
 
-  @FieldResolver(() => Group, { nullable: true, description: "One group by object id." })
+  @FieldResolver(() => Group, {
+    nullable: true,
+    description: "One group by object id (Graph GET /groups/{id}); null when there is none. Batched 20 to a $batch.",
+  })
   async group(
     @Root() customer: Customer,
-    @Arg("id", () => ID) id: string,
+    @Arg("id", () => ID, { description: "The group's object id (a GUID); anything else is BAD_USER_INPUT." }) id: string,
     @Ctx() ctx: RequestContext,
     @Info() info: GraphQLResolveInfo,
   ): Promise<Group | null> {
@@ -79,7 +100,11 @@ export class CustomerDirectoryResolver {
     return found ? toGroup(tenant.tenantId, found) : null;
   }
 
-  @FieldResolver(() => DeviceConnection, { nullable: true, description: "Entra ID devices of the tenant (Graph /devices)." })
+  @FieldResolver(() => DeviceConnection, {
+    nullable: true,
+    description:
+      "Entra ID devices of the tenant (Graph GET /devices), filtered, searched and ordered as asked. One Graph call per page. Needs a directory-reading GDAP role (Cloud Device Administrator, Directory Readers or above) or Device.Read.All; errors as for `users`.",
+  })
   async devices(
     @Root() customer: Customer,
     @Args() args: DeviceListArgs,
@@ -95,10 +120,13 @@ export class CustomerDirectoryResolver {
     return connection(page, (o) => toDevice(tenant.tenantId, o));
   }
 
-  @FieldResolver(() => Device, { nullable: true, description: "One Entra device by object id." })
+  @FieldResolver(() => Device, {
+    nullable: true,
+    description: "One Entra device by object id (Graph GET /devices/{id}); null when there is none. Batched 20 to a $batch.",
+  })
   async device(
     @Root() customer: Customer,
-    @Arg("id", () => ID) id: string,
+    @Arg("id", () => ID, { description: "The device's directory object id (a GUID, not its deviceId); anything else is BAD_USER_INPUT." }) id: string,
     @Ctx() ctx: RequestContext,
     @Info() info: GraphQLResolveInfo,
   ): Promise<Device | null> {
@@ -112,7 +140,8 @@ export class CustomerDirectoryResolver {
   // take the rest of the customer down with it.
   @FieldResolver(() => ManagedDeviceConnection, {
     nullable: true,
-    description: "Intune managed devices of the tenant (Graph /deviceManagement/managedDevices); null, with an error, when Intune is not available there.",
+    description:
+      "Intune managed devices of the tenant (Graph GET /deviceManagement/managedDevices), one call per page. Needs Intune Administrator or Global Reader, or DeviceManagementManagedDevices.Read.All; null, with FORBIDDEN (reason INTUNE_NOT_AVAILABLE), when the tenant has no Intune.",
   })
   async managedDevices(
     @Root() customer: Customer,
@@ -126,10 +155,14 @@ export class CustomerDirectoryResolver {
     return connection(page, (o) => toManagedDevice(tenant.tenantId, o));
   }
 
-  @FieldResolver(() => ManagedDevice, { nullable: true, description: "One Intune managed device by its Intune id." })
+  @FieldResolver(() => ManagedDevice, {
+    nullable: true,
+    description:
+      "One Intune managed device by its Intune id (Graph GET /deviceManagement/managedDevices/{id}); null when there is none. Batched 20 to a $batch.",
+  })
   async managedDevice(
     @Root() customer: Customer,
-    @Arg("id", () => ID) id: string,
+    @Arg("id", () => ID, { description: "The Intune id of the device (a GUID); anything else is BAD_USER_INPUT." }) id: string,
     @Ctx() ctx: RequestContext,
     @Info() info: GraphQLResolveInfo,
   ): Promise<ManagedDevice | null> {

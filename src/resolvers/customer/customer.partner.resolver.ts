@@ -19,7 +19,11 @@ const WORKLOADS: Readonly<Record<WorkloadName, Workload>> = {
 /** Customer fields that come from the partner's side: the relationship, and whether the tenant answers. */
 @Resolver(() => Customer)
 export class CustomerPartnerResolver {
-  @FieldResolver(() => PartnerRelationship, { nullable: true, description: "DAP and GDAP relationships with this customer." })
+  @FieldResolver(() => PartnerRelationship, {
+    nullable: true,
+    description:
+      "DAP and GDAP relationships with this customer, from the partner tenant's lists already read for `customers` (no extra call). GDAP needs DelegatedAdminRelationship.Read.All on the partner tenant.",
+  })
   async relationship(@Root() customer: Customer, @Ctx() ctx: RequestContext): Promise<PartnerRelationship> {
     const record = await ctx.loaders.customers.get(customer.id);
     const gdap = [...record.gdapRelationships].sort((a, b) => rank(a.status) - rank(b.status)).map(toGdap);

@@ -9,7 +9,10 @@ import { Customer, CustomerConnection, toCustomer } from "./customer.type";
 
 @Resolver(() => Customer)
 export class CustomerResolver {
-  @Query(() => CustomerConnection, { description: "The partner's customer tenants, across every regional partner tenant, by name." })
+  @Query(() => CustomerConnection, {
+    description:
+      "The partner's customer tenants, across every regional partner tenant, by name: each partner tenant's /contracts (DAP) and GDAP delegatedAdminCustomers, read once per operation (cached). A partner tenant that cannot be read adds an error at `customers` (with its tenantId) and leaves the other regions listed.",
+  })
   async customers(@Args() args: PageArgs, @Ctx() ctx: RequestContext, @Info() info: GraphQLResolveInfo): Promise<Connection<Customer>> {
     checkPageSize(args.first);
     // A regional partner tenant that could not be read leaves the other regions' customers listed.
@@ -23,8 +26,17 @@ export class CustomerResolver {
     return connection(await ctx.loaders.customerPage(args), toCustomer);
   }
 
-  @Query(() => Customer, { nullable: true, description: "One customer tenant by tenant id." })
-  async customer(@Arg("id", () => ID) id: string, @Ctx() ctx: RequestContext): Promise<Customer> {
+  @Query(() => Customer, {
+    nullable: true,
+    description: "One customer tenant by tenant id, from the same customer lists as `customers` (no call to the customer tenant).",
+  })
+  async customer(
+    @Arg("id", () => ID, {
+      description: "The customer's tenant id (a GUID): BAD_USER_INPUT when malformed, FORBIDDEN when it is not one of the caller's customers.",
+    })
+    id: string,
+    @Ctx() ctx: RequestContext,
+  ): Promise<Customer> {
     return toCustomer(await ctx.loaders.customers.get(checkTenantId(id)));
   }
 }

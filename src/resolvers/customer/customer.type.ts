@@ -3,12 +3,17 @@ import type { CustomerRecord } from "../../loaders/customerDirectory";
 import { connectionTypes } from "../shared/connection";
 
 @Directive('@key(fields: "id")')
-@ObjectType({ description: "A customer tenant the partner manages." })
+@ObjectType({
+  description:
+    "A customer tenant the partner manages (a CSP customer, reached through DAP or GDAP). Its own fields come from the partner's customer lists; the lists and objects under it are read from the customer tenant with the caller's rights.",
+})
 export class Customer {
   @Field(() => ID, { description: "The customer's tenant id." })
   id!: string;
 
-  @Field()
+  @Field({
+    description: "The customer's company name, from the partner's customer lists (/contracts, GDAP delegatedAdminCustomers); no call to the customer tenant.",
+  })
   displayName!: string;
 
   @Field(() => String, { nullable: true, description: "As recorded when the partner relationship was made." })

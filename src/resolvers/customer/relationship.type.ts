@@ -8,6 +8,11 @@ export enum RelationshipKind {
 registerEnumType(RelationshipKind, {
   name: "RelationshipKind",
   description: "How the partner administers the customer: legacy DAP (contract), granular GDAP, or both.",
+  valuesConfig: {
+    DAP: { description: "Listed in the partner's /contracts only (delegated admin privileges, the legacy all-or-nothing model); or GDAP could not be read." },
+    GDAP: { description: "Granular delegated admin relationships only (tenantRelationships/delegatedAdminRelationships)." },
+    DAP_AND_GDAP: { description: "Both a DAP contract and at least one GDAP relationship." },
+  },
 });
 
 export enum ReadinessState {
@@ -15,7 +20,15 @@ export enum ReadinessState {
   PROPAGATING = "PROPAGATING",
   DENIED = "DENIED",
 }
-registerEnumType(ReadinessState, { name: "ReadinessState", description: "Whether the caller can read the customer tenant now." });
+registerEnumType(ReadinessState, {
+  name: "ReadinessState",
+  description: "Whether the caller can read the customer tenant now.",
+  valuesConfig: {
+    READY: { description: "The tenant answers the caller." },
+    PROPAGATING: { description: "A new customer whose partner relationship has not reached the tenant yet (CUSTOMER_NOT_READY); try again at nextCheckAt." },
+    DENIED: { description: "The tenant refuses the caller; reason holds the error code (ROLE_MISSING, CONSENT_MISSING, FORBIDDEN…)." },
+  },
+});
 
 /** The kinds of customer data this API reads, each with its own Graph permission and GDAP roles. */
 export enum Workload {
@@ -28,14 +41,24 @@ export enum Workload {
 registerEnumType(Workload, {
   name: "Workload",
   description: "A kind of customer data: organization profile, users, groups, Entra devices, Intune managed devices.",
+  valuesConfig: {
+    ORGANIZATION: { description: "The organisation profile (Graph /organization): Organization.Read.All, or a directory-reading GDAP role." },
+    USERS: { description: "Users (Graph /users): User.Read.All, or a directory-reading GDAP role." },
+    GROUPS: { description: "Groups (Graph /groups): GroupMember.Read.All, or a directory-reading GDAP role." },
+    DEVICES: { description: "Entra devices (Graph /devices): Device.Read.All, or a directory-reading GDAP role." },
+    MANAGED_DEVICES: {
+      description:
+        "Intune managed devices: DeviceManagementManagedDevices.Read.All, or Intune Administrator / Global Reader; needs an Intune licence in the tenant.",
+    },
+  },
 });
 
 @ObjectType({ description: "A granular delegated admin privileges (GDAP) relationship." })
 export class GdapRelationship {
-  @Field(() => ID)
+  @Field(() => ID, { description: "Id of the delegatedAdminRelationship in the partner tenant." })
   id!: string;
 
-  @Field()
+  @Field({ description: "The relationship's name, as the partner gave it." })
   displayName!: string;
 
   @Field({ description: "Graph's status: active, expiring, approvalPending, terminated, …" })
@@ -47,10 +70,13 @@ export class GdapRelationship {
   @Field(() => [ID], { description: "The same roles, by role template id." })
   roleDefinitionIds!: string[];
 
-  @Field(() => Date, { nullable: true })
+  @Field(() => Date, {
+    nullable: true,
+    description: "When the partner created the relationship request; a recent one means the customer may still be PROPAGATING.",
+  })
   createdDateTime!: Date | null;
 
-  @Field(() => Date, { nullable: true })
+  @Field(() => Date, { nullable: true, description: "When the customer approved it and it became active; null while pending." })
   activatedDateTime!: Date | null;
 
   @Field(() => Date, { nullable: true, description: "When the relationship ends unless extended." })
@@ -96,7 +122,7 @@ export class PartnerRelationship {
 
 @ObjectType({ description: "Whether the customer tenant can be read now." })
 export class CustomerReadiness {
-  @Field(() => ReadinessState)
+  @Field(() => ReadinessState, { description: "READY when at least one workload answers the caller, else PROPAGATING or DENIED." })
   state!: ReadinessState;
 
   @Field(() => Date, { nullable: true, description: "PROPAGATING: when to try again (Microsoft: 3 minutes after creation, then every 60 s)." })
@@ -111,10 +137,10 @@ export class CustomerReadiness {
 
 @ObjectType({ description: "Whether the caller can read one kind of the customer's data now." })
 export class WorkloadReadiness {
-  @Field(() => Workload)
+  @Field(() => Workload, { description: "The kind of data this entry is about." })
   workload!: Workload;
 
-  @Field(() => ReadinessState)
+  @Field(() => ReadinessState, { description: "Whether the caller can read this kind of data now." })
   state!: ReadinessState;
 
   @Field(() => String, { nullable: true, description: "DENIED or PROPAGATING: the error code that explains why." })

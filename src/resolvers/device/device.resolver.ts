@@ -11,12 +11,16 @@ import { Device } from "./device.type";
 
 @Resolver(() => Device)
 export class DeviceResolver {
-  @FieldResolver(() => Customer, { description: "The customer tenant this device belongs to." })
+  @FieldResolver(() => Customer, { description: "The customer tenant this device belongs to, from the partner's customer lists (no call to the tenant)." })
   async customer(@Root() device: Device, @Ctx() ctx: RequestContext): Promise<Customer> {
     return toCustomer(await ctx.loaders.customers.get(device.tenantId));
   }
 
-  @FieldResolver(() => UserConnection, { nullable: true, description: "Users registered as the device's owners (Entra allows at most one)." })
+  @FieldResolver(() => UserConnection, {
+    nullable: true,
+    description:
+      "Users registered as the device's owners; Entra allows at most one (Graph GET /devices/{id}/registeredOwners). One call per device, batched 20 to a $batch; needs a directory-reading GDAP role or Directory.Read.All.",
+  })
   async registeredOwners(
     @Root() device: Device,
     @Args() args: PageArgs,
@@ -32,7 +36,11 @@ export class DeviceResolver {
     return connection(page, (o) => toUser(tenant.tenantId, o));
   }
 
-  @FieldResolver(() => ManagedDevice, { nullable: true, description: "The Intune record of this device, joined on its deviceId (Intune's azureADDeviceId)." })
+  @FieldResolver(() => ManagedDevice, {
+    nullable: true,
+    description:
+      "The Intune record of this device, joined on its deviceId (Intune's azureADDeviceId): one filtered Intune list call per device, in the same $batch wave. Needs as Customer.managedDevices; null when Intune has none.",
+  })
   async managedDevice(@Root() device: Device, @Ctx() ctx: RequestContext, @Info() info: GraphQLResolveInfo): Promise<ManagedDevice | null> {
     if (!device.deviceId) return null;
     const tenant = ctx.loaders.tenant(device.tenantId);

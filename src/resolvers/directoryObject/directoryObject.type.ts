@@ -13,16 +13,16 @@ import { toUser, User, USER_PROPERTIES } from "../user/user.type";
  */
 @ObjectType({ description: "A directory object of a kind this API does not model (directory role, service principal, contact…)." })
 export class OtherDirectoryObject {
-  @Field(() => ID)
+  @Field(() => ID, { description: "Customer tenant id." })
   tenantId!: string;
 
-  @Field(() => ID)
+  @Field(() => ID, { description: "Object id in the customer tenant." })
   id!: string;
 
   @Field(() => String, { description: "Graph's @odata.type, e.g. #microsoft.graph.directoryRole." })
   odataType!: string;
 
-  @Field(() => String, { nullable: true })
+  @Field(() => String, { nullable: true, description: "The object's displayName, when it has one." })
   displayName?: string | null;
 }
 

@@ -10,12 +10,16 @@ import { Group } from "./group.type";
 
 @Resolver(() => Group)
 export class GroupResolver {
-  @FieldResolver(() => Customer, { description: "The customer tenant this group belongs to." })
+  @FieldResolver(() => Customer, { description: "The customer tenant this group belongs to, from the partner's customer lists (no call to the tenant)." })
   async customer(@Root() group: Group, @Ctx() ctx: RequestContext): Promise<Customer> {
     return toCustomer(await ctx.loaders.customers.get(group.tenantId));
   }
 
-  @FieldResolver(() => DirectoryObjectConnection, { nullable: true, description: "Direct members: users, groups, devices (and other directory objects)." })
+  @FieldResolver(() => DirectoryObjectConnection, {
+    nullable: true,
+    description:
+      "Direct members: users, groups, devices (and other directory objects) (Graph GET /groups/{id}/members). One call per group, the groups of a page batched 20 to a $batch. Needs a directory-reading GDAP role or GroupMember.Read.All.",
+  })
   async members(
     @Root() group: Group,
     @Args() args: PageArgs,
@@ -27,7 +31,11 @@ export class GroupResolver {
     return connection(page, (o) => toDirectoryObject(tenant.tenantId, o));
   }
 
-  @FieldResolver(() => DirectoryObjectConnection, { nullable: true, description: "Owners of the group (users, service principals)." })
+  @FieldResolver(() => DirectoryObjectConnection, {
+    nullable: true,
+    description:
+      "Owners of the group (users, service principals) (Graph GET /groups/{id}/owners). One call per group, batched 20 to a $batch; needs as members.",
+  })
   async owners(
     @Root() group: Group,
     @Args() args: PageArgs,

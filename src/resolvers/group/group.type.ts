@@ -10,10 +10,22 @@ export enum GroupKind {
   MAIL_ENABLED_SECURITY = "MAIL_ENABLED_SECURITY",
   DISTRIBUTION = "DISTRIBUTION",
 }
-registerEnumType(GroupKind, { name: "GroupKind", description: "Microsoft 365, security, mail-enabled security or distribution group." });
+registerEnumType(GroupKind, {
+  name: "GroupKind",
+  description: "Microsoft 365, security, mail-enabled security or distribution group.",
+  valuesConfig: {
+    MICROSOFT_365: { description: "A Microsoft 365 group (groupTypes has Unified): mailbox, calendar, files, maybe a Team." },
+    SECURITY: { description: "A security group: securityEnabled, not mail-enabled." },
+    MAIL_ENABLED_SECURITY: { description: "A security group that also receives mail." },
+    DISTRIBUTION: { description: "A distribution list: mail-enabled, not security-enabled, not Unified." },
+  },
+});
 
 @Directive('@key(fields: "tenantId id")')
-@ObjectType({ description: "A group of a customer tenant (Microsoft Graph group)." })
+@ObjectType({
+  description:
+    "A group of a customer tenant (Microsoft Graph group). Scalar fields are Graph properties, read in the call that found the group and asked for only when selected ($select).",
+})
 export class Group {
   @Field(() => ID, { description: "Customer tenant id." })
   tenantId!: string;
@@ -21,10 +33,10 @@ export class Group {
   @Field(() => ID, { description: "Object id in the customer tenant." })
   id!: string;
 
-  @Field(() => String, { nullable: true })
+  @Field(() => String, { nullable: true, description: "The group's name (Graph displayName)." })
   displayName?: string | null;
 
-  @Field(() => String, { nullable: true })
+  @Field(() => String, { nullable: true, description: "Free-text description of the group (Graph description)." })
   description?: string | null;
 
   @Field(() => GroupKind, { nullable: true, description: "Derived from groupTypes, mailEnabled and securityEnabled." })
@@ -36,16 +48,16 @@ export class Group {
   @Field(() => [String], { nullable: true, description: "Graph's groupTypes: Unified, DynamicMembership." })
   groupTypes?: string[] | null;
 
-  @Field(() => String, { nullable: true })
+  @Field(() => String, { nullable: true, description: "SMTP address of a mail-enabled group (Graph mail)." })
   mail?: string | null;
 
-  @Field(() => String, { nullable: true })
+  @Field(() => String, { nullable: true, description: "Mail alias, unique in the tenant (Graph mailNickname)." })
   mailNickname?: string | null;
 
-  @Field(() => Boolean, { nullable: true })
+  @Field(() => Boolean, { nullable: true, description: "Whether the group receives mail (Graph mailEnabled)." })
   mailEnabled?: boolean | null;
 
-  @Field(() => Boolean, { nullable: true })
+  @Field(() => Boolean, { nullable: true, description: "Whether the group is a security group, usable in access control (Graph securityEnabled)." })
   securityEnabled?: boolean | null;
 
   @Field(() => String, { nullable: true, description: "Rule of a dynamic group." })
@@ -63,16 +75,16 @@ export class Group {
   @Field(() => Boolean, { nullable: true, description: "The group has a Team (resourceProvisioningOptions has Team)." })
   isTeam?: boolean | null;
 
-  @Field(() => String, { nullable: true })
+  @Field(() => String, { nullable: true, description: "Classification label, e.g. low or high business impact (Graph classification)." })
   classification?: string | null;
 
   @Field(() => Boolean, { nullable: true, description: "Synchronised from on-premises Active Directory." })
   onPremisesSyncEnabled?: boolean | null;
 
-  @Field(() => Date, { nullable: true })
+  @Field(() => Date, { nullable: true, description: "When the group was created (Graph createdDateTime)." })
   createdDateTime?: Date | null;
 
-  @Field(() => Date, { nullable: true })
+  @Field(() => Date, { nullable: true, description: "When a Microsoft 365 group was last renewed under an expiration policy (Graph renewedDateTime)." })
   renewedDateTime?: Date | null;
 
   @Field(() => Date, { nullable: true, description: "When a Microsoft 365 group expires under an expiration policy." })

@@ -5,10 +5,10 @@ import { sameNames } from "../shared/selection";
 
 @ObjectType({ description: "A domain the customer tenant has verified." })
 export class VerifiedDomain {
-  @Field()
+  @Field({ description: "The domain name, e.g. contoso.com." })
   name!: string;
 
-  @Field(() => Boolean, { nullable: true })
+  @Field(() => Boolean, { nullable: true, description: "The domain used by default for new users' sign-in names and mail." })
   isDefault?: boolean | null;
 
   @Field(() => Boolean, { nullable: true, description: "The tenant's initial onmicrosoft.com domain." })
@@ -22,7 +22,10 @@ export class VerifiedDomain {
 }
 
 @Directive('@key(fields: "tenantId id")')
-@ObjectType({ description: "The customer tenant's organisation profile (Microsoft Graph organization)." })
+@ObjectType({
+  description:
+    "The customer tenant's organisation profile (Microsoft Graph organization). Scalar fields are Graph properties, asked for only when selected ($select).",
+})
 export class Organization {
   @Field(() => ID, { description: "Customer tenant id." })
   tenantId!: string;
@@ -30,10 +33,10 @@ export class Organization {
   @Field(() => ID, { description: "The organisation's id, which is the tenant id." })
   id!: string;
 
-  @Field(() => String, { nullable: true })
+  @Field(() => String, { nullable: true, description: "The organisation's name (Graph displayName)." })
   displayName?: string | null;
 
-  @Field(() => [VerifiedDomain], { nullable: true })
+  @Field(() => [VerifiedDomain], { nullable: true, description: "Every domain the tenant has verified (Graph verifiedDomains)." })
   verifiedDomains?: VerifiedDomain[] | null;
 
   @Field(() => String, { nullable: true, description: "The verified domain marked default." })
@@ -42,28 +45,28 @@ export class Organization {
   @Field(() => String, { nullable: true, description: "The tenant's initial onmicrosoft.com domain." })
   initialDomainName?: string | null;
 
-  @Field(() => String, { nullable: true })
+  @Field(() => String, { nullable: true, description: "Country or region of the organisation's address (Graph country)." })
   country?: string | null;
 
   @Field(() => String, { nullable: true, description: "ISO 3166 two-letter code." })
   countryLetterCode?: string | null;
 
-  @Field(() => String, { nullable: true })
+  @Field(() => String, { nullable: true, description: "City of the organisation's address (Graph city)." })
   city?: string | null;
 
-  @Field(() => String, { nullable: true })
+  @Field(() => String, { nullable: true, description: "State or province of the organisation's address (Graph state)." })
   state?: string | null;
 
-  @Field(() => String, { nullable: true })
+  @Field(() => String, { nullable: true, description: "Street of the organisation's address (Graph street)." })
   street?: string | null;
 
-  @Field(() => String, { nullable: true })
+  @Field(() => String, { nullable: true, description: "Postal code of the organisation's address (Graph postalCode)." })
   postalCode?: string | null;
 
-  @Field(() => String, { nullable: true })
+  @Field(() => String, { nullable: true, description: "The organisation's preferred language, e.g. en (Graph preferredLanguage)." })
   preferredLanguage?: string | null;
 
-  @Field(() => [String], { nullable: true })
+  @Field(() => [String], { nullable: true, description: "The organisation's telephone numbers (Graph businessPhones)." })
   businessPhones?: string[] | null;
 
   @Field(() => [String], { nullable: true, description: "Where Microsoft sends technical notices." })
@@ -72,7 +75,7 @@ export class Organization {
   @Field(() => Boolean, { nullable: true, description: "Directory synchronisation from on-premises is on." })
   onPremisesSyncEnabled?: boolean | null;
 
-  @Field(() => Date, { nullable: true })
+  @Field(() => Date, { nullable: true, description: "When the tenant was created (Graph createdDateTime)." })
   createdDateTime?: Date | null;
 }
 

@@ -4,16 +4,16 @@ import type { Page } from "../../loaders/paging";
 
 @ObjectType({ description: "Relay page information. Paging is forward only, as Microsoft Graph's is." })
 export class PageInfo {
-  @Field()
+  @Field({ description: "True when the list has another page; pass endCursor as `after` to get it." })
   hasNextPage!: boolean;
 
-  @Field()
+  @Field({ description: "False for Graph lists, which page forward only; for `customers`, true after the first page." })
   hasPreviousPage!: boolean;
 
-  @Field(() => String, { nullable: true })
+  @Field(() => String, { nullable: true, description: "Cursor of the page's first item; null on an empty page." })
   startCursor!: string | null;
 
-  @Field(() => String, { nullable: true })
+  @Field(() => String, { nullable: true, description: "Cursor of the page's last item, to pass as `after` for the next page; null on an empty page." })
   endCursor!: string | null;
 }
 
@@ -32,24 +32,26 @@ export interface Connection<T> {
 
 /** Makes the `XEdge` and `XConnection` types of a node type. */
 export function connectionTypes<T extends object>(node: ClassType<T>, name: string) {
-  @ObjectType(`${name}Edge`)
+  @ObjectType(`${name}Edge`, { description: `One item of a ${name} list, with its cursor.` })
   class EdgeType {
     @Field({ description: "Opaque cursor of this item, valid for this list only." })
     cursor!: string;
 
-    @Field(() => node)
+    @Field(() => node, { description: "The item." })
     node!: T;
   }
 
-  @ObjectType(`${name}Connection`)
+  @ObjectType(`${name}Connection`, {
+    description: `A Relay page of ${name} items, paged forward with first and after (a Graph list is read a page at a time).`,
+  })
   class ConnectionType {
-    @Field(() => [EdgeType])
+    @Field(() => [EdgeType], { description: "The page's items with their cursors." })
     edges!: EdgeType[];
 
-    @Field(() => [node])
+    @Field(() => [node], { description: "The page's items, without cursors (the same items as edges)." })
     nodes!: T[];
 
-    @Field(() => PageInfo)
+    @Field(() => PageInfo, { description: "Whether there is a next page, and the cursors to continue from." })
     pageInfo!: PageInfo;
 
     @Field(() => Int, { nullable: true, description: "Total number of items matching the list's arguments (asks Graph to count only when selected)." })
