@@ -1,5 +1,5 @@
 import { ApolloServer, type ApolloServerPlugin } from "@apollo/server";
-import { ApolloServerPluginInlineTraceDisabled } from "@apollo/server/plugin/disabled";
+import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginInlineTraceDisabled } from "@apollo/server/plugin/disabled";
 import { ApolloServerPluginLandingPageLocalDefault } from "@apollo/server/plugin/landingPage/default";
 import type { GraphQLSchema } from "graphql";
 import type { Config } from "./config";
@@ -27,6 +27,8 @@ export async function createApolloServer(schema: GraphQLSchema, config: Config, 
     validationRules: armorValidationRules({ maxAliases: config.maxOperationAliases, maxDirectives: config.maxOperationDirectives }),
     plugins: [
       ApolloServerPluginInlineTraceDisabled(),
+      // No cache hints in the schema: the plugin only wrapped every field of every operation (~1,090 closures per S3).
+      ApolloServerPluginCacheControlDisabled(),
       ApolloServerPluginLandingPageLocalDefault({ embed: true, includeCookies: false }),
       partialErrorsPlugin(formatError),
       operationLimitsPlugin<RequestContext>(
