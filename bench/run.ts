@@ -1202,7 +1202,7 @@ async function main(): Promise<void> {
       rows.push(
         await measure(emu, floorClient, `S4 (${wide})`, await floorOpOf(floorClient, `S4 (${wide})`, plan), {
           floor: floorOf(p + wide, 2, `${p} partner lists + ${wide} tenants, one batch each`),
-          note: `partner-graph's ${plan.requests} requests (${plan.subRequests} items) in one wave, each answer parsed, a ${plan.response.length}-byte response written`,
+          note: `partner-graph's ${plan.requests} requests (${plan.subRequests} items) in one wave, each answer parsed, a ${plan.response.length}-byte response written (${(JSON.parse(plan.response).errors ?? []).length} errors in it, as in partner-graph's)`,
         }),
       );
       await floorClient.child.stop();

@@ -81,7 +81,8 @@ export class HttpGraphTransport implements GraphTransport {
    */
   async execute(requests: readonly GraphRequest[]): Promise<GraphResponse[]> {
     // A tenant whose token endpoint keeps failing (for this caller partition) is answered at once.
-    const token = await this.admit(this.identity);
+    const pendingToken = this.admit(this.identity);
+    const token = pendingToken instanceof Promise ? await pendingToken : pendingToken;
     if (!token.go) {
       throw identityPlatformUnavailable(this.tenantId, Math.ceil(token.retryAfterMs / 1000));
     }
@@ -104,7 +105,8 @@ export class HttpGraphTransport implements GraphTransport {
           // of its workload; a refusal is asked again only at the next attempt.
           let a = admitted.get(w);
           if (!a || (!a.go && !asked.has(w))) {
-            a = await this.admit(w);
+            const pendingAdmission = this.admit(w);
+            a = pendingAdmission instanceof Promise ? await pendingAdmission : pendingAdmission;
             admitted.set(w, a);
           }
           asked.add(w);
@@ -196,13 +198,21 @@ export class HttpGraphTransport implements GraphTransport {
    * for that probe's outcome (within the deadline) instead of failing at once: items of the same
    * operation are not failed because a probe was chosen; they fail only if the probe does.
    */
-  private async admit(circuit: Circuit): Promise<{ go: true; probe: boolean } | { go: false; retryAfterMs: number }> {
+  private admit(circuit: Circuit): Admitted | Promise<Admitted> {
+    // Decided at once unless a probe is out (the common case: no promise, no tick).
+    const a = this.policy.breakers.admit(this.tenantId, circuit);
+    return a.go || !a.probeInFlight ? a : this.admitAfterProbe(circuit, a.probeInFlight, a.retryAfterMs);
+  }
+
+  private async admitAfterProbe(circuit: Circuit, probeInFlight: Promise<unknown>, retryAfterMs: number): Promise<Admitted> {
     for (;;) {
+      const left = this.policy.deadline - Date.now();
+      if (left <= 0 || this.policy.signal.aborted) return { go: false, retryAfterMs };
+      await waitFor(probeInFlight, left, this.policy.signal);
       const a = this.policy.breakers.admit(this.tenantId, circuit);
       if (a.go || !a.probeInFlight) return a;
-      const left = this.policy.deadline - Date.now();
-      if (left <= 0 || this.policy.signal.aborted) return { go: false, retryAfterMs: a.retryAfterMs };
-      await waitFor(a.probeInFlight, left, this.policy.signal);
+      probeInFlight = a.probeInFlight;
+      retryAfterMs = a.retryAfterMs;
     }
   }
 
@@ -210,17 +220,18 @@ export class HttpGraphTransport implements GraphTransport {
    * Waits until the tenant's client-side budget allows these requests, then sends them. A wait that
    * would pass the deadline sends nothing: the requests are answered as throttled, with when to retry.
    */
-  private async withinBudget(requests: GraphRequest[], started: (sent: readonly GraphRequest[]) => void): Promise<GraphResponse[]> {
+  private withinBudget(requests: GraphRequest[], started: (sent: readonly GraphRequest[]) => void): Promise<GraphResponse[]> {
+    if (!this.policy.budget.enabled) return this.sendAll(requests, started);
     const planned = requests.map((req) => ({ req, workload: workloadOf(req) }));
     const wait = this.policy.budget.reserve(this.tenantId, planned);
-    if (wait > 0) {
-      if (Date.now() + wait >= this.policy.deadline) {
-        this.policy.budget.refund(this.tenantId, planned);
-        return requests.map(() => ({ status: 429, headers: { "retry-after": String(Math.ceil(wait / 1000)) }, body: { error: { code: BUDGET_CODE } } }));
-      }
-      await sleep(wait, this.policy.signal);
+    if (wait <= 0) return this.sendAll(requests, started);
+    if (Date.now() + wait >= this.policy.deadline) {
+      this.policy.budget.refund(this.tenantId, planned);
+      return Promise.resolve(
+        requests.map(() => ({ status: 429, headers: { "retry-after": String(Math.ceil(wait / 1000)) }, body: { error: { code: BUDGET_CODE } } })),
+      );
     }
-    return this.sendAll(requests, started);
+    return sleep(wait, this.policy.signal).then(() => this.sendAll(requests, started));
   }
 
   private sendAll(requests: GraphRequest[], started: (sent: readonly GraphRequest[]) => void): Promise<GraphResponse[]> {
@@ -315,6 +326,8 @@ export class HttpGraphTransport implements GraphTransport {
     }
   }
 }
+
+type Admitted = { go: true; probe: boolean } | { go: false; retryAfterMs: number };
 
 /** The answer for items whose circuit is open: no call is made; retry when it may close. */
 function circuitOpen(blockedMs: number): GraphResponse {

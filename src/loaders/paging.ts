@@ -29,7 +29,7 @@ export interface Page<T> {
 
 /** What a list verb needs besides its conditions: the properties to read, and whether to count. */
 export interface Wanted {
-  select: string[];
+  select: readonly string[];
   count: boolean;
 }
 
