@@ -46,7 +46,8 @@ import {
  * Mesh), BENCH_SCALE=0 (skip the scale runs), BENCH_NAIVE_CONCURRENCY (4).
  *
  * BENCH_ONLY picks sections, comma-separated: main (S0–S4 with the baseline, the hand-written client,
- * Mesh and S4 cold), S5, S6, scale; unset = all. BENCH_OUT names the result files (latest).
+ * Mesh and S4 cold, and the live memory per in-flight S3 operation), memory (that measurement alone),
+ * S5, S6, scale; unset = all. BENCH_OUT names the result files (latest).
  * BENCH_SERVER_NODE_ARGS: extra node flags for partner-graph's servers (`--cpu-prof --cpu-prof-dir=…`,
  * `--heap-prof`, `--max-semi-space-size=…`); profiles are written when the bench stops each server.
  *
@@ -114,6 +115,7 @@ const CFG = {
   coldRuns: envNumber("BENCH_COLD_RUNS", QUICK ? 1 : 3),
   only: ONLY.length ? ONLY : ["main", "s5", "s6", "scale"],
   main: section("main"),
+  memory: section("memory"),
   mesh: process.env.BENCH_MESH !== "0",
   scale: process.env.BENCH_SCALE !== "0" && section("scale"),
   naiveConcurrency: envNumber("BENCH_NAIVE_CONCURRENCY", C),
@@ -329,9 +331,10 @@ function heapAfterGc(sys: System): Promise<{ heapUsedMb: number; externalMb: num
 /**
  * Live memory per in-flight S3 operation: 50 operations at once, Graph answering in 1 s so all of them
  * are in the same wave at once (the per-tenant cap raised for that: 50 × 5 calls of the last wave), a
- * full GC in the middle of each wave; the heap above the idle heap (after GC), per operation.
+ * full GC every `everyMs` until the first operation answers; the heap above the idle heap (after GC),
+ * per operation: the largest (the peak, as the operations build their answers) and the median.
  */
-async function inFlightMemory(emu: Emu, T: string, inFlight = 50, waveMs = 1000): Promise<Record<string, unknown>> {
+async function inFlightMemory(emu: Emu, T: string, inFlight = 50, waveMs = 1000, everyMs = 150): Promise<Record<string, unknown>> {
   const sys = await startServer(emu, "subgraph", { GRAPH_MAX_IN_FLIGHT_PER_TENANT: "256" }, ["--expose-gc"]);
   try {
     const op = graphqlOp(sys.url, Q.S3, { t: T });
@@ -347,17 +350,27 @@ async function inFlightMemory(emu: Emu, T: string, inFlight = 50, waveMs = 1000)
         () => ((finished += 1), (failed += 1)),
       ),
     );
-    const waves: Array<{ atMs: number; graphInFlight: number; finished: number; heapUsedMb: number; externalMb: number; rssMb: number }> = [];
-    for (let w = 0; w < 3; w++) {
-      const due = started + w * waveMs + waveMs / 2;
-      await sleep(Math.max(0, due - performance.now()));
+    // A full GC every `everyMs` until the first operation answers: the largest heap is the operations' peak.
+    const samples: Array<{ atMs: number; graphInFlight: number; heapUsedMb: number; externalMb: number; rssMb: number }> = [];
+    while (finished === 0) {
+      await sleep(everyMs);
       const flying = (await emu.control("GET", "/counters")).concurrency.graph.current;
       const h = await heapAfterGc(sys);
-      waves.push({ atMs: round(performance.now() - started, 0)!, graphInFlight: flying, finished, ...h });
+      if (finished === 0) samples.push({ atMs: round(performance.now() - started, 0)!, graphInFlight: flying, ...h });
     }
     await Promise.all(ops);
-    const perOp = (k: "heapUsedMb" | "rssMb") => Math.max(...waves.filter((w) => w.finished === 0).map((w) => (w[k] - idle[k]) / inFlight));
-    return { inFlight, waveMs, failed, idle, waves, heapMbPerOp: perOp("heapUsedMb"), rssMbPerOp: perOp("rssMb") };
+    const above = (k: "heapUsedMb" | "rssMb") => samples.map((x) => (x[k] - idle[k]) / inFlight);
+    return {
+      inFlight,
+      waveMs,
+      everyMs,
+      failed,
+      idle,
+      samples,
+      heapMbPerOp: Math.max(...above("heapUsedMb")),
+      heapMbPerOpMedian: median(above("heapUsedMb")),
+      rssMbPerOp: Math.max(...above("rssMb")),
+    };
   } finally {
     await emu.control("PUT", "/latency", FIXED);
     await sys.child.stop();
@@ -1038,9 +1051,6 @@ async function main(): Promise<void> {
       }),
     );
     await floorClient.child.stop();
-    process.stdout.write("live memory per in-flight S3 operation … ");
-    extra.s3Memory = await inFlightMemory(emu, T);
-    process.stdout.write(`${f((extra.s3Memory as any).heapMbPerOp, 2)} MB heap per operation\n`);
 
     // S0 baseline: a bare graphql-http server of the same SDL.
     const bare = await startServer(emu, "graphql-http");
@@ -1161,6 +1171,13 @@ async function main(): Promise<void> {
         note: `first operation of a fresh server process, ${lat.length} runs (p99 column = max)`,
       });
     }
+  }
+
+  // ---- live memory per in-flight S3 operation (part of main; BENCH_ONLY=memory runs it alone) --------
+  if (CFG.main || CFG.memory) {
+    process.stdout.write("live memory per in-flight S3 operation … ");
+    extra.s3Memory = await inFlightMemory(emu, T);
+    process.stdout.write(`${f((extra.s3Memory as any).heapMbPerOp, 2)} MB heap per operation at the peak\n`);
   }
 
   // ---- S5: S3 at fixed arrival rates, realistic latency --------------------------------------------
@@ -1545,7 +1562,7 @@ function markdown(result: any): string {
   if (result.extra.s3Memory) {
     const m = result.extra.s3Memory;
     lines.push(
-      `Live memory per in-flight S3 operation: ${f(m.heapMbPerOp, 2)} MB of heap (RSS ${f(m.rssMbPerOp, 2)} MB) — ${m.inFlight} operations at once, Graph answering in ${m.waveMs} ms so all are in the same wave, a full GC in the middle of each wave (heap after GC: idle ${f(m.idle.heapUsedMb, 1)} MB; waves ${m.waves.map((w: any) => `${f(w.heapUsedMb, 1)} MB with ${w.graphInFlight} Graph calls out`).join(", ")}); the largest wave's heap above idle, per operation.`,
+      `Live memory per in-flight S3 operation: ${f(m.heapMbPerOp, 2)} MB of heap at the peak, ${f(m.heapMbPerOpMedian, 2)} MB median over the operations' lifetime (RSS ${f(m.rssMbPerOp, 2)} MB at the peak) — ${m.inFlight} operations at once, Graph answering in ${m.waveMs} ms so all are in the same wave, a full GC every ${m.everyMs} ms until the first answers (heap after GC: idle ${f(m.idle.heapUsedMb, 1)} MB; then ${m.samples.map((w: any) => `${f(w.heapUsedMb, 1)}`).join(", ")} MB), heap above idle per operation.`,
     );
     lines.push("");
   }

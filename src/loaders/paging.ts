@@ -54,7 +54,7 @@ interface WalkStart {
  */
 export function graphPage(tenantId: string, source: ListSource, where: Partial<CompiledQuery>, wanted: Wanted, request: PageRequest, cursors: CursorCodec) {
   const first = checkPageSize(request.first);
-  const scope: CursorScope = { tenantId, query: [JSON.stringify(source), where.filter ?? "", where.search ?? "", where.orderBy ?? ""].join("\u0000") };
+  const scope = new ListScope(tenantId, source, where);
   const pos = cursors.decode(request.after, scope) ?? { offset: 0 };
   const start = walkStart(pos, first, selectDigest(wanted.select), wanted.count);
   const query = { ...where, select: wanted.select };
@@ -107,6 +107,21 @@ export function graphPage(tenantId: string, source: ListSource, where: Partial<C
       totalCount: wanted.count ? (countsOnPage ? (firstPage.count ?? null) : (separateCount ?? null)) : null,
     };
   };
+}
+
+/** A list's cursor scope, its query text built only when a cursor is read or signed (most operations use none). */
+class ListScope implements CursorScope {
+  private text?: string;
+
+  constructor(
+    readonly tenantId: string,
+    private readonly source: ListSource,
+    private readonly where: Partial<CompiledQuery>,
+  ) {}
+
+  get query(): string {
+    return (this.text ??= [JSON.stringify(this.source), this.where.filter ?? "", this.where.search ?? "", this.where.orderBy ?? ""].join("\u0000"));
+  }
 }
 
 /** A Relay page of a list we hold whole (the customers): plain offsets in the cursors. */
