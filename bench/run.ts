@@ -5,6 +5,7 @@ import { Agent, request } from "undici";
 import { route } from "../emulator/graph/router";
 import { splitPath } from "../emulator/graph/pipeline";
 import { resourceUnitCost } from "../emulator/graph/throttle";
+import { planOf, type FloorPlan, type Logged } from "./floor/plan";
 import {
   canPin,
   closedLoop,
@@ -13,6 +14,7 @@ import {
   fixedRate,
   graphqlClassifiedOp,
   graphqlOp,
+  loadAgent,
   median,
   naiveClassifiedOp,
   openLoop,
@@ -44,7 +46,8 @@ import {
  * Mesh), BENCH_SCALE=0 (skip the scale runs), BENCH_NAIVE_CONCURRENCY (4).
  *
  * BENCH_ONLY picks sections, comma-separated: main (S0–S4 with the baseline, the hand-written client,
- * Mesh and S4 cold), S5, S6, scale; unset = all. BENCH_OUT names the result files (latest).
+ * Mesh and S4 cold, and the live memory per in-flight S3 operation), memory (that measurement alone),
+ * S5, S6, scale; unset = all. BENCH_OUT names the result files (latest).
  * BENCH_SERVER_NODE_ARGS: extra node flags for partner-graph's servers (`--cpu-prof --cpu-prof-dir=…`,
  * `--heap-prof`, `--max-semi-space-size=…`); profiles are written when the bench stops each server.
  *
@@ -112,6 +115,7 @@ const CFG = {
   coldRuns: envNumber("BENCH_COLD_RUNS", QUICK ? 1 : 3),
   only: ONLY.length ? ONLY : ["main", "s5", "s6", "scale"],
   main: section("main"),
+  memory: section("memory"),
   mesh: process.env.BENCH_MESH !== "0",
   scale: process.env.BENCH_SCALE !== "0" && section("scale"),
   naiveConcurrency: envNumber("BENCH_NAIVE_CONCURRENCY", C),
@@ -219,10 +223,10 @@ interface System {
   url: string;
 }
 
-async function startServer(emu: Emu, kind: "subgraph" | "graphql-http", env: Record<string, string> = {}): Promise<System> {
+async function startServer(emu: Emu, kind: "subgraph" | "graphql-http", env: Record<string, string> = {}, nodeArgs: string[] = []): Promise<System> {
   const child = await startChild(
     kind,
-    [process.execPath, ...(kind === "subgraph" ? SERVER_NODE_ARGS : []), resolve(DIST, "serverProcess.js")],
+    [process.execPath, ...(kind === "subgraph" ? SERVER_NODE_ARGS : []), ...nodeArgs, resolve(DIST, "serverProcess.js")],
     {
       // The main sections run the emulator with throttling off (no limits to respect), so the client-side
       // budget is off too, as for the systems compared; S6 measures both with limits on.
@@ -251,6 +255,126 @@ async function startNaive(emu: Emu, concurrency: number): Promise<System> {
     SERVER_CORE,
   );
   return { name: concurrency > 0 ? `naive SDK (c=${concurrency})` : "naive SDK (c=∞)", child, url: `http://127.0.0.1:${child.info.port}/run` };
+}
+
+// --- the floor client -----------------------------------------------------------------------------
+
+const FLOOR_NAME = "floor client";
+
+/** The floor client (bench/floor/client.ts): partner-graph's own Graph requests of an operation, and nothing else. */
+async function startFloorClient(emu: Emu): Promise<System> {
+  const child = await startChild(
+    "floor",
+    [process.execPath, resolve(DIST, "floor/client.js")],
+    { BENCH_EMULATOR_URL: emu.url, BENCH_CA_FILE: emu.caFile, BENCH_PARTNER_FILE: emu.partnerFile },
+    SERVER_CORE,
+  );
+  return { name: FLOOR_NAME, child, url: `http://127.0.0.1:${child.info.port}` };
+}
+
+/**
+ * What partner-graph sent to Graph for one operation (warm: tokens cached, customers listed) and its
+ * response, as the floor client's plan. `waveOf` says which wave each logged request belongs to.
+ */
+async function capturePlan(emu: Emu, ours: System, query: string, variables: Record<string, unknown>, waveOf: (r: Logged) => number): Promise<FloorPlan> {
+  await emu.control("POST", "/counters/reset");
+  const res = await request(ours.url, {
+    method: "POST",
+    dispatcher: loadAgent,
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ query, variables }),
+  });
+  const text = await res.body.text();
+  await sleep(20);
+  const c = await emu.control("GET", "/counters");
+  const graphCalls = (c.total.graph ?? 0) + (c.total.batchItem ?? 0);
+  if (c.requests.length !== graphCalls) throw new Error(`the emulator's log holds ${c.requests.length} of ${graphCalls} Graph requests`);
+  return planOf(c.requests, waveOf, text);
+}
+
+/** Gives the floor client its plan (it fetches the plan's tokens then); the op runs one operation of it. */
+async function floorOpOf(floor: System, name: string, plan: FloorPlan): Promise<Op> {
+  const r = await postJson(`${floor.url}/plan`, { name, plan });
+  if (r.status !== 200) throw new Error(`floor plan ${name}: ${r.status} ${JSON.stringify(r.body)}`);
+  const body = JSON.stringify({ name });
+  return async () => {
+    const res = await request(`${floor.url}/run`, { method: "POST", dispatcher: loadAgent, headers: { "content-type": "application/json" }, body });
+    await res.body.text();
+    return res.statusCode === 200;
+  };
+}
+
+/** S3's waves: the groups, their members, the member users' managed devices. */
+const s3WaveOf = (r: Logged) => (/\/members\b/.test(r.url) ? 1 : /\/managedDevices\b/.test(r.url) ? 2 : 0);
+
+// --- live memory per in-flight operation ---------------------------------------------------------------
+
+/** Asks a server started with --expose-gc for its heap after a full GC (SIGUSR2; bench/serverProcess.ts answers on stdout). */
+function heapAfterGc(sys: System): Promise<{ heapUsedMb: number; externalMb: number; rssMb: number }> {
+  return new Promise((resolve, reject) => {
+    let buffer = "";
+    const timer = setTimeout(() => (off(), reject(new Error("no heap answer"))), 10_000);
+    const onData = (d: Buffer) => {
+      buffer += d.toString();
+      const line = buffer.split("\n").find((l) => l.includes('"heapAfterGc"'));
+      if (line) {
+        off();
+        resolve(JSON.parse(line).heapAfterGc);
+      }
+    };
+    const off = () => (clearTimeout(timer), sys.child.proc.stdout!.off("data", onData));
+    sys.child.proc.stdout!.on("data", onData);
+    process.kill(sys.child.pid, "SIGUSR2");
+  });
+}
+
+/**
+ * Live memory per in-flight S3 operation: 50 operations at once, Graph answering in 1 s so all of them
+ * are in the same wave at once (the per-tenant cap raised for that: 50 × 5 calls of the last wave), a
+ * full GC every `everyMs` until the first operation answers; the heap above the idle heap (after GC),
+ * per operation: the largest (the peak, as the operations build their answers) and the median.
+ */
+async function inFlightMemory(emu: Emu, T: string, inFlight = 50, waveMs = 1000, everyMs = 150): Promise<Record<string, unknown>> {
+  const sys = await startServer(emu, "subgraph", { GRAPH_MAX_IN_FLIGHT_PER_TENANT: "256" }, ["--expose-gc"]);
+  try {
+    const op = graphqlOp(sys.url, Q.S3, { t: T });
+    for (let i = 0; i < 3; i++) await op();
+    const idle = await heapAfterGc(sys);
+    await emu.control("PUT", "/latency", { ...FIXED, graph: { kind: "fixed", ms: waveMs } });
+    let failed = 0;
+    let finished = 0;
+    const started = performance.now();
+    const ops = Array.from({ length: inFlight }, () =>
+      op().then(
+        (ok) => ((finished += 1), ok || (failed += 1)),
+        () => ((finished += 1), (failed += 1)),
+      ),
+    );
+    // A full GC every `everyMs` until the first operation answers: the largest heap is the operations' peak.
+    const samples: Array<{ atMs: number; graphInFlight: number; heapUsedMb: number; externalMb: number; rssMb: number }> = [];
+    while (finished === 0) {
+      await sleep(everyMs);
+      const flying = (await emu.control("GET", "/counters")).concurrency.graph.current;
+      const h = await heapAfterGc(sys);
+      if (finished === 0) samples.push({ atMs: round(performance.now() - started, 0)!, graphInFlight: flying, ...h });
+    }
+    await Promise.all(ops);
+    const above = (k: "heapUsedMb" | "rssMb") => samples.map((x) => (x[k] - idle[k]) / inFlight);
+    return {
+      inFlight,
+      waveMs,
+      everyMs,
+      failed,
+      idle,
+      samples,
+      heapMbPerOp: Math.max(...above("heapUsedMb")),
+      heapMbPerOpMedian: median(above("heapUsedMb")),
+      rssMbPerOp: Math.max(...above("rssMb")),
+    };
+  } finally {
+    await emu.control("PUT", "/latency", FIXED);
+    await sys.child.stop();
+  }
 }
 
 function ensureMesh(): void {
@@ -914,6 +1038,20 @@ async function main(): Promise<void> {
       rows.push(await measure(emu, ours, s, oursOps[s]!, { rate: CFG.rates[s], closed: true, floor: floors[s] }));
     }
 
+    // The floor client: partner-graph's own S3 requests and nothing else, measured alike in the same run.
+    const floorClient = await startFloorClient(emu);
+    process.stdout.write(`${FLOOR_NAME}:\n`);
+    const s3Plan = await capturePlan(emu, ours, Q.S3, { t: T }, s3WaveOf);
+    rows.push(
+      await measure(emu, floorClient, "S3", await floorOpOf(floorClient, "S3", s3Plan), {
+        rate: CFG.rates.S3,
+        closed: true,
+        floor: floors.S3,
+        note: `partner-graph's ${s3Plan.requests} requests in ${s3Plan.waves.length} waves, each answer parsed, a ${s3Plan.response.length}-byte response written`,
+      }),
+    );
+    await floorClient.child.stop();
+
     // S0 baseline: a bare graphql-http server of the same SDL.
     const bare = await startServer(emu, "graphql-http");
     process.stdout.write("baseline:\n");
@@ -1035,6 +1173,13 @@ async function main(): Promise<void> {
     }
   }
 
+  // ---- live memory per in-flight S3 operation (part of main; BENCH_ONLY=memory runs it alone) --------
+  if (CFG.main || CFG.memory) {
+    process.stdout.write("live memory per in-flight S3 operation … ");
+    extra.s3Memory = await inFlightMemory(emu, T);
+    process.stdout.write(`${f((extra.s3Memory as any).heapMbPerOp, 2)} MB heap per operation at the peak\n`);
+  }
+
   // ---- S5: S3 at fixed arrival rates, realistic latency --------------------------------------------
   if (CFG.s5.on) {
     extra.s5 = await runS5(emu, T, floors.S3!);
@@ -1068,6 +1213,17 @@ async function main(): Promise<void> {
         note: `customers(first: ${wide}) over ${all}`,
       }),
     );
+    {
+      const floorClient = await startFloorClient(emu);
+      const plan = await capturePlan(emu, ours, Q.S4, { n: wide }, () => 0);
+      rows.push(
+        await measure(emu, floorClient, `S4 (${wide})`, await floorOpOf(floorClient, `S4 (${wide})`, plan), {
+          floor: floorOf(p + wide, 2, `${p} partner lists + ${wide} tenants, one batch each`),
+          note: `partner-graph's ${plan.requests} requests (${plan.subRequests} items) in one wave, each answer parsed, a ${plan.response.length}-byte response written (${(JSON.parse(plan.response).errors ?? []).length} errors in it, as in partner-graph's)`,
+        }),
+      );
+      await floorClient.child.stop();
+    }
     await ours.child.stop();
     await emu.child.stop();
 
@@ -1177,6 +1333,36 @@ function find(rows: Row[], scenario: string, system: string, setting?: string): 
   return rows.find((r) => r.scenario === scenario && r.system.startsWith(system) && r.setting === setting);
 }
 
+interface FloorComparison {
+  scenario: string;
+  customers: number;
+  apiCpuPerCustomer: number;
+  floorCpuPerCustomer: number;
+  apiP50: number;
+  floorP50: number;
+}
+
+/** partner-graph against the floor client, per scenario both ran in (same run, same modes). */
+function floorComparisons(rows: Row[]): FloorComparison[] {
+  return rows
+    .filter((r) => r.system === FLOOR_NAME)
+    .flatMap((fl) => {
+      const api = find(rows, fl.scenario, "partner-graph");
+      if (!api) return [];
+      const customers = Number(/^S4 \((\d+)\)$/.exec(fl.scenario)?.[1] ?? 1);
+      return [
+        {
+          scenario: fl.scenario,
+          customers,
+          apiCpuPerCustomer: api.cpuMsPerOp / customers,
+          floorCpuPerCustomer: fl.cpuMsPerOp / customers,
+          apiP50: api.serial.p50,
+          floorP50: fl.serial.p50,
+        },
+      ];
+    });
+}
+
 function goals(rows: Row[], extra: Record<string, any>): Goal[] {
   const out: Goal[] = [];
   for (const r of rows.filter((r) => r.system === "partner-graph" && !r.setting && r.floor && r.scenario !== "S0")) {
@@ -1213,6 +1399,29 @@ function goals(rows: Row[], extra: Record<string, any>): Goal[] {
         met: o.serial.p50 <= 0.15 * n.serial.p50,
       });
     }
+  }
+  for (const c of floorComparisons(rows)) {
+    if (!c.scenario.startsWith("S4 (")) continue;
+    out.push({
+      goal: `${c.scenario}: server CPU per customer ≤ 1.5× the floor client's`,
+      measured: `${f(c.apiCpuPerCustomer, 3)} vs ${f(c.floorCpuPerCustomer, 3)} ms (${ratio(c.apiCpuPerCustomer, c.floorCpuPerCustomer)})`,
+      met: c.apiCpuPerCustomer <= 1.5 * c.floorCpuPerCustomer,
+    });
+    out.push({
+      goal: `${c.scenario}: p50 ≤ 1.3× the floor client's`,
+      measured: `${f(c.apiP50)} vs ${f(c.floorP50)} ms (${ratio(c.apiP50, c.floorP50)})`,
+      met: c.apiP50 <= 1.3 * c.floorP50,
+    });
+    const api = find(rows, c.scenario, "partner-graph")!;
+    out.push({ goal: `${c.scenario}: waves ≤ 3`, measured: String(api.shape.waves), met: api.shape.waves <= 3 });
+  }
+  if (extra.s3Memory) {
+    const m = extra.s3Memory;
+    out.push({
+      goal: `S3: live memory per in-flight operation (${m.inFlight} in flight, after GC) ≤ 0.5 MB`,
+      measured: `${f(m.heapMbPerOp, 2)} MB heap (RSS ${f(m.rssMbPerOp, 2)} MB)${m.failed ? `; ${m.failed} operations failed` : ""}`,
+      met: m.failed === 0 && Number.isFinite(m.heapMbPerOp) ? m.heapMbPerOp <= 0.5 : null,
+    });
   }
   const o0 = find(rows, "S0", "partner-graph");
   const b0 = find(rows, "S0", "graphql-http");
@@ -1333,6 +1542,30 @@ function markdown(result: any): string {
     }
   }
   lines.push("");
+  const comparisons = floorComparisons(rows);
+  if (comparisons.length) {
+    lines.push(
+      `**partner-graph / floor client** (same run, same modes): the floor client (\`bench/floor/\`) sends partner-graph's own Graph requests for the operation (the same plain calls and \`$batch\` bodies, wave after wave) over one keep-alive undici Agent, \`JSON.parse\`s every answer and writes a response of the same size with \`JSON.stringify\`: the irreducible work. CPU per customer is CPU per operation over the customers it covers (1 for S3). On this 2-core rig the emulator shares the cores, so the floor client's p50, not the latency floor above, is the latency reachable here.`,
+    );
+    lines.push("");
+    lines.push(
+      "| Scenario | customers/op | CPU ms per customer: partner-graph / floor client | CPU ratio | p50 1 client (ms): partner-graph / floor client | p50 ratio |",
+    );
+    lines.push("|---|---|---|---|---|---|");
+    for (const c of comparisons) {
+      lines.push(
+        `| ${c.scenario} | ${c.customers} | ${f(c.apiCpuPerCustomer, 3)} / ${f(c.floorCpuPerCustomer, 3)} | ${ratio(c.apiCpuPerCustomer, c.floorCpuPerCustomer)} | ${f(c.apiP50)} / ${f(c.floorP50)} | ${ratio(c.apiP50, c.floorP50)} |`,
+      );
+    }
+    lines.push("");
+  }
+  if (result.extra.s3Memory) {
+    const m = result.extra.s3Memory;
+    lines.push(
+      `Live memory per in-flight S3 operation: ${f(m.heapMbPerOp, 2)} MB of heap at the peak, ${f(m.heapMbPerOpMedian, 2)} MB median over the operations' lifetime (RSS ${f(m.rssMbPerOp, 2)} MB at the peak) — ${m.inFlight} operations at once, Graph answering in ${m.waveMs} ms so all are in the same wave, a full GC every ${m.everyMs} ms until the first answers (heap after GC: idle ${f(m.idle.heapUsedMb, 1)} MB; then ${m.samples.map((w: any) => `${f(w.heapUsedMb, 1)}`).join(", ")} MB), heap above idle per operation.`,
+    );
+    lines.push("");
+  }
   if (result.extra.paging) {
     const p = result.extra.paging;
     lines.push(

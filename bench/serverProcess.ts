@@ -1,3 +1,5 @@
+// First, as in the production entry: NODE_ENV=production before graphql-js loads (both servers measured alike).
+import "../src/productionMode";
 import { readFileSync } from "node:fs";
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
@@ -38,12 +40,10 @@ async function main(): Promise<void> {
     const ca = readFileSync(required("BENCH_CA_FILE"), "utf8");
     const partner = JSON.parse(readFileSync(required("BENCH_PARTNER_FILE"), "utf8"));
     const url = required("BENCH_EMULATOR_URL");
-    // GRAPH_BUDGET_SCALE passes through (S6 runs the client-side budget scaled and off); unset keeps the default.
-    const base = loadSettings({
-      LOG_LEVEL: "silent",
-      CURSOR_SECRET: "bench-cursor-secret-of-at-least-32-chars",
-      ...(process.env.GRAPH_BUDGET_SCALE !== undefined ? { GRAPH_BUDGET_SCALE: process.env.GRAPH_BUDGET_SCALE } : {}),
-    });
+    // These pass through (S6 runs the client-side budget scaled and off; the memory probe raises the
+    // per-tenant cap); unset keeps the default.
+    const passed = Object.fromEntries(PASSED_SETTINGS.filter((k) => process.env[k] !== undefined).map((k) => [k, process.env[k]]));
+    const base = loadSettings({ LOG_LEVEL: "silent", CURSOR_SECRET: "bench-cursor-secret-of-at-least-32-chars", ...passed });
     const config: Config = Object.freeze({
       ...base,
       demoMode: true,
@@ -60,6 +60,16 @@ async function main(): Promise<void> {
     close = () => app.close();
   }
   process.stdout.write(`${JSON.stringify({ ready: true, port })}\n`);
+  // The runner's live-memory probe (a server started with --expose-gc): on SIGUSR2, a full GC, then the heap.
+  const gc = (globalThis as { gc?: () => void }).gc;
+  if (gc) {
+    process.on("SIGUSR2", () => {
+      gc();
+      const m = process.memoryUsage();
+      const mb = (n: number) => n / 2 ** 20;
+      process.stdout.write(`${JSON.stringify({ heapAfterGc: { heapUsedMb: mb(m.heapUsed), externalMb: mb(m.external), rssMb: mb(m.rss) } })}\n`);
+    });
+  }
   const stop = () =>
     void close().then(
       () => process.exit(0),
@@ -68,6 +78,9 @@ async function main(): Promise<void> {
   process.on("SIGTERM", stop);
   process.on("SIGINT", stop);
 }
+
+/** The product settings a bench section may set for partner-graph's server. */
+const PASSED_SETTINGS = ["GRAPH_BUDGET_SCALE", "GRAPH_MAX_IN_FLIGHT_PER_TENANT"];
 
 function required(name: string): string {
   const v = process.env[name];

@@ -33,15 +33,22 @@ export interface ErrorDetails {
 /**
  * An error meant for the client: its message is safe to show and its code is stable. Anything
  * else thrown inside the server is masked as INTERNAL_SERVER_ERROR by formatError.
+ *
+ * Made without a stack trace: these are answers, not defects (a customer without a role, one still
+ * propagating, a throttled tenant), one per customer in a many-customer operation, and no response or
+ * log shows their stack. Capturing one (Error's constructor, then GraphQLError's captureStackTrace)
+ * walked the stack twice per error; a defect's own Error keeps its stack.
  */
 export class PartnerGraphError extends GraphQLError {
-  constructor(
-    readonly code: ErrorCode,
-    message: string,
-    details: ErrorDetails = {},
-    path?: ReadonlyArray<string | number>,
-  ) {
-    super(message, { extensions: { code, ...stripUndefined(details) }, path });
+  readonly code: ErrorCode;
+
+  constructor(code: ErrorCode, message: string, details: ErrorDetails = {}, path?: ReadonlyArray<string | number>) {
+    const options = { extensions: { code, ...stripUndefined(details) }, path };
+    const limit = Error.stackTraceLimit;
+    Error.stackTraceLimit = 0;
+    super(message, options);
+    Error.stackTraceLimit = limit;
+    this.code = code;
   }
 }
 

@@ -1,3 +1,5 @@
+// First: production semantics before any library reads NODE_ENV (src/productionMode.ts).
+import "./productionMode";
 import { loadConfig } from "./config";
 import { createLogger } from "./log";
 import { guardProcess } from "./processGuard";

@@ -61,6 +61,11 @@ export class GraphBudget {
     private readonly store: BudgetStore = new MemoryBudgetStore(),
   ) {}
 
+  /** Whether the budget plans at all (GRAPH_BUDGET_SCALE above 0); off, every request may go at once. */
+  get enabled(): boolean {
+    return this.scale > 0;
+  }
+
   /** Milliseconds to wait before sending these requests of one tenant (0: send now); reserved already. */
   reserve(tenantId: string, requests: ReadonlyArray<{ req: GraphRequest; workload: Workload }>): Promise<number> {
     const tenant = tenantId.toLowerCase();

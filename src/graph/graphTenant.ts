@@ -95,9 +95,9 @@ export class GraphTenant implements TenantGraph {
   }
 
   /** `search`: the URL carries the client's own free text, so Graph's 400 to it is the client's. */
-  private async read<T>(url: string, eventual: boolean, search: boolean): Promise<T> {
+  private read<T>(url: string, eventual: boolean, search: boolean): Promise<T> {
     const req: GraphRequest = { method: "GET", url, headers: eventual ? { ConsistencyLevel: "eventual" } : undefined, clientInput: search };
-    return this.bodyOf<T>(await this.requests.load(req), req);
+    return this.requests.load(req).then((res) => this.bodyOf<T>(res, req));
   }
 
   /** A 2xx answer's body, as the caller's shape of that resource; any other answer is translated and thrown. */

@@ -89,7 +89,8 @@ export class HttpGraphTransport implements GraphTransport {
    */
   async execute(requests: readonly GraphRequest[]): Promise<GraphResponse[]> {
     // A tenant whose token endpoint keeps failing (for this caller partition) is answered at once.
-    const token = await this.admit(this.identity);
+    const pendingToken = this.admit(this.identity);
+    const token = pendingToken instanceof Promise ? await pendingToken : pendingToken;
     if (!token.go) {
       throw identityPlatformUnavailable(this.tenantId, Math.ceil(token.retryAfterMs / 1000));
     }
@@ -112,7 +113,8 @@ export class HttpGraphTransport implements GraphTransport {
           // of its workload; a refusal is asked again only at the next attempt.
           let a = admitted.get(w);
           if (!a || (!a.go && !asked.has(w))) {
-            a = await this.admit(w);
+            const pendingAdmission = this.admit(w);
+            a = pendingAdmission instanceof Promise ? await pendingAdmission : pendingAdmission;
             admitted.set(w, a);
           }
           asked.add(w);
@@ -210,15 +212,22 @@ export class HttpGraphTransport implements GraphTransport {
    * for that probe's outcome (within the deadline) instead of failing at once: items of the same
    * operation are not failed because a probe was chosen; they fail only if the probe does.
    */
-  private async admit(circuit: Circuit): Promise<{ go: true; probe: boolean } | { go: false; retryAfterMs: number }> {
-    let waitedSince: number | undefined;
+  private admit(circuit: Circuit): Admitted | Promise<Admitted> {
+    // Decided at once unless a probe is out (the common case: no promise, no tick).
+    const a = this.policy.breakers.admit(this.tenantId, circuit);
+    return a.go || !a.probeInFlight ? this.reportAdmission(circuit, a, undefined) : this.admitAfterProbe(circuit, a.probeInFlight, a.retryAfterMs);
+  }
+
+  private async admitAfterProbe(circuit: Circuit, probeInFlight: Promise<unknown>, retryAfterMs: number): Promise<Admitted> {
+    const waitedSince = Date.now();
     for (;;) {
+      const left = this.policy.deadline - Date.now();
+      if (left <= 0 || this.policy.signal.aborted) return this.reportAdmission(circuit, { go: false, retryAfterMs }, waitedSince);
+      await waitFor(probeInFlight, left, this.policy.signal);
       const a = this.policy.breakers.admit(this.tenantId, circuit);
       if (a.go || !a.probeInFlight) return this.reportAdmission(circuit, a, waitedSince);
-      const left = this.policy.deadline - Date.now();
-      if (left <= 0 || this.policy.signal.aborted) return this.reportAdmission(circuit, { go: false, retryAfterMs: a.retryAfterMs }, waitedSince);
-      waitedSince ??= Date.now();
-      await waitFor(a.probeInFlight, left, this.policy.signal);
+      probeInFlight = a.probeInFlight;
+      retryAfterMs = a.retryAfterMs;
     }
   }
 
@@ -415,6 +424,8 @@ export class HttpGraphTransport implements GraphTransport {
     }
   }
 }
+
+type Admitted = { go: true; probe: boolean } | { go: false; retryAfterMs: number };
 
 /** The answer for items whose circuit is open: no call is made; retry when it may close. */
 function circuitOpen(blockedMs: number): GraphResponse {

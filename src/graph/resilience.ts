@@ -156,6 +156,8 @@ export class TenantBreakers {
     if (++this.settles % SWEEP_EVERY === 0) this.sweep();
     const k = key(tenantId, circuit);
     const s = this.current(k);
+    // A healthy circuit keeps no state, and successes alone leave it so.
+    if (!s && outcome.failed === 0) return;
     const now = this.now();
     if (s?.mode === "open") return; // late answers of calls sent before it opened
     if (s?.mode === "probing") {

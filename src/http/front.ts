@@ -123,6 +123,8 @@ export function createHttpFront(deps: HttpFrontDeps): Server {
       await done.catch(() => undefined);
       return;
     }
+    // Answers hold one caller's tenant data: never stored (Apollo's cache-control plugin said so; it is off).
+    res.setHeader("cache-control", "no-store");
     for (const [k, v] of result.headers) res.setHeader(k, v);
     res.statusCode = result.status ?? 200;
     if (result.body.kind === "complete") {

@@ -45,10 +45,13 @@ const MAX_CURSOR_CHARS = 4096;
  * so it can neither be replayed against another tenant nor change what is being listed.
  */
 export class CursorCodec {
+  /** The query digest of each list's scope object, computed once however many cursors the list signs. */
+  private readonly hashes = new WeakMap<CursorScope, string>();
+
   constructor(private readonly secret: Buffer) {}
 
-  encode(scope: { tenantId: string; query: string }, position: CursorPosition): string {
-    const payload: CursorPayload = { t: scope.tenantId, q: queryHash(scope.query), i: position.offset };
+  encode(scope: CursorScope, position: CursorPosition): string {
+    const payload: CursorPayload = { t: scope.tenantId, q: this.queryHash(scope), i: position.offset };
     if (position.page) {
       const { skiptoken, options, skip } = position.page;
       payload.k = skiptoken;
@@ -59,7 +62,7 @@ export class CursorCodec {
     return Buffer.concat([this.mac(body), body]).toString("base64url");
   }
 
-  decode(cursor: string | null | undefined, scope: { tenantId: string; query: string }): CursorPosition | undefined {
+  decode(cursor: string | null | undefined, scope: CursorScope): CursorPosition | undefined {
     if (cursor === null || cursor === undefined || cursor === "") return undefined;
     const invalid = invalidCursor;
     if (cursor.length > MAX_CURSOR_CHARS || !/^[A-Za-z0-9_-]+$/.test(cursor)) throw invalid();
@@ -74,12 +77,21 @@ export class CursorCodec {
     } catch {
       throw invalid();
     }
-    if (payload.t !== scope.tenantId || payload.q !== queryHash(scope.query)) throw invalid();
+    if (payload.t !== scope.tenantId || payload.q !== this.queryHash(scope)) throw invalid();
     if (!isIndex(payload.i)) throw invalid();
     if (payload.k === undefined) return { offset: payload.i };
     const [top, count, select] = Array.isArray(payload.p) ? payload.p : [];
     if (typeof payload.k !== "string" || !isIndex(payload.o) || !isIndex(top) || typeof count !== "boolean" || typeof select !== "string") throw invalid();
     return { offset: payload.i, page: { skiptoken: payload.k, skip: payload.o, options: { top, count, select } } };
+  }
+
+  private queryHash(scope: CursorScope): string {
+    let hash = this.hashes.get(scope);
+    if (hash === undefined) {
+      hash = createHash("sha256").update(scope.query).digest("base64url").slice(0, 16);
+      this.hashes.set(scope, hash);
+    }
+    return hash;
   }
 
   private mac(body: Buffer): Buffer {
@@ -91,6 +103,27 @@ function isIndex(v: unknown): v is number {
   return Number.isSafeInteger(v) && (v as number) >= 0;
 }
 
-function queryHash(query: string): string {
-  return createHash("sha256").update(query).digest("base64url").slice(0, 16);
+/** The list a cursor belongs to: its tenant and its query (what is listed, filter, search, order). */
+export interface CursorScope {
+  readonly tenantId: string;
+  readonly query: string;
+}
+
+/**
+ * An edge whose cursor is signed only when read: most selections ask for no cursor at all (a
+ * 1,000-customer overview of `nodes` signed ~7,000 for nothing: an HMAC and a JSON body each).
+ */
+export class LazyEdge<T> {
+  private signed?: string;
+
+  constructor(
+    readonly node: T,
+    private readonly position: CursorPosition,
+    private readonly codec: CursorCodec,
+    private readonly scope: CursorScope,
+  ) {}
+
+  get cursor(): string {
+    return (this.signed ??= this.codec.encode(this.scope, this.position));
+  }
 }

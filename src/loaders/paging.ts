@@ -2,7 +2,7 @@ import { createHash } from "node:crypto";
 import { invalidPageSize } from "../errors";
 import type { CompiledQuery } from "../graph/filters/odataFilter";
 import type { GraphObject, ListPage, ListSource, TenantGraph } from "../graph/tenantGraph";
-import type { CursorCodec, CursorPosition, PageOptions } from "./cursor";
+import { LazyEdge, type CursorCodec, type CursorPosition, type CursorScope, type PageOptions } from "./cursor";
 
 /** Graph's largest page; larger pages are refused rather than silently cut. */
 export const MAX_PAGE_SIZE = 999;
@@ -18,9 +18,9 @@ export interface PageRequest {
   after?: string | null;
 }
 
-/** One page of a list, with a cursor per item; resolvers shape it into a Connection. */
+/** One page of a list, with a cursor per item (signed when first read); resolvers shape it into a Connection. */
 export interface Page<T> {
-  edges: Array<{ cursor: string; node: T }>;
+  edges: Array<{ readonly cursor: string; readonly node: T }>;
   hasNextPage: boolean;
   hasPreviousPage: boolean;
   /** Null unless counted (`count`), or when Graph gave no count. */
@@ -29,7 +29,7 @@ export interface Page<T> {
 
 /** What a list verb needs besides its conditions: the properties to read, and whether to count. */
 export interface Wanted {
-  select: string[];
+  select: readonly string[];
   count: boolean;
 }
 
@@ -54,7 +54,7 @@ interface WalkStart {
  */
 export function graphPage(tenantId: string, source: ListSource, where: Partial<CompiledQuery>, wanted: Wanted, request: PageRequest, cursors: CursorCodec) {
   const first = checkPageSize(request.first);
-  const scope = { tenantId, query: [JSON.stringify(source), where.filter ?? "", where.search ?? "", where.orderBy ?? ""].join("\u0000") };
+  const scope = new ListScope(tenantId, source, where);
   const pos = cursors.decode(request.after, scope) ?? { offset: 0 };
   const start = walkStart(pos, first, selectDigest(wanted.select), wanted.count);
   const query = { ...where, select: wanted.select };
@@ -101,7 +101,7 @@ export function graphPage(tenantId: string, source: ListSource, where: Partial<C
     }
 
     return {
-      edges: taken.map((t) => ({ cursor: cursors.encode(scope, t.after), node: t.node })),
+      edges: taken.map((t) => new LazyEdge(t.node, t.after, cursors, scope)),
       hasNextPage: more,
       hasPreviousPage: false,
       totalCount: wanted.count ? (countsOnPage ? (firstPage.count ?? null) : (separateCount ?? null)) : null,
@@ -109,12 +109,27 @@ export function graphPage(tenantId: string, source: ListSource, where: Partial<C
   };
 }
 
+/** A list's cursor scope, its query text built only when a cursor is read or signed (most operations use none). */
+class ListScope implements CursorScope {
+  private text?: string;
+
+  constructor(
+    readonly tenantId: string,
+    private readonly source: ListSource,
+    private readonly where: Partial<CompiledQuery>,
+  ) {}
+
+  get query(): string {
+    return (this.text ??= [JSON.stringify(this.source), this.where.filter ?? "", this.where.search ?? "", this.where.orderBy ?? ""].join("\u0000"));
+  }
+}
+
 /** A Relay page of a list we hold whole (the customers): plain offsets in the cursors. */
-export function offsetPage<T>(all: readonly T[], request: PageRequest, cursors: CursorCodec, scope: { tenantId: string; query: string }): Page<T> {
+export function offsetPage<T>(all: readonly T[], request: PageRequest, cursors: CursorCodec, scope: CursorScope): Page<T> {
   const first = checkPageSize(request.first);
   const offset = cursors.decode(request.after, scope)?.offset ?? 0;
   return {
-    edges: all.slice(offset, offset + first).map((node, i) => ({ cursor: cursors.encode(scope, { offset: offset + i + 1 }), node })),
+    edges: all.slice(offset, offset + first).map((node, i) => new LazyEdge(node, { offset: offset + i + 1 }, cursors, scope)),
     hasNextPage: offset + first < all.length,
     hasPreviousPage: offset > 0,
     totalCount: all.length,
@@ -135,7 +150,18 @@ function walkStart(pos: CursorPosition, first: number, select: string, count: bo
   return resumePages <= freshPages ? { skiptoken: page.skiptoken, options: page.options, skip: page.skip } : fresh;
 }
 
+/** Digests of the few `$select` lists an API of fixed fields builds; bounded, as lists can come from any selection. */
+const digests = new Map<string, string>();
+const MAX_DIGESTS = 1000;
+
 /** Cursors keep a digest of `$select`, not the list: short, and enough to tell whether it changed. */
 function selectDigest(select: readonly string[]): string {
-  return createHash("sha256").update(select.join(",")).digest("base64url").slice(0, 12);
+  const key = select.join(",");
+  let digest = digests.get(key);
+  if (digest === undefined) {
+    digest = createHash("sha256").update(key).digest("base64url").slice(0, 12);
+    if (digests.size >= MAX_DIGESTS) digests.clear();
+    digests.set(key, digest);
+  }
+  return digest;
 }

@@ -19,21 +19,31 @@ export type WorkloadProbe =
 
 /** A collection's verbs: one object by id (null when there is none), and Relay pages of its list. */
 export class CollectionLoaders<Q> {
+  private idsLoader?: ObjectLoader;
+
   constructor(
     private readonly tenant: TenantLoaders,
     private readonly kind: Collection,
     private readonly compile: (query: Q) => CompiledQuery,
-    private readonly ids: ObjectLoader,
+    private readonly makeIds: () => ObjectLoader,
   ) {}
+
+  /** The by-id loader, made on first use. */
+  protected get ids(): ObjectLoader {
+    return (this.idsLoader ??= this.makeIds());
+  }
 
   /** One `GET {collection}/{id}` per id (those of one tick go 20 to a `$batch`). */
   byId(id: string, select: readonly string[]): Promise<GraphObject | null> {
     return this.ids.load({ id, select });
   }
 
-  /** Compiled first: bad arguments fail before any Graph call. */
-  async list(query: Q & Wanted, page: PageRequest): Promise<Page<GraphObject>> {
-    return this.tenant.page({ kind: this.kind }, this.compile(query), query, page);
+  /** Compiled first: bad arguments fail (a rejection) before any Graph call. */
+  list(query: Q & Wanted, page: PageRequest): Promise<Page<GraphObject>> {
+    return compiledThen(
+      () => this.compile(query),
+      (where) => this.tenant.page({ kind: this.kind }, where, query, page),
+    );
   }
 }
 
@@ -42,47 +52,54 @@ export class CollectionLoaders<Q> {
  * users): the ids of one tick cost one `directoryObjects/getByIds` call when the selection allows.
  */
 export class DirectoryObjectLoaders<Q> extends CollectionLoaders<Q> {
+  private setLoader?: ObjectLoader;
+  private readonly type: "user" | "group";
+
   constructor(
     tenant: TenantLoaders,
     kind: "users" | "groups",
     compile: (query: Q) => CompiledQuery,
-    perId: ObjectLoader,
-    private readonly set: ObjectLoader,
+    private readonly graph: () => Promise<TenantGraph>,
   ) {
-    super(tenant, kind, compile, perId);
+    super(tenant, kind, compile, () => perIdLoader(graph, kind));
+    this.type = kind === "users" ? "user" : "group";
   }
 
   /** By id, among the other ids asked for in this tick: getByIds when more than one and the selection allows, else `byId`. */
   byIdInSet(id: string, select: readonly string[]): Promise<GraphObject | null> {
-    return this.set.load({ id, select });
+    return (this.setLoader ??= byIdsLoader(this.graph, this.type, this.ids)).load({ id, select });
   }
 }
 
 /** Entra devices, also found by their deviceId (the join from an Intune record). */
 export class DeviceLoaders extends CollectionLoaders<DeviceQuery> {
-  private readonly byDeviceIdLoader: ObjectLoader;
+  private byDeviceIdLoader?: ObjectLoader;
 
-  constructor(tenant: TenantLoaders, graph: () => Promise<TenantGraph>) {
-    super(tenant, "devices", compileDeviceQuery, perIdLoader(graph, "devices"));
-    this.byDeviceIdLoader = valueLoader(graph, "devices", "deviceId");
+  constructor(
+    tenant: TenantLoaders,
+    private readonly graph: () => Promise<TenantGraph>,
+  ) {
+    super(tenant, "devices", compileDeviceQuery, () => perIdLoader(graph, "devices"));
   }
 
   byDeviceId(deviceId: string, select: readonly string[]): Promise<GraphObject | null> {
-    return this.byDeviceIdLoader.load({ id: deviceId, select });
+    return (this.byDeviceIdLoader ??= valueLoader(this.graph, "devices", "deviceId")).load({ id: deviceId, select });
   }
 }
 
 /** Intune managed devices, also found by their azureADDeviceId (the join from an Entra device). */
 export class ManagedDeviceLoaders extends CollectionLoaders<ManagedDeviceQuery> {
-  private readonly byAzureADDeviceIdLoader: ObjectLoader;
+  private byAzureADDeviceIdLoader?: ObjectLoader;
 
-  constructor(tenant: TenantLoaders, graph: () => Promise<TenantGraph>) {
-    super(tenant, "managedDevices", compileManagedDeviceQuery, perIdLoader(graph, "managedDevices"));
-    this.byAzureADDeviceIdLoader = valueLoader(graph, "managedDevices", "azureADDeviceId");
+  constructor(
+    tenant: TenantLoaders,
+    private readonly graph: () => Promise<TenantGraph>,
+  ) {
+    super(tenant, "managedDevices", compileManagedDeviceQuery, () => perIdLoader(graph, "managedDevices"));
   }
 
   byAzureADDeviceId(deviceId: string, select: readonly string[]): Promise<GraphObject | null> {
-    return this.byAzureADDeviceIdLoader.load({ id: deviceId, select });
+    return (this.byAzureADDeviceIdLoader ??= valueLoader(this.graph, "managedDevices", "azureADDeviceId")).load({ id: deviceId, select });
   }
 }
 
@@ -92,26 +109,43 @@ export class ManagedDeviceLoaders extends CollectionLoaders<ManagedDeviceQuery> 
  * tenant), whose request loader turns what these issue in one tick into one `$batch` wave.
  */
 export class TenantLoaders {
-  readonly users: DirectoryObjectLoaders<UserQuery>;
-  readonly groups: DirectoryObjectLoaders<GroupQuery>;
-  readonly devices: DeviceLoaders;
-  readonly managedDevices: ManagedDeviceLoaders;
-  readonly organization: { get(select: readonly string[]): Promise<GraphObject | null> };
-  readonly links: UserGroupDeviceLinks;
+  /** Each kind's loaders, made on first use: an operation over 1,000 customers reads one or two kinds of each. */
+  private made: {
+    users?: DirectoryObjectLoaders<UserQuery>;
+    groups?: DirectoryObjectLoaders<GroupQuery>;
+    devices?: DeviceLoaders;
+    managedDevices?: ManagedDeviceLoaders;
+    links?: UserGroupDeviceLinks;
+  } = {};
+
+  readonly organization: { get(select: readonly string[]): Promise<GraphObject | null> } = {
+    get: async (select) => organizationOf(await this.graph(), select),
+  };
 
   constructor(
     readonly tenantId: string,
     private readonly graph: () => Promise<TenantGraph>,
     private readonly cursors: CursorCodec,
-  ) {
-    const users = perIdLoader(graph, "users");
-    this.users = new DirectoryObjectLoaders(this, "users", compileUserQuery, users, byIdsLoader(graph, "user", users));
-    const groups = perIdLoader(graph, "groups");
-    this.groups = new DirectoryObjectLoaders(this, "groups", compileGroupQuery, groups, byIdsLoader(graph, "group", groups));
-    this.devices = new DeviceLoaders(this, graph);
-    this.managedDevices = new ManagedDeviceLoaders(this, graph);
-    this.organization = { get: async (select) => organizationOf(await graph(), select) };
-    this.links = new UserGroupDeviceLinks(this, graph);
+  ) {}
+
+  get users(): DirectoryObjectLoaders<UserQuery> {
+    return (this.made.users ??= new DirectoryObjectLoaders(this, "users", compileUserQuery, this.graph));
+  }
+
+  get groups(): DirectoryObjectLoaders<GroupQuery> {
+    return (this.made.groups ??= new DirectoryObjectLoaders(this, "groups", compileGroupQuery, this.graph));
+  }
+
+  get devices(): DeviceLoaders {
+    return (this.made.devices ??= new DeviceLoaders(this, this.graph));
+  }
+
+  get managedDevices(): ManagedDeviceLoaders {
+    return (this.made.managedDevices ??= new ManagedDeviceLoaders(this, this.graph));
+  }
+
+  get links(): UserGroupDeviceLinks {
+    return (this.made.links ??= new UserGroupDeviceLinks(this, this.graph));
   }
 
   /** Resolves when the caller can reach this tenant (a customer the directory lists); FORBIDDEN otherwise. */
@@ -145,6 +179,21 @@ export class TenantLoaders {
       ),
     );
   }
+}
+
+/**
+ * `read` of the compiled conditions, a compile error becoming the rejection it was when these verbs
+ * were async functions; without one more async frame per list (a 1,000-customer operation holds
+ * thousands of pending lists at once).
+ */
+function compiledThen<T>(compile: () => CompiledQuery, read: (where: CompiledQuery) => Promise<T>): Promise<T> {
+  let where: CompiledQuery;
+  try {
+    where = compile();
+  } catch (err) {
+    return Promise.reject(err);
+  }
+  return read(where);
 }
 
 /** GET /organization is a collection of exactly one item. */
@@ -196,8 +245,11 @@ export class UserGroupDeviceLinks {
   }
 
   /** Intune devices whose primary user this is. */
-  async managedDevices(userId: string, query: ManagedDeviceQuery & Wanted, page: PageRequest) {
-    return this.tenant.page({ kind: "userLinks", userId, link: "managedDevices" }, compileManagedDeviceQuery(query), query, page);
+  managedDevices(userId: string, query: ManagedDeviceQuery & Wanted, page: PageRequest) {
+    return compiledThen(
+      () => compileManagedDeviceQuery(query),
+      (where) => this.tenant.page({ kind: "userLinks", userId, link: "managedDevices" }, where, query, page),
+    );
   }
 
   /** The user's manager; null when none is set (Graph: 404). */

@@ -169,6 +169,14 @@ describe("hostile and careless requests at the front door", () => {
       expect(res.status).toBe(400);
       expect(await res.json()).toEqual({ errors: [{ message: "provided sha does not match query", extensions: { code: "BAD_REQUEST" } }] });
     });
+
+    it("marks GraphQL answers Cache-Control: no-store, with data or errors (tenant data is never to be stored)", async () => {
+      for (const query of [`{ me { mode } }`, `{ customer(id: "${NIL_TENANT}") { id } }`, `{ nope }`]) {
+        const res = await fetch(h.graphqlUrl, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ query }) });
+        await res.arrayBuffer();
+        expect(res.headers.get("cache-control")).toBe("no-store");
+      }
+    });
   });
 });
 

@@ -69,18 +69,42 @@ export class PageArgs {
   after?: string | null;
 }
 
-/** A loader's page as a Relay connection of schema objects. */
+/** An edge of schema objects over a loader's edge: its cursor is still signed only when read. */
+class ShapedEdge<N> implements Edge<N> {
+  constructor(
+    private readonly from: { readonly cursor: string },
+    readonly node: N,
+  ) {}
+
+  get cursor(): string {
+    return this.from.cursor;
+  }
+}
+
+/** Page information whose start and end cursors are signed only when selected. */
+class LazyPageInfo implements PageInfo {
+  constructor(
+    private readonly edges: readonly Edge<unknown>[],
+    readonly hasNextPage: boolean,
+    readonly hasPreviousPage: boolean,
+  ) {}
+
+  get startCursor(): string | null {
+    return this.edges[0]?.cursor ?? null;
+  }
+
+  get endCursor(): string | null {
+    return this.edges[this.edges.length - 1]?.cursor ?? null;
+  }
+}
+
+/** A loader's page as a Relay connection of schema objects. Cursors are computed only when the selection reads them. */
 export function connection<T, N>(page: Page<T>, toNode: (item: T) => N): Connection<N> {
-  const edges = page.edges.map((e) => ({ cursor: e.cursor, node: toNode(e.node) }));
+  const edges = page.edges.map((e) => new ShapedEdge(e, toNode(e.node)));
   return {
     edges,
     nodes: edges.map((e) => e.node),
-    pageInfo: {
-      hasNextPage: page.hasNextPage,
-      hasPreviousPage: page.hasPreviousPage,
-      startCursor: edges[0]?.cursor ?? null,
-      endCursor: edges[edges.length - 1]?.cursor ?? null,
-    },
+    pageInfo: new LazyPageInfo(edges, page.hasNextPage, page.hasPreviousPage),
     totalCount: page.totalCount,
   };
 }

@@ -19,32 +19,60 @@ import {
  * exclude (with the operation's variables), as execution will. Used to ask Graph only for what the
  * operation needs ($select, $count).
  */
-export function selectedFields(info: GraphQLResolveInfo, typeName: string, path: readonly string[][] = [[]]): Set<string> {
-  const out = new Set<string>();
-  for (const node of info.fieldNodes) {
-    for (const p of path) collect(info, node.selectionSet, p, typeName, out);
-  }
-  return out;
+export function selectedFields(info: GraphQLResolveInfo, typeName: string, path: readonly string[][] = [[]]): ReadonlySet<string> {
+  return memoized(info, `${typeName}|${path.map((p) => p.join(".")).join("|")}`, () => {
+    const out = new Set<string>();
+    for (const node of info.fieldNodes) {
+      for (const p of path) collect(info, node.selectionSet, p, typeName, out);
+    }
+    return out;
+  });
 }
 
 /** Selected fields of a connection's node type (under `nodes` and `edges.node`). */
-export function selectedNodeFields(info: GraphQLResolveInfo, typeName: string): Set<string> {
-  return selectedFields(info, typeName, [["nodes"], ["edges", "node"]]);
+export function selectedNodeFields(info: GraphQLResolveInfo, typeName: string): ReadonlySet<string> {
+  return selectedFields(info, typeName, NODE_PATHS);
 }
+
+const NODE_PATHS: readonly string[][] = [["nodes"], ["edges", "node"]];
 
 /** Whether a direct child field (e.g. `totalCount`) is selected on the current field. */
 export function isSelected(info: GraphQLResolveInfo, field: string): boolean {
-  const out = new Set<string>();
-  const typeName = getNamedType(info.returnType).name;
-  for (const node of info.fieldNodes) collect(info, node.selectionSet, [], typeName, out);
-  return out.has(field);
+  return selectedFields(info, getNamedType(info.returnType).name).has(field);
 }
 
-/** Maps selected GraphQL fields to Graph properties; `id` is always included. */
-export function graphSelect(fields: Iterable<string>, map: Readonly<Record<string, readonly string[]>>): string[] {
-  const props = new Set<string>(["id"]);
-  for (const f of fields) for (const p of map[f] ?? []) props.add(p);
-  return [...props].sort();
+/** Maps selected GraphQL fields to Graph properties; `id` is always included. The same fields and map give the same (shared) list. */
+export function graphSelect(fields: ReadonlySet<string> | Iterable<string>, map: Readonly<Record<string, readonly string[]>>): readonly string[] {
+  let byMap = selects.get(fields);
+  if (!byMap) selects.set(fields, (byMap = new WeakMap()));
+  let select = byMap.get(map);
+  if (!select) {
+    const props = new Set<string>(["id"]);
+    for (const f of fields) for (const p of map[f] ?? []) props.add(p);
+    select = Object.freeze([...props].sort());
+    byMap.set(map, select);
+  }
+  return select;
+}
+
+/**
+ * The selections of one field node list under one operation's variables are the same for every item
+ * of a list (graphql-js hands the same \`fieldNodes\` array to each): a 1,000-customer operation
+ * walks each selection once, not once per customer.
+ */
+const analyses = new WeakMap<GraphQLResolveInfo["fieldNodes"], WeakMap<object, Map<string, ReadonlySet<string>>>>();
+const NO_VARIABLES = {};
+const selects = new WeakMap<object, WeakMap<object, readonly string[]>>();
+
+function memoized(info: GraphQLResolveInfo, key: string, analyse: () => ReadonlySet<string>): ReadonlySet<string> {
+  let byVariables = analyses.get(info.fieldNodes);
+  if (!byVariables) analyses.set(info.fieldNodes, (byVariables = new WeakMap()));
+  const variables = info.variableValues ?? NO_VARIABLES;
+  let results = byVariables.get(variables);
+  if (!results) byVariables.set(variables, (results = new Map()));
+  let result = results.get(key);
+  if (!result) results.set(key, (result = analyse()));
+  return result;
 }
 
 function collect(info: GraphQLResolveInfo, set: SelectionSetNode | undefined, path: readonly string[], typeName: string, out: Set<string>): void {

@@ -1,5 +1,6 @@
 import { CursorCodec } from "../../../src/loaders/cursor";
 import { graphPage, type Wanted } from "../../../src/loaders/paging";
+import { CountingCodec } from "../fakes/countingCodec";
 import { objects, RecordingTenantGraph } from "../fakes/recordingTenantGraph";
 
 const codec = new CursorCodec(Buffer.from("a-secret-of-at-least-thirty-two-bytes!!"));
@@ -97,5 +98,19 @@ describe("graphPage continuations", () => {
     expect(() =>
       graphPage("t1", { kind: "userLinks", userId: "u2", link: "memberOf" }, {}, { select: ["id"], count: false }, { first: 1, after: endCursor(p) }, codec),
     ).toThrow("The cursor is not valid for this list.");
+  });
+});
+
+describe("cursors are signed only when read", () => {
+  it("signs no cursor for a page whose edges' cursors nobody reads, one per edge read, and the same cursor each time", async () => {
+    const counting = new CountingCodec(Buffer.from("a-secret-of-at-least-thirty-two-bytes!!"));
+    const p = await graphPage("t1", users, {}, { select: ["id"], count: false }, { first: 50 }, counting)(fakeGraph(100));
+    expect(ids(p)).toEqual(range(0, 50));
+    expect(counting.signed).toBe(0);
+    const last = p.edges[49]!.cursor;
+    expect(p.edges[49]!.cursor).toBe(last);
+    expect(counting.signed).toBe(1);
+    // Still the cursor of that position: the next page starts after it.
+    expect(ids(await run(fakeGraph(100), 5, last))).toEqual(range(50, 55));
   });
 });

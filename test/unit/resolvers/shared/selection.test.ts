@@ -43,7 +43,7 @@ function infoOf(query: string, field: string, variables: Record<string, unknown>
   return captured;
 }
 
-const sorted = (s: Set<string>) => [...s].sort();
+const sorted = (s: ReadonlySet<string>) => [...s].sort();
 
 describe("selectedNodeFields: the fields of a connection's nodes", () => {
   it("reads nodes { … } and edges { node { … } }, together, and nothing of the connection itself", () => {
@@ -206,5 +206,35 @@ describe("graphSelect: selected fields to Graph properties", () => {
   it("composes with selectedNodeFields", () => {
     const info = infoOf(`{ users { nodes { __typename mail manager { id } } } }`, "users");
     expect(graphSelect(selectedNodeFields(info, "User"), map)).toEqual(["id", "mail", "otherMails"]);
+  });
+});
+
+describe("one analysis per selection and operation, shared by the items of a list", () => {
+  const document = parse(`query($mail: Boolean!) { users { nodes { id manager { displayName mail @include(if: $mail) } } } }`);
+
+  /** The infos of `manager` under every listed user, for one operation of `document`. */
+  function managerInfos(variables: Record<string, unknown>): GraphQLResolveInfo[] {
+    const infos: GraphQLResolveInfo[] = [];
+    const manager = (_args: unknown, _context: unknown, info: GraphQLResolveInfo) => (infos.push(info), null);
+    const result = executeSync({ schema, document, variableValues: variables, rootValue: { users: { nodes: [1, 2, 3].map((id) => ({ id, manager })) } } });
+    expect(result.errors).toBeUndefined();
+    return infos;
+  }
+
+  it("walks a field's selection once for all the items, and maps it to Graph properties once", () => {
+    const infos = managerInfos({ mail: true });
+    expect(infos).toHaveLength(3);
+    const [a, b, c] = infos.map((i) => selectedFields(i, "User"));
+    expect(sorted(a!)).toEqual(["displayName", "mail"]);
+    expect(b).toBe(a);
+    expect(c).toBe(a);
+    const map = { displayName: ["displayName"], mail: ["mail"] };
+    expect(graphSelect(b!, map)).toBe(graphSelect(a!, map));
+    expect(graphSelect(a!, map)).toEqual(["displayName", "id", "mail"]);
+  });
+
+  it("follows each operation's own variables", () => {
+    expect(sorted(selectedFields(managerInfos({ mail: false })[0]!, "User"))).toEqual(["displayName"]);
+    expect(sorted(selectedFields(managerInfos({ mail: true })[0]!, "User"))).toEqual(["displayName", "mail"]);
   });
 });
