@@ -193,7 +193,8 @@ describe("HttpGraphTransport", () => {
     const held: ServerResponse[] = [];
     graph.handle = (_s, res) => void held.push(res);
     try {
-      const p = policy(500);
+      // A deadline long enough for 40 TLS handshakes on a loaded machine (the full suite runs beside this).
+      const p = policy(4_000);
       const started = Date.now();
       // 40 tenants' calls of one operation, all on the operation's one signal.
       const calls = Array.from({ length: 40 }, (_, i) =>
@@ -204,12 +205,12 @@ describe("HttpGraphTransport", () => {
             (e: { code?: string }) => e.code,
           ),
       );
-      while (held.length < 40 && Date.now() - started < 450) await new Promise((r) => setTimeout(r, 5));
+      while (held.length < 40 && Date.now() - started < 3_900) await new Promise((r) => setTimeout(r, 5));
       expect(held).toHaveLength(40);
       // Node warns past 10 listeners on one AbortSignal, and each removal scans them: the calls share one.
       expect(getEventListeners(p.signal, "abort").length).toBeLessThanOrEqual(1);
       expect(new Set(await Promise.all(calls))).toEqual(new Set(["TIMEOUT"]));
-      expect(Date.now() - started).toBeLessThan(3_000);
+      expect(Date.now() - started).toBeLessThan(7_000);
     } finally {
       for (const res of held) res.destroy();
     }
