@@ -1,9 +1,9 @@
 import { readFileSync } from "node:fs";
 import { createServer, type IncomingMessage } from "node:http";
-import type { AddressInfo } from "node:net";
 import { request } from "undici";
 import { createHttpsAgent } from "../../src/auth/trust";
 import type { FloorPlan, FloorRequest } from "./plan";
+import { announceReady, required, runChild } from "../childEntry";
 
 /**
  * The floor client: the irreducible work of an operation, and nothing else. It sends the very Graph
@@ -107,18 +107,7 @@ async function main(): Promise<void> {
       })
       .catch((err: unknown) => res.writeHead(500, { "content-type": "application/json" }).end(JSON.stringify({ ok: false, error: String(err) })));
   });
-  await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
-  process.stdout.write(`${JSON.stringify({ ready: true, port: (server.address() as AddressInfo).port })}\n`);
-  process.on("SIGTERM", () => process.exit(0));
+  await announceReady(server);
 }
 
-function required(name: string): string {
-  const v = process.env[name];
-  if (!v) throw new Error(`${name} is required`);
-  return v;
-}
-
-main().catch((err: unknown) => {
-  process.stderr.write(`floor client failed: ${err instanceof Error ? err.stack : String(err)}\n`);
-  process.exit(1);
-});
+runChild("floor client", main);

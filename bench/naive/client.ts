@@ -1,8 +1,8 @@
 import { readFileSync } from "node:fs";
 import { createServer, type IncomingMessage } from "node:http";
-import type { AddressInfo } from "node:net";
 import { Client } from "@microsoft/microsoft-graph-client";
 import { Agent, request } from "undici";
+import { announceReady, required, runChild } from "../childEntry";
 
 /**
  * The comparison a frontend team would write without this API: the same screens straight on the
@@ -183,18 +183,7 @@ async function main(): Promise<void> {
         res.writeHead(500, { "content-type": "application/json" }).end(JSON.stringify({ ok: false, status, error: String(err) }));
       });
   });
-  await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
-  process.stdout.write(`${JSON.stringify({ ready: true, port: (server.address() as AddressInfo).port })}\n`);
-  process.on("SIGTERM", () => process.exit(0));
+  await announceReady(server);
 }
 
-function required(name: string): string {
-  const v = process.env[name];
-  if (!v) throw new Error(`${name} is required`);
-  return v;
-}
-
-main().catch((err: unknown) => {
-  process.stderr.write(`naive client failed: ${err instanceof Error ? err.stack : String(err)}\n`);
-  process.exit(1);
-});
+runChild("naive client", main);
