@@ -1,4 +1,4 @@
-import type { Server } from "node:http";
+import type { IncomingMessage, Server } from "node:http";
 import type { AddressInfo } from "node:net";
 
 /**
@@ -24,4 +24,11 @@ export function runChild(name: string, main: () => Promise<void>): void {
     process.stderr.write(`${name} failed: ${err instanceof Error ? err.stack : String(err)}\n`);
     process.exit(1);
   });
+}
+
+/** A request's JSON body from the runner (an empty body is `{}`). */
+export async function jsonBodyOf(req: IncomingMessage): Promise<any> {
+  const chunks: Buffer[] = [];
+  for await (const c of req) chunks.push(c as Buffer);
+  return JSON.parse(Buffer.concat(chunks).toString("utf8") || "{}");
 }

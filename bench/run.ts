@@ -481,23 +481,31 @@ async function shapeOf(emu: Emu, op: Op, probes = 3): Promise<Shape> {
     await emu.control("POST", "/counters/reset");
     const ok = await op().catch(() => false);
     await sleep(20);
-    const c = await emu.control("GET", "/counters");
-    const t = c.total;
-    const plain = t.graph ?? 0;
-    const batch = t.batch ?? 0;
-    shapes.push({
-      requests: plain + batch,
-      plain,
-      batch,
-      batchItems: t.batchItem ?? 0,
-      token: t.token ?? 0,
-      discovery: t.discovery ?? 0,
-      waves: c.waves.graph,
-      tokenWaves: c.waves.token,
-      bytes: Object.values(c.bytes as Record<string, number>).reduce((a, b) => a + b, 0),
-      ok,
-    });
+    shapes.push(countedShape(await emu.control("GET", "/counters"), ok));
   }
+  return medianShape(shapes);
+}
+
+/** One operation's shape from the emulator's counters (read after a reset and the operation). */
+function countedShape(c: any, ok: boolean): Shape {
+  const plain = c.total.graph ?? 0;
+  const batch = c.total.batch ?? 0;
+  return {
+    requests: plain + batch,
+    plain,
+    batch,
+    batchItems: c.total.batchItem ?? 0,
+    token: c.total.token ?? 0,
+    discovery: c.total.discovery ?? 0,
+    waves: c.waves.graph,
+    tokenWaves: c.waves.token,
+    bytes: Object.values(c.bytes as Record<string, number>).reduce((a, b) => a + b, 0),
+    ok,
+  };
+}
+
+/** The median of each count over several runs of one operation; ok only if every run was. */
+function medianShape(shapes: readonly Shape[]): Shape {
   const m = (k: keyof Shape) => median(shapes.map((s) => Number(s[k])));
   return {
     requests: m("requests"),
@@ -1133,36 +1141,12 @@ async function main(): Promise<void> {
         const ok = await op();
         lat.push(performance.now() - t);
         await sleep(20);
-        const c = await emu.control("GET", "/counters");
-        cold.push({
-          requests: (c.total.graph ?? 0) + (c.total.batch ?? 0),
-          plain: c.total.graph ?? 0,
-          batch: c.total.batch ?? 0,
-          batchItems: c.total.batchItem ?? 0,
-          token: c.total.token ?? 0,
-          discovery: c.total.discovery ?? 0,
-          waves: c.waves.graph,
-          tokenWaves: c.waves.token,
-          bytes: Object.values(c.bytes as Record<string, number>).reduce((a, b) => a + b, 0),
-          ok,
-        });
+        cold.push(countedShape(await emu.control("GET", "/counters"), ok));
       }
-      const m = (k: keyof Shape) => median(cold.map((s) => Number(s[k])));
       rows.push({
         scenario: "S4 cold",
         system: ours.name,
-        shape: {
-          requests: m("requests"),
-          plain: m("plain"),
-          batch: m("batch"),
-          batchItems: m("batchItems"),
-          token: m("token"),
-          discovery: m("discovery"),
-          waves: m("waves"),
-          tokenWaves: m("tokenWaves"),
-          bytes: m("bytes"),
-          ok: cold.every((s) => s.ok),
-        },
+        shape: medianShape(cold),
         floor: floorOf(floors.S4!.requests, 2, `${floors.S4!.note}; plus ${partners} partner and ${s4Customers} customer tokens in two token waves`, 2),
         serial: { p50: median(lat), p99: Math.max(...lat), ops: lat.length, errors: cold.filter((s) => !s.ok).length },
         cpuMsPerOp: NaN,

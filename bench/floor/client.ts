@@ -1,9 +1,9 @@
 import { readFileSync } from "node:fs";
-import { createServer, type IncomingMessage } from "node:http";
+import { createServer } from "node:http";
 import { request } from "undici";
 import { createHttpsAgent } from "../../src/auth/trust";
 import type { FloorPlan, FloorRequest } from "./plan";
-import { announceReady, required, runChild } from "../childEntry";
+import { announceReady, jsonBodyOf, required, runChild } from "../childEntry";
 
 /**
  * The floor client: the irreducible work of an operation, and nothing else. It sends the very Graph
@@ -81,17 +81,11 @@ async function run(name: string): Promise<string> {
   return JSON.stringify(p.response);
 }
 
-async function bodyOf(req: IncomingMessage): Promise<any> {
-  const chunks: Buffer[] = [];
-  for await (const c of req) chunks.push(c as Buffer);
-  return JSON.parse(Buffer.concat(chunks).toString("utf8") || "{}");
-}
-
 async function main(): Promise<void> {
   const listed = await request(`${emulatorUrl}/_emulator/tenants`, { dispatcher });
   customers = ((await listed.body.json()) as { customers: Customer[] }).customers;
   const server = createServer((req, res) => {
-    bodyOf(req)
+    jsonBodyOf(req)
       .then(async (b) => {
         if (req.url === "/plan") {
           const plan = b.plan as FloorPlan;

@@ -1,8 +1,8 @@
 import { readFileSync } from "node:fs";
-import { createServer, type IncomingMessage } from "node:http";
+import { createServer } from "node:http";
 import { Client } from "@microsoft/microsoft-graph-client";
 import { Agent, request } from "undici";
-import { announceReady, required, runChild } from "../childEntry";
+import { announceReady, jsonBodyOf, required, runChild } from "../childEntry";
 
 /**
  * The comparison a frontend team would write without this API: the same screens straight on the
@@ -153,17 +153,11 @@ async function s4(first: number): Promise<number> {
   return results.length;
 }
 
-async function body(req: IncomingMessage): Promise<any> {
-  const chunks: Buffer[] = [];
-  for await (const c of req) chunks.push(c as Buffer);
-  return JSON.parse(Buffer.concat(chunks).toString("utf8") || "{}");
-}
-
 async function main(): Promise<void> {
   const tenants = await request(`${emulatorUrl}/_emulator/tenants`, { dispatcher });
   customers = ((await tenants.body.json()) as { customers: Customer[] }).customers;
   const server = createServer((req, res) => {
-    body(req)
+    jsonBodyOf(req)
       .then(async (b) => {
         const items =
           b.screen === "S1"
