@@ -1,10 +1,10 @@
-import { randomUUID } from "node:crypto";
 import type { IncomingHttpHeaders } from "node:http";
 import { ApolloGateway, RemoteGraphQLDataSource, type GraphQLDataSourceProcessOptions } from "@apollo/gateway";
 import { ApolloServer } from "@apollo/server";
 import { startStandaloneServer } from "@apollo/server/standalone";
 import { GraphQLError } from "graphql";
 import { QUIET } from "./quietLogger";
+import { requestIdOf } from "../src/observability/requestLog";
 
 /**
  * Request headers the gateway passes from the client to every subgraph, as supergraph/router.yaml has
@@ -14,9 +14,6 @@ import { QUIET } from "./quietLogger";
  * wants ftv1 traces.
  */
 export const FORWARDED_HEADERS = ["authorization", "traceparent", "tracestate", "x-request-id"] as const;
-
-/** An incoming request id is passed on if it looks like one; otherwise the gateway makes one, so both subgraphs log the same id. */
-const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 
 interface GatewayContext {
   forwarded: Record<string, string>;
@@ -29,7 +26,9 @@ export function forwardedHeaders(headers: IncomingHttpHeaders): Record<string, s
     const value = headers[name];
     if (typeof value === "string" && value !== "") forwarded[name] = value;
   }
-  if (!REQUEST_ID.test(forwarded["x-request-id"] ?? "")) forwarded["x-request-id"] = randomUUID();
+  // Partner Graph's own rule: an incoming request id passed on if it would keep it, else one made here,
+  // so both subgraphs log the same id.
+  forwarded["x-request-id"] = requestIdOf(forwarded["x-request-id"]);
   return forwarded;
 }
 
