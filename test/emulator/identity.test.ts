@@ -43,6 +43,17 @@ function secretForm(fx: Fixture, scope = graphScope): Record<string, string> {
   return { client_id: fx.na.app.clientId, client_secret: fx.na.app.clientSecret, scope, grant_type: "client_credentials" };
 }
 
+/** The NA app's client-credentials form with a certificate assertion (what msal-node sends). */
+function assertionForm(fx: Fixture, assertion: string): Record<string, string> {
+  return {
+    client_id: fx.na.app.clientId,
+    scope: graphScope,
+    grant_type: "client_credentials",
+    client_assertion_type: "urn:ietf:params:oauth:client-assertion-type:jwt-bearer",
+    client_assertion: assertion,
+  };
+}
+
 describe("routing", () => {
   it("answers undefined for paths that are not identity routes", async () => {
     expect(await handleIdentity(request("GET", "/v1.0/users"), f.ctx)).toBeUndefined();
@@ -175,26 +186,14 @@ describe("client credentials", () => {
 
   it("accepts a PS256 certificate assertion named by x5t#S256 (msal-node's default)", async () => {
     const assertion = await clientAssertion(f.na.app, `${BASE_URL}/${f.naCustomer.id}/oauth2/v2.0/token`);
-    const res = await token(f.naCustomer.id, {
-      client_id: f.na.app.clientId,
-      scope: graphScope,
-      grant_type: "client_credentials",
-      client_assertion_type: "urn:ietf:params:oauth:client-assertion-type:jwt-bearer",
-      client_assertion: assertion,
-    });
+    const res = await token(f.naCustomer.id, assertionForm(f, assertion));
     expect(res.status).toBe(200);
     expect(decodeJwt(body(res).access_token).appidacr).toBe("2");
   });
 
   it("accepts an RS256 assertion named by x5t, addressed to the domain-form token endpoint", async () => {
     const assertion = await clientAssertion(f.na.app, `${BASE_URL}/northwind.com/oauth2/v2.0/token`, { alg: "RS256" });
-    const res = await token(f.naCustomer.id, {
-      client_id: f.na.app.clientId,
-      scope: graphScope,
-      grant_type: "client_credentials",
-      client_assertion_type: "urn:ietf:params:oauth:client-assertion-type:jwt-bearer",
-      client_assertion: assertion,
-    });
+    const res = await token(f.naCustomer.id, assertionForm(f, assertion));
     expect(res.status).toBe(200);
   });
 
@@ -271,65 +270,26 @@ describe("client credentials", () => {
   it("rejects an assertion signed with another key (AADSTS700027)", async () => {
     const { privateKey } = generateKeyPairSync("rsa", { modulusLength: 2048 });
     const assertion = await clientAssertion(f.na.app, `${BASE_URL}/${f.na.id}/oauth2/v2.0/token`, { key: privateKey });
-    const b = expectAadError(
-      await token(f.na.id, {
-        client_id: f.na.app.clientId,
-        scope: graphScope,
-        grant_type: "client_credentials",
-        client_assertion_type: "urn:ietf:params:oauth:client-assertion-type:jwt-bearer",
-        client_assertion: assertion,
-      }),
-      401,
-      "invalid_client",
-      700027,
-    );
+    const b = expectAadError(await token(f.na.id, assertionForm(f, assertion)), 401, "invalid_client", 700027);
     expect(b.error_description).toContain("Key was found, but use of the key to verify the signature failed.");
   });
 
   it("rejects an assertion naming an unknown certificate (AADSTS700027)", async () => {
     const other = createHash("sha256").update("other").digest("base64url");
     const assertion = await clientAssertion(f.na.app, `${BASE_URL}/${f.na.id}/oauth2/v2.0/token`, { header: { "x5t#S256": other } });
-    const b = expectAadError(
-      await token(f.na.id, {
-        client_id: f.na.app.clientId,
-        scope: graphScope,
-        grant_type: "client_credentials",
-        client_assertion_type: "urn:ietf:params:oauth:client-assertion-type:jwt-bearer",
-        client_assertion: assertion,
-      }),
-      401,
-      "invalid_client",
-      700027,
-    );
+    const b = expectAadError(await token(f.na.id, assertionForm(f, assertion)), 401, "invalid_client", 700027);
     expect(b.error_description).toContain("The key was not found.");
   });
 
   it("rejects an expired assertion (AADSTS700024)", async () => {
     const assertion = await clientAssertion(f.na.app, `${BASE_URL}/${f.na.id}/oauth2/v2.0/token`, { iat: T0 / 1000 - 3600 });
-    const b = expectAadError(
-      await token(f.na.id, {
-        client_id: f.na.app.clientId,
-        scope: graphScope,
-        grant_type: "client_credentials",
-        client_assertion_type: "urn:ietf:params:oauth:client-assertion-type:jwt-bearer",
-        client_assertion: assertion,
-      }),
-      401,
-      "invalid_client",
-      700024,
-    );
+    const b = expectAadError(await token(f.na.id, assertionForm(f, assertion)), 401, "invalid_client", 700024);
     expect(b.error_description).toContain("Client assertion is not within its valid time range. Current time: 2025-01-15T10:00:00.0000000Z");
   });
 
   it("rejects an assertion addressed to another tenant's endpoint", async () => {
     const assertion = await clientAssertion(f.na.app, `${BASE_URL}/${f.euCustomer.id}/oauth2/v2.0/token`);
-    const res = await token(f.na.id, {
-      client_id: f.na.app.clientId,
-      scope: graphScope,
-      grant_type: "client_credentials",
-      client_assertion_type: "urn:ietf:params:oauth:client-assertion-type:jwt-bearer",
-      client_assertion: assertion,
-    });
+    const res = await token(f.na.id, assertionForm(f, assertion));
     expect(res.status).toBe(401);
     expect(body(res).error).toBe("invalid_client");
   });
